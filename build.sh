@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The playground's one entry point.
+#   ./build.sh serve   install what is missing, build, serve www/ on http://127.0.0.1:8080
+#   ./build.sh test    install what is missing, then lint and run every test
+#   ./build.sh bench   print the benchmark tables (native, wasm in Node, wasm in Chromium)
+#   ./build.sh build   install what is missing and build www/pkg (release wasm) only
+# Nothing here downloads from GitHub: tools come from crates.io, npm and Debian.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+PORT=${PORT:-8080}
+WASM_PACK_VERSION=0.15.1
+PLAYWRIGHT_VERSION=1.65.1
+BINARYEN_VERSION=132.0.0
+
+log() { printf '\n== %s\n' "$*" >&2; }
+ver() { "$1" --version 2>/dev/null | awk '{print $2}'; }
+
+setup() {
+  export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+  local wbg apt_pid=""
+  wbg="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)"
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+  local pk=()
+  command -v chromium >/dev/null || pk+=(chromium)
+  command -v chromedriver >/dev/null || pk+=(chromium-driver)
+  command -v wasm-objdump >/dev/null || pk+=(wabt)
+  if ((${#pk[@]})); then
+    log "installing ${pk[*]} (Debian)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pk[@]}" >/dev/null) &
+    apt_pid=$!
+  fi
+  if [ "$(ver wasm-bindgen)" != "$wbg" ]; then
+    log "installing wasm-bindgen-cli $wbg (crates.io, a few minutes)"
+    cargo install --force wasm-bindgen-cli --version "=$wbg"
+  fi
+  if [ "$(ver wasm-pack)" != "$WASM_PACK_VERSION" ]; then
+    log "installing wasm-pack $WASM_PACK_VERSION (crates.io, a few minutes)"
+    cargo install --locked --force wasm-pack --version "=$WASM_PACK_VERSION"
+  fi
+  if [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ] || [ ! -d "$TOOLS/node_modules/playwright-core" ] ||
+     ! grep -q "\"version\": \"$PLAYWRIGHT_VERSION\"" "$TOOLS/node_modules/playwright-core/package.json"; then
+    log "installing playwright-core $PLAYWRIGHT_VERSION and binaryen $BINARYEN_VERSION (npm)"
+    mkdir -p "$TOOLS"
+    [ -f "$TOOLS/package.json" ] || echo '{"name":"optplay-tools","private":true}' > "$TOOLS/package.json"
+    (cd "$TOOLS" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" "binaryen@$BINARYEN_VERSION")
+  fi
+  if [ -n "$apt_pid" ]; then wait "$apt_pid"; fi
+}
+
+build() {
+  log "building the release wasm into www/pkg"
+  # wasm-opt comes from npm's binaryen (first on PATH); --mode no-install never downloads.
+  wasm-pack build --target web --release --out-dir www/pkg --mode no-install --no-pack
+  rm -f www/pkg/.gitignore
+}
+
+build_node() {
+  wasm-pack build --target nodejs --release --out-dir target/pkg-node --mode no-install --no-pack >/dev/null 2>&1 ||
+    wasm-pack build --target nodejs --release --out-dir target/pkg-node --mode no-install --no-pack
+}
+
+check_simd() {
+  local n
+  n=$(wasm-objdump -d www/pkg/optplay_bg.wasm | grep -cE 'f32x4\.|v128\.' || true)
+  echo "SIMD128 instructions in www/pkg/optplay_bg.wasm: $n"
+  [ "$n" -gt 100 ] || { echo "expected SIMD128 instructions in the release wasm" >&2; return 1; }
+}
+
+serve_bg() {
+  python3 -m http.server "$PORT" --bind 127.0.0.1 -d www >/dev/null 2>&1 &
+  SERVER_PID=$!
+  trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do
+    curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "server did not start on port $PORT" >&2
+  return 1
+}
+
+cmd_test() {
+  setup
+  log "cargo fmt --check"; cargo fmt --check
+  log "cargo clippy (native, all targets)"; cargo clippy --all-targets -- -D warnings
+  log "cargo clippy (wasm32)"; cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+  log "native tests"; cargo test
+  log "wasm tests in headless Chromium"; wasm-pack test --headless --chrome --mode no-install
+  log "wasm tests in Node"; wasm-pack test --node --mode no-install
+  build
+  check_simd
+  if [ -d tests/js ] && ls tests/js/*.test.mjs >/dev/null 2>&1; then
+    log "JS unit tests"; node --test tests/js/
+  fi
+  if ls tests/e2e/*.e2e.mjs >/dev/null 2>&1; then
+    log "browser end-to-end tests"
+    serve_bg
+    for t in tests/e2e/*.e2e.mjs; do NODE_PATH="$TOOLS/node_modules" BASE_URL="http://127.0.0.1:$PORT" node "$t"; done
+  fi
+  log "all tests passed"
+}
+
+cmd_bench() {
+  setup
+  log "native benchmarks"; cargo bench --bench native --quiet
+  build
+  build_node
+  log "wasm benchmarks in Node"; node tests/bench/node.mjs
+  log "wasm benchmarks in headless Chromium"
+  serve_bg
+  NODE_PATH="$TOOLS/node_modules" BASE_URL="http://127.0.0.1:$PORT" node tests/bench/browser.mjs
+}
+
+case "${1:-}" in
+  serve)
+    setup; build
+    log "serving www/ on http://127.0.0.1:$PORT (Ctrl-C to stop)"
+    exec python3 -m http.server "$PORT" --bind 127.0.0.1 -d www ;;
+  test) cmd_test ;;
+  bench) cmd_bench ;;
+  build) setup; build ;;
+  *) echo "usage: ./build.sh serve | test | bench | build" >&2; exit 2 ;;
+esac

@@ -1,0 +1,16 @@
+//! optplay — the engine of the "Learning as Optimization" playground.
+//!
+//! Everything numeric (landscapes with exact autodiff, PyTorch-exact optimizers and schedules,
+//! trajectories, heatmaps) compiles and is tested natively; only [`web`] knows about
+//! wasm-bindgen and JavaScript.
+
+pub mod landscape;
+pub mod meta;
+pub mod optim;
+pub mod real;
+pub mod run;
+pub mod simd;
+pub mod spec;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

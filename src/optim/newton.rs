@@ -1,0 +1,74 @@
+//! Newton–Raphson (not a torch optimizer): `θ ← θ − η H⁻¹ g` with the exact Hessian.
+//!
+//! Lecture: from the second-order Taylor model `L(θ) ≈ L(θ′) + g·(θ − θ′) + ½(θ − θ′)·H(θ − θ′)`,
+//! setting its derivative to zero gives `θ* − θ′ = −H⁻¹g`. On a quadratic, η = 1 lands on the
+//! minimum in one step and in general `θ(t) = (1 − η)θ(t−1)` around it.
+//! The run stops with reason `singular_hessian` when H is non-finite or cannot be solved
+//! (det H = 0 or a zero pivot), like `torch.linalg.solve`.
+
+use super::{num_open, OptimizerDef, ParamSpec};
+
+pub const PARAMS: &[ParamSpec] = &[num_open(
+    "eta",
+    1.0,
+    0.0,
+    f64::INFINITY,
+    [0.05, 2.0],
+    false,
+    "step scale η: θ ← θ − η H⁻¹ g",
+)];
+
+pub const DEF: OptimizerDef = OptimizerDef {
+    name: "newton",
+    label: "Newton–Raphson",
+    params: PARAMS,
+    state: &["newton_step"],
+    cross_check: super::no_cross_check,
+};
+
+/// Solve `H d = g` for the symmetric 2×2 `H = [[a, b], [b, c]]` by Gaussian elimination with
+/// partial pivoting (LAPACK's getrf order). `None` when H is singular or non-finite.
+pub fn solve2(h: [f64; 3], g: [f64; 2]) -> Option<[f64; 2]> {
+    let [a, b, c] = h;
+    if !(a.is_finite() && b.is_finite() && c.is_finite()) || a * c - b * b == 0.0 {
+        return None;
+    }
+    // Rows (a, b | g0) and (b, c | g1); pivot on the larger first-column entry.
+    let (r0, r1) = if a.abs() >= b.abs() {
+        (([a, b], g[0]), ([b, c], g[1]))
+    } else {
+        (([b, c], g[1]), ([a, b], g[0]))
+    };
+    let (([p00, p01], q0), ([p10, p11], q1)) = (r0, r1);
+    if p00 == 0.0 {
+        return None;
+    }
+    let l = p10 / p00;
+    let u11 = p11 - l * p01;
+    if u11 == 0.0 {
+        return None;
+    }
+    let x1 = (q1 - l * q0) / u11;
+    let x0 = (q0 - p01 * x1) / p00;
+    Some([x0, x1])
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::solve2;
+
+    #[test]
+    fn solves_and_detects_singularity() {
+        let d = solve2([2.0, 1.0, 3.0], [5.0, 10.0]).unwrap();
+        // [[2,1],[1,3]] d = [5,10] → d = [1, 3]
+        assert!((d[0] - 1.0).abs() < 1e-15 && (d[1] - 3.0).abs() < 1e-15);
+        let d = solve2([1e-3, 2.0, 1.0], [1.0, 1.0]).unwrap(); // needs the pivot swap
+        assert!(
+            (1e-3 * d[0] + 2.0 * d[1] - 1.0).abs() < 1e-12
+                && (2.0 * d[0] + d[1] - 1.0).abs() < 1e-12
+        );
+        assert_eq!(solve2([1.0, 1.0, 1.0], [1.0, 2.0]), None);
+        assert_eq!(solve2([0.0, 0.0, 0.0], [1.0, 2.0]), None);
+        assert_eq!(solve2([f64::NAN, 0.0, 1.0], [1.0, 2.0]), None);
+    }
+}

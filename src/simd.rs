@@ -1,0 +1,458 @@
+//! Four f32 lanes for heatmap grids: SIMD128 (`v128`) in wasm, a plain array natively.
+//!
+//! Only the primitive operations differ between the two targets; the transcendental
+//! functions (`cos`, `exp`, `ln`, …) are written once on top of them as branch-free polynomial
+//! approximations (relative error ≲ 1e-6, plenty for a picture), so the native tests check the
+//! very algorithms the browser runs.
+
+use crate::real::Real;
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+#[cfg(target_arch = "wasm32")]
+mod lanes {
+    use core::arch::wasm32::*;
+
+    #[derive(Clone, Copy)]
+    pub struct F32x4(pub v128);
+
+    impl F32x4 {
+        #[inline(always)]
+        pub fn splat(c: f32) -> Self {
+            F32x4(f32x4_splat(c))
+        }
+        #[inline(always)]
+        pub fn from_array(a: [f32; 4]) -> Self {
+            F32x4(f32x4(a[0], a[1], a[2], a[3]))
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [f32; 4] {
+            [
+                f32x4_extract_lane::<0>(self.0),
+                f32x4_extract_lane::<1>(self.0),
+                f32x4_extract_lane::<2>(self.0),
+                f32x4_extract_lane::<3>(self.0),
+            ]
+        }
+        #[inline(always)]
+        pub fn vadd(self, b: Self) -> Self {
+            F32x4(f32x4_add(self.0, b.0))
+        }
+        #[inline(always)]
+        pub fn vsub(self, b: Self) -> Self {
+            F32x4(f32x4_sub(self.0, b.0))
+        }
+        #[inline(always)]
+        pub fn vmul(self, b: Self) -> Self {
+            F32x4(f32x4_mul(self.0, b.0))
+        }
+        #[inline(always)]
+        pub fn vdiv(self, b: Self) -> Self {
+            F32x4(f32x4_div(self.0, b.0))
+        }
+        #[inline(always)]
+        pub fn vneg(self) -> Self {
+            F32x4(f32x4_neg(self.0))
+        }
+        #[inline(always)]
+        pub fn vabs(self) -> Self {
+            F32x4(f32x4_abs(self.0))
+        }
+        #[inline(always)]
+        pub fn vsqrt(self) -> Self {
+            F32x4(f32x4_sqrt(self.0))
+        }
+        #[inline(always)]
+        pub fn nearest(self) -> Self {
+            F32x4(f32x4_nearest(self.0))
+        }
+        #[inline(always)]
+        pub fn vmin(self, b: Self) -> Self {
+            F32x4(f32x4_pmin(self.0, b.0))
+        }
+        #[inline(always)]
+        pub fn vmax(self, b: Self) -> Self {
+            F32x4(f32x4_pmax(self.0, b.0))
+        }
+        /// All-ones lanes where `self < b`.
+        #[inline(always)]
+        pub fn lt(self, b: Self) -> Self {
+            F32x4(f32x4_lt(self.0, b.0))
+        }
+        #[inline(always)]
+        pub fn eq(self, b: Self) -> Self {
+            F32x4(f32x4_eq(self.0, b.0))
+        }
+        /// Lanes of `a` where `mask` is set, else lanes of `b`.
+        #[inline(always)]
+        pub fn select(mask: Self, a: Self, b: Self) -> Self {
+            F32x4(v128_bitselect(a.0, b.0, mask.0))
+        }
+        /// Float → integer (truncating) kept in the same register as i32 lanes.
+        #[inline(always)]
+        pub fn to_i32_bits(self) -> Self {
+            F32x4(i32x4_trunc_sat_f32x4(self.0))
+        }
+        /// i32 lanes → float.
+        #[inline(always)]
+        pub fn i32_to_f32(self) -> Self {
+            F32x4(f32x4_convert_i32x4(self.0))
+        }
+        #[inline(always)]
+        pub fn i32_add(self, c: i32) -> Self {
+            F32x4(i32x4_add(self.0, i32x4_splat(c)))
+        }
+        #[inline(always)]
+        pub fn i32_shl(self, s: u32) -> Self {
+            F32x4(i32x4_shl(self.0, s))
+        }
+        #[inline(always)]
+        pub fn u32_shr(self, s: u32) -> Self {
+            F32x4(u32x4_shr(self.0, s))
+        }
+        #[inline(always)]
+        pub fn bit_and(self, m: u32) -> Self {
+            F32x4(v128_and(self.0, u32x4_splat(m)))
+        }
+        #[inline(always)]
+        pub fn bit_or(self, m: u32) -> Self {
+            F32x4(v128_or(self.0, u32x4_splat(m)))
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod lanes {
+    #[derive(Clone, Copy)]
+    pub struct F32x4(pub [f32; 4]);
+
+    #[inline(always)]
+    fn map(a: F32x4, f: impl Fn(f32) -> f32) -> F32x4 {
+        F32x4([f(a.0[0]), f(a.0[1]), f(a.0[2]), f(a.0[3])])
+    }
+    #[inline(always)]
+    fn zip(a: F32x4, b: F32x4, f: impl Fn(f32, f32) -> f32) -> F32x4 {
+        F32x4([
+            f(a.0[0], b.0[0]),
+            f(a.0[1], b.0[1]),
+            f(a.0[2], b.0[2]),
+            f(a.0[3], b.0[3]),
+        ])
+    }
+    #[inline(always)]
+    fn bits(a: F32x4, f: impl Fn(u32) -> u32) -> F32x4 {
+        map(a, |v| f32::from_bits(f(v.to_bits())))
+    }
+    #[inline(always)]
+    fn mask(c: bool) -> f32 {
+        f32::from_bits(if c { u32::MAX } else { 0 })
+    }
+
+    impl F32x4 {
+        pub fn splat(c: f32) -> Self {
+            F32x4([c; 4])
+        }
+        pub fn from_array(a: [f32; 4]) -> Self {
+            F32x4(a)
+        }
+        pub fn to_array(self) -> [f32; 4] {
+            self.0
+        }
+        pub fn vadd(self, b: Self) -> Self {
+            zip(self, b, |x, y| x + y)
+        }
+        pub fn vsub(self, b: Self) -> Self {
+            zip(self, b, |x, y| x - y)
+        }
+        pub fn vmul(self, b: Self) -> Self {
+            zip(self, b, |x, y| x * y)
+        }
+        pub fn vdiv(self, b: Self) -> Self {
+            zip(self, b, |x, y| x / y)
+        }
+        pub fn vneg(self) -> Self {
+            map(self, |x| -x)
+        }
+        pub fn vabs(self) -> Self {
+            map(self, f32::abs)
+        }
+        pub fn vsqrt(self) -> Self {
+            map(self, f32::sqrt)
+        }
+        pub fn nearest(self) -> Self {
+            map(self, f32::round_ties_even)
+        }
+        /// Like wasm's `pmin`: `b < a ? b : a`.
+        pub fn vmin(self, b: Self) -> Self {
+            zip(self, b, |x, y| if y < x { y } else { x })
+        }
+        /// Like wasm's `pmax`: `a < b ? b : a`.
+        pub fn vmax(self, b: Self) -> Self {
+            zip(self, b, |x, y| if x < y { y } else { x })
+        }
+        pub fn lt(self, b: Self) -> Self {
+            zip(self, b, |x, y| mask(x < y))
+        }
+        pub fn eq(self, b: Self) -> Self {
+            zip(self, b, |x, y| mask(x == y))
+        }
+        pub fn select(m: Self, a: Self, b: Self) -> Self {
+            let mut out = [0f32; 4];
+            for (i, o) in out.iter_mut().enumerate() {
+                let mb = m.0[i].to_bits();
+                *o = f32::from_bits((a.0[i].to_bits() & mb) | (b.0[i].to_bits() & !mb));
+            }
+            F32x4(out)
+        }
+        pub fn to_i32_bits(self) -> Self {
+            map(self, |x| f32::from_bits((x as i32) as u32))
+        }
+        pub fn i32_to_f32(self) -> Self {
+            map(self, |x| x.to_bits() as i32 as f32)
+        }
+        pub fn i32_add(self, c: i32) -> Self {
+            bits(self, |b| (b as i32).wrapping_add(c) as u32)
+        }
+        pub fn i32_shl(self, s: u32) -> Self {
+            bits(self, |b| b << s)
+        }
+        pub fn u32_shr(self, s: u32) -> Self {
+            bits(self, |b| b >> s)
+        }
+        pub fn bit_and(self, m: u32) -> Self {
+            bits(self, |b| b & m)
+        }
+        pub fn bit_or(self, m: u32) -> Self {
+            bits(self, |b| b | m)
+        }
+    }
+}
+
+pub use lanes::F32x4;
+
+const INV_TWO_PI: f32 = 0.159_154_94;
+const TWO_PI: f32 = 6.283_185_5;
+const LN_2: f32 = core::f32::consts::LN_2;
+const LOG2_E: f32 = core::f32::consts::LOG2_E;
+
+impl F32x4 {
+    /// sin(2π w) for |w| ≤ 1/4 by its Taylor polynomial (error < 1e-9 before rounding).
+    #[inline(always)]
+    fn sin_2pi_quarter(w: Self) -> Self {
+        let u = w.vmul(Self::splat(TWO_PI));
+        let z = u.vmul(u);
+        let c = |k: f32| Self::splat(k);
+        let p = c(1.0 / 6_227_020_800.0);
+        let p = p.vmul(z).vsub(c(1.0 / 39_916_800.0));
+        let p = p.vmul(z).vadd(c(1.0 / 362_880.0));
+        let p = p.vmul(z).vsub(c(1.0 / 5040.0));
+        let p = p.vmul(z).vadd(c(1.0 / 120.0));
+        let p = p.vmul(z).vsub(c(1.0 / 6.0));
+        let p = p.vmul(z).vadd(c(1.0));
+        u.vmul(p)
+    }
+
+    /// cos(2π t): reduce t to r ∈ [−½, ½] periods, then cos(2π r) = sin(2π(¼ − |r|)).
+    #[inline(always)]
+    fn cos_turns(t: Self) -> Self {
+        let r = t.vsub(t.nearest());
+        Self::sin_2pi_quarter(Self::splat(0.25).vsub(r.vabs()))
+    }
+
+    fn exp_impl(self) -> Self {
+        let x = self.vmax(Self::splat(-87.0)).vmin(Self::splat(88.0));
+        let k = x.vmul(Self::splat(LOG2_E)).nearest();
+        // Cody–Waite: u = x − k ln 2 with ln 2 split in two so the reduction is exact.
+        let u = x
+            .vsub(k.vmul(Self::splat(0.693_359_4)))
+            .vsub(k.vmul(Self::splat(-2.121_944_4e-4))); // |u| ≤ ln2/2
+        let c = |k: f32| Self::splat(k);
+        let p = c(1.0 / 5040.0);
+        let p = p.vmul(u).vadd(c(1.0 / 720.0));
+        let p = p.vmul(u).vadd(c(1.0 / 120.0));
+        let p = p.vmul(u).vadd(c(1.0 / 24.0));
+        let p = p.vmul(u).vadd(c(1.0 / 6.0));
+        let p = p.vmul(u).vadd(c(0.5));
+        let p = p.vmul(u).vadd(c(1.0));
+        let p = p.vmul(u).vadd(c(1.0));
+        // 2^k built in the exponent bits.
+        let scale = k.to_i32_bits().i32_add(127).i32_shl(23);
+        let e = p.vmul(scale);
+        // NaN stays NaN.
+        Self::select(self.eq(self), e, self)
+    }
+
+    fn ln_impl(self) -> Self {
+        // x = m · 2^e with m ∈ [√½, √2): ln x = e ln 2 + 2 atanh((m−1)/(m+1)).
+        let e = self.u32_shr(23).bit_and(0xff).i32_add(-127);
+        let m = self.bit_and(0x007f_ffff).bit_or(0x3f80_0000);
+        let big = Self::splat(core::f32::consts::SQRT_2).lt(m);
+        let m = Self::select(big, m.vmul(Self::splat(0.5)), m);
+        let e = Self::select(big, e.i32_add(1), e).i32_to_f32();
+        let s = m.vsub(Self::splat(1.0)).vdiv(m.vadd(Self::splat(1.0)));
+        let z = s.vmul(s);
+        let c = |k: f32| Self::splat(k);
+        let p = c(1.0 / 9.0);
+        let p = p.vmul(z).vadd(c(1.0 / 7.0));
+        let p = p.vmul(z).vadd(c(1.0 / 5.0));
+        let p = p.vmul(z).vadd(c(1.0 / 3.0));
+        let p = p.vmul(z).vadd(c(1.0));
+        let r = e.vmul(c(LN_2)).vadd(c(2.0).vmul(s).vmul(p));
+        // Special values: ln 0 = −∞, ln(x<0) = NaN, ln ∞ = ∞, NaN → NaN.
+        let zero = c(0.0);
+        let r = Self::select(self.eq(c(f32::INFINITY)), self, r);
+        let r = Self::select(zero.lt(self), r, c(f32::NAN));
+        let r = Self::select(self.eq(zero), c(f32::NEG_INFINITY), r);
+        Self::select(self.eq(self), r, self)
+    }
+}
+
+impl Add for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn add(self, b: Self) -> Self {
+        self.vadd(b)
+    }
+}
+impl Sub for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(self, b: Self) -> Self {
+        self.vsub(b)
+    }
+}
+impl Mul for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn mul(self, b: Self) -> Self {
+        self.vmul(b)
+    }
+}
+impl Div for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn div(self, b: Self) -> Self {
+        self.vdiv(b)
+    }
+}
+impl Neg for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn neg(self) -> Self {
+        self.vneg()
+    }
+}
+
+impl Real for F32x4 {
+    #[inline(always)]
+    fn cst(c: f64) -> Self {
+        Self::splat(c as f32)
+    }
+    #[inline(always)]
+    fn sin(self) -> Self {
+        Self::cos_turns(self.vmul(Self::splat(INV_TWO_PI)).vsub(Self::splat(0.25)))
+    }
+    #[inline(always)]
+    fn cos(self) -> Self {
+        Self::cos_turns(self.vmul(Self::splat(INV_TWO_PI)))
+    }
+    fn tan(self) -> Self {
+        self.sin() / self.cos()
+    }
+    #[inline(always)]
+    fn exp(self) -> Self {
+        self.exp_impl()
+    }
+    #[inline(always)]
+    fn ln(self) -> Self {
+        self.ln_impl()
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        self.vsqrt()
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        self.vabs()
+    }
+    fn tanh(self) -> Self {
+        // 1 − 2/(e^{2x} + 1): saturates cleanly to ±1.
+        let one = Self::splat(1.0);
+        one - Self::splat(2.0) / ((self + self).exp() + one)
+    }
+    #[inline(always)]
+    fn powi(self, n: i32) -> Self {
+        let mut base = self;
+        let mut k = n.unsigned_abs();
+        let mut acc = Self::splat(1.0);
+        while k > 0 {
+            if k & 1 == 1 {
+                acc = acc * base;
+            }
+            base = base * base;
+            k >>= 1;
+        }
+        if n < 0 {
+            Self::splat(1.0) / acc
+        } else {
+            acc
+        }
+    }
+    fn powf(self, p: f64) -> Self {
+        (Self::splat(p as f32) * self.ln()).exp()
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn check(name: &str, f: impl Fn(F32x4) -> F32x4, g: impl Fn(f64) -> f64, xs: &[f64], tol: f64) {
+        for &x in xs {
+            let got = f(F32x4::splat(x as f32)).to_array()[0] as f64;
+            let want = g(x as f32 as f64);
+            let err = (got - want).abs() / want.abs().max(1.0);
+            assert!(err <= tol, "{name}({x}) = {got}, want {want} (err {err:e})");
+        }
+    }
+
+    fn sweep(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+        (0..=n)
+            .map(|i| lo + (hi - lo) * i as f64 / n as f64)
+            .collect()
+    }
+
+    #[test]
+    fn transcendentals_are_accurate_to_f32_level() {
+        let xs = sweep(-40.0, 40.0, 4001);
+        check("cos", |v| v.cos(), f64::cos, &xs, 4e-6);
+        check("sin", |v| v.sin(), f64::sin, &xs, 4e-6);
+        check(
+            "exp",
+            |v| v.exp(),
+            f64::exp,
+            &sweep(-80.0, 80.0, 4001),
+            2e-6,
+        );
+        check("tanh", |v| v.tanh(), f64::tanh, &xs, 2e-6);
+        check("ln", |v| v.ln(), f64::ln, &sweep(1e-6, 1e4, 4001), 2e-6);
+        check("sqrt", |v| v.sqrt(), f64::sqrt, &sweep(0.0, 1e4, 101), 1e-7);
+        check(
+            "powi",
+            |v| v.powi(-3),
+            |x| x.powi(-3),
+            &sweep(0.5, 3.0, 101),
+            1e-6,
+        );
+    }
+
+    #[test]
+    fn ln_special_values() {
+        let v = F32x4::from_array([0.0, -1.0, f32::INFINITY, f32::NAN])
+            .ln()
+            .to_array();
+        assert_eq!(v[0], f32::NEG_INFINITY);
+        assert!(v[1].is_nan());
+        assert_eq!(v[2], f32::INFINITY);
+        assert!(v[3].is_nan());
+    }
+}

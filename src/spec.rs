@@ -1,0 +1,579 @@
+//! The edge: untrusted specs (from JS objects, URLs or JSON files) become validated engine
+//! values here, or a [`SpecError`] naming the field. Inside the engine values are valid.
+//!
+//! Specs arrive as a [`Val`], a dynamic value that keeps NaN and ±∞ (unlike JSON), so a NaN
+//! learning rate is reported as such rather than as a type error.
+
+use crate::landscape::{builtin, Builtin, Expr, Landscape};
+use crate::optim::schedule::{self, Schedule};
+use crate::optim::{self, Hyper, Kind, OptimizerDef, ParamSpec, Value};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+
+/// Most steps one `trajectory` call may take (the run handle streams longer runs).
+pub const MAX_STEPS: usize = 100_000;
+/// Deepest nesting accepted in a spec (bounds recursion on hostile input).
+pub const MAX_NESTING: usize = 16;
+
+/// A dynamic value (JSON plus non-finite numbers and undefined → Null).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Val>),
+    Obj(Vec<(String, Val)>),
+}
+
+impl Val {
+    pub fn get(&self, key: &str) -> Option<&Val> {
+        match self {
+            Val::Obj(kv) => kv.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    fn type_name(&self) -> &'static str {
+        match self {
+            Val::Null => "null",
+            Val::Bool(_) => "a boolean",
+            Val::Num(_) => "a number",
+            Val::Str(_) => "a string",
+            Val::Arr(_) => "an array",
+            Val::Obj(_) => "an object",
+        }
+    }
+}
+
+struct ValSeed(usize);
+
+impl<'de> DeserializeSeed<'de> for ValSeed {
+    type Value = Val;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
+        d.deserialize_any(ValVisitor(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Val {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Val, D::Error> {
+        ValSeed(0).deserialize(d)
+    }
+}
+
+struct ValVisitor(usize);
+
+impl ValVisitor {
+    fn deeper<E: de::Error>(&self) -> Result<usize, E> {
+        if self.0 >= MAX_NESTING {
+            Err(E::custom(format!(
+                "spec is nested deeper than {MAX_NESTING} levels"
+            )))
+        } else {
+            Ok(self.0 + 1)
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for ValVisitor {
+    type Value = Val;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON-like value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Val, E> {
+        Ok(Val::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Val, E> {
+        Ok(Val::Num(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Val, E> {
+        Ok(Val::Num(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Val, E> {
+        Ok(Val::Num(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Val, E> {
+        Ok(Val::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Val, E> {
+        Ok(Val::Str(v))
+    }
+    fn visit_none<E>(self) -> Result<Val, E> {
+        Ok(Val::Null)
+    }
+    fn visit_unit<E>(self) -> Result<Val, E> {
+        Ok(Val::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
+        ValSeed(self.0).deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Val, A::Error> {
+        let depth = self.deeper()?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(ValSeed(depth))? {
+            if out.len() >= 10_000 {
+                return Err(de::Error::custom("array is too long"));
+            }
+            out.push(v);
+        }
+        Ok(Val::Arr(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val, A::Error> {
+        let depth = self.deeper()?;
+        let mut out = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(ValSeed(depth))?;
+            if out.len() >= 1000 {
+                return Err(de::Error::custom("object has too many keys"));
+            }
+            out.push((k, v));
+        }
+        Ok(Val::Obj(out))
+    }
+}
+
+/// A bad spec: which field, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpecError {
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+pub fn err<T>(field: impl Into<String>, message: impl Into<String>) -> Result<T, SpecError> {
+    Err(SpecError {
+        field: field.into(),
+        message: message.into(),
+    })
+}
+
+fn short(v: &Val) -> String {
+    match v {
+        Val::Str(s) => {
+            let s: String = s.chars().take(40).collect();
+            format!("{s:?}")
+        }
+        Val::Num(x) => format!("{x}"),
+        other => other.type_name().to_string(),
+    }
+}
+
+/// A finite number.
+pub fn number(v: &Val, field: &str) -> Result<f64, SpecError> {
+    match v {
+        Val::Num(x) if x.is_finite() => Ok(*x),
+        Val::Num(x) => err(field, format!("must be a finite number (got {x})")),
+        other => err(field, format!("must be a number (got {})", short(other))),
+    }
+}
+
+/// An integer in [min, max].
+pub fn integer(v: &Val, field: &str, min: usize, max: usize) -> Result<usize, SpecError> {
+    let x = number(v, field)?;
+    if x.fract() != 0.0 || x < min as f64 || x > max as f64 {
+        return err(
+            field,
+            format!("must be an integer in [{min}, {max}] (got {x})"),
+        );
+    }
+    Ok(x as usize)
+}
+
+fn object<'a>(v: &'a Val, field: &str) -> Result<&'a [(String, Val)], SpecError> {
+    match v {
+        Val::Obj(kv) => Ok(kv),
+        other => err(field, format!("must be an object (got {})", short(other))),
+    }
+}
+
+fn name_of<'a>(v: &'a Val, field: &str) -> Result<&'a str, SpecError> {
+    match v.get("name") {
+        Some(Val::Str(s)) => Ok(s),
+        Some(other) => err(
+            format!("{field}.name"),
+            format!("must be a string (got {})", short(other)),
+        ),
+        None => err(format!("{field}.name"), "is missing"),
+    }
+}
+
+fn unknown_name<T>(
+    field: &str,
+    what: &str,
+    got: &str,
+    known: impl Iterator<Item = &'static str>,
+) -> Result<T, SpecError> {
+    let got: String = got.chars().take(40).collect();
+    err(
+        field,
+        format!(
+            "unknown {what} {got:?} (known: {})",
+            known.collect::<Vec<_>>().join(", ")
+        ),
+    )
+}
+
+/// Validate `{name, ...params}` against a parameter table, filling defaults.
+pub fn hyper(
+    obj: &[(String, Val)],
+    specs: &[ParamSpec],
+    field: &str,
+    owner: &str,
+) -> Result<Hyper, SpecError> {
+    let mut h = Hyper::defaults(specs);
+    for (k, v) in obj {
+        if k == "name" {
+            continue;
+        }
+        let f = format!("{field}.{k}");
+        let Some(spec) = specs.iter().find(|s| s.name == k) else {
+            let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
+            let list = if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            };
+            return err(f, format!("unknown parameter for {owner} (known: {list})"));
+        };
+        let value = match (spec.kind, v) {
+            (Kind::Num { .. }, Val::Num(x)) => Value::Num(*x),
+            (Kind::Bool { .. }, Val::Bool(b)) => Value::Bool(*b),
+            (Kind::Pair { .. }, Val::Arr(a)) if a.len() == 2 => Value::Pair([
+                number(&a[0], &format!("{f}[0]"))?,
+                number(&a[1], &format!("{f}[1]"))?,
+            ]),
+            (Kind::Num { .. }, other) => {
+                return err(f, format!("must be a number (got {})", short(other)))
+            }
+            (Kind::Bool { .. }, other) => {
+                return err(f, format!("must be true or false (got {})", short(other)))
+            }
+            (Kind::Pair { .. }, other) => {
+                return err(
+                    f,
+                    format!("must be a pair [beta1, beta2] (got {})", short(other)),
+                )
+            }
+        };
+        let value = optim::check(spec, value).map_err(|m| SpecError {
+            field: f,
+            message: m,
+        })?;
+        h.0.insert(spec.name, value);
+    }
+    Ok(h)
+}
+
+/// `"rosenbrock"`, `{name: "quadratic", a, b, angle}` or `{expression: "..."}`.
+pub fn landscape(v: &Val, field: &str) -> Result<Landscape, SpecError> {
+    let known = || builtin::BUILTINS.iter().map(|d| d.name);
+    match v {
+        Val::Str(name) => match Builtin::by_name(name) {
+            Some(b) => Ok(Landscape::Builtin(b)),
+            None => unknown_name(field, "landscape", name, known()),
+        },
+        Val::Obj(kv) => {
+            if let Some(src) = v.get("expression") {
+                if let Some((k, _)) = kv.iter().find(|(k, _)| k != "expression" && k != "name") {
+                    return err(
+                        format!("{field}.{k}"),
+                        "an expression landscape takes no other fields",
+                    );
+                }
+                let Val::Str(src) = src else {
+                    return err(
+                        format!("{field}.expression"),
+                        format!("must be a string (got {})", short(src)),
+                    );
+                };
+                return Expr::parse(src)
+                    .map(Landscape::Expression)
+                    .map_err(|e| SpecError {
+                        field: format!("{field}.expression"),
+                        message: e.to_string(),
+                    });
+            }
+            let name = name_of(v, field)?;
+            let Some(def) = builtin::BUILTINS.iter().find(|d| d.name == name) else {
+                return unknown_name(&format!("{field}.name"), "landscape", name, known());
+            };
+            let mut values = vec![None; def.params.len()];
+            for (k, val) in kv {
+                if k == "name" {
+                    continue;
+                }
+                let f = format!("{field}.{k}");
+                let Some(i) = def.params.iter().position(|p| p.0 == k) else {
+                    let names: Vec<&str> = def.params.iter().map(|p| p.0).collect();
+                    let list = if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    };
+                    return err(f, format!("unknown parameter for {name} (known: {list})"));
+                };
+                let (_, _, min, max) = def.params[i];
+                let x = number(val, &f)?;
+                if x < min || x > max {
+                    return err(f, format!("must be in [{min}, {max}] (got {x})"));
+                }
+                values[i] = Some(x);
+            }
+            Ok(Landscape::Builtin(Builtin::new(def, &values)))
+        }
+        other => err(
+            field,
+            format!(
+                "must be a landscape name, {{name, ...params}} or {{expression}} (got {})",
+                short(other)
+            ),
+        ),
+    }
+}
+
+/// The optimizer part of a spec: `{name, ...PyTorch kwargs}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptimizerSpec {
+    pub def: &'static OptimizerDef,
+    pub hyper: Hyper,
+}
+
+impl OptimizerSpec {
+    /// The base learning rate (`lr`, or `eta` for Newton).
+    pub fn base_lr(&self) -> f64 {
+        if self.def.name == "newton" {
+            self.hyper.num("eta")
+        } else {
+            self.hyper.num("lr")
+        }
+    }
+}
+
+pub fn optimizer(v: &Val, field: &str) -> Result<OptimizerSpec, SpecError> {
+    let kv = object(v, field)?;
+    let name = name_of(v, field)?;
+    let Some(def) = optim::find(name) else {
+        return unknown_name(
+            &format!("{field}.name"),
+            "optimizer",
+            name,
+            optim::OPTIMIZERS.iter().map(|d| d.name),
+        );
+    };
+    let hyper = hyper(kv, def.params, field, name)?;
+    (def.cross_check)(&hyper).map_err(|(p, m)| SpecError {
+        field: format!("{field}.{p}"),
+        message: m,
+    })?;
+    Ok(OptimizerSpec { def, hyper })
+}
+
+/// `null` / absent, or `{name, ...}`.
+pub fn scheduler(v: Option<&Val>, field: &str) -> Result<Schedule, SpecError> {
+    let v = match v {
+        None | Some(Val::Null) => return Ok(Schedule::Constant),
+        Some(v) => v,
+    };
+    let kv = object(v, field)?;
+    let name = name_of(v, field)?;
+    let Some(def) = schedule::find(name) else {
+        return unknown_name(
+            &format!("{field}.name"),
+            "scheduler",
+            name,
+            schedule::SCHEDULES.iter().map(|d| d.name),
+        );
+    };
+    let h = hyper(kv, def.params, field, name)?;
+    if name == "step" || name == "cosine" {
+        let p = if name == "step" { "step_size" } else { "T_max" };
+        if h.num(p).fract() != 0.0 {
+            return err(
+                format!("{field}.{p}"),
+                format!("must be an integer (got {})", h.num(p)),
+            );
+        }
+    }
+    Ok(Schedule::from_hyper(name, &h))
+}
+
+/// A validated trajectory spec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrajectorySpec {
+    pub landscape: Landscape,
+    pub start: [f64; 2],
+    pub optimizer: OptimizerSpec,
+    pub schedule: Schedule,
+    pub steps: usize,
+}
+
+const TOP_FIELDS: [&str; 5] = ["landscape", "start", "optimizer", "scheduler", "steps"];
+
+/// `{landscape, start: [x, y], optimizer: {name, ...}, scheduler: null | {name, ...}, steps}`.
+/// `start` defaults to the landscape's first suggested start; `steps` to `default_steps`.
+pub fn trajectory(
+    v: &Val,
+    default_steps: Option<usize>,
+    max_steps: usize,
+) -> Result<TrajectorySpec, SpecError> {
+    let kv = object(v, "spec")?;
+    if let Some((k, _)) = kv.iter().find(|(k, _)| !TOP_FIELDS.contains(&k.as_str())) {
+        let k: String = k.chars().take(40).collect();
+        return err(
+            k,
+            format!("unknown field (known: {})", TOP_FIELDS.join(", ")),
+        );
+    }
+    let Some(lv) = v.get("landscape") else {
+        return err("landscape", "is missing");
+    };
+    let landscape = landscape(lv, "landscape")?;
+    let start = match v.get("start") {
+        None | Some(Val::Null) => landscape
+            .info()
+            .starts
+            .first()
+            .copied()
+            .unwrap_or([0.0, 0.0]),
+        Some(Val::Arr(a)) if a.len() == 2 => {
+            [number(&a[0], "start[0]")?, number(&a[1], "start[1]")?]
+        }
+        Some(other) => return err("start", format!("must be [x, y] (got {})", short(other))),
+    };
+    if start.iter().any(|c| c.abs() > 1e12) {
+        return err("start", "coordinates must be within ±1e12");
+    }
+    let Some(ov) = v.get("optimizer") else {
+        return err("optimizer", "is missing");
+    };
+    let optimizer = optimizer(ov, "optimizer")?;
+    let schedule = scheduler(v.get("scheduler"), "scheduler")?;
+    let steps = match (v.get("steps"), default_steps) {
+        (Some(s), _) => integer(s, "steps", 0, max_steps)?,
+        (None, Some(d)) => d,
+        (None, None) => return err("steps", "is missing"),
+    };
+    Ok(TrajectorySpec {
+        landscape,
+        start,
+        optimizer,
+        schedule,
+        steps,
+    })
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn val(s: &str) -> Val {
+        serde_json::from_str(s).unwrap()
+    }
+
+    fn error_of(s: &str) -> SpecError {
+        trajectory(&val(s), None, MAX_STEPS).unwrap_err()
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let base = r#""landscape":"rosenbrock","start":[0,0],"steps":10"#;
+        let e = error_of(&format!(
+            r#"{{{base},"optimizer":{{"name":"adam","lr":-1}}}}"#
+        ));
+        assert_eq!(e.field, "optimizer.lr");
+        assert!(e.message.contains("got -1"), "{e}");
+        let e = error_of(&format!(r#"{{{base},"optimizer":{{"name":"adamm"}}}}"#));
+        assert_eq!(e.field, "optimizer.name");
+        assert!(e.message.contains("known: sgd"), "{e}");
+        let e = error_of(&format!(
+            r#"{{{base},"optimizer":{{"name":"adam","betas":[0.9,1.0]}}}}"#
+        ));
+        assert_eq!(e.field, "optimizer.betas");
+        let e = error_of(&format!(
+            r#"{{{base},"optimizer":{{"name":"sgd","nesterov":true}}}}"#
+        ));
+        assert_eq!(e.field, "optimizer.nesterov");
+        let e = error_of(&format!(
+            r#"{{{base},"optimizer":{{"name":"sgd","lr":"0.1"}}}}"#
+        ));
+        assert_eq!(e.field, "optimizer.lr");
+        let e = error_of(&format!(
+            r#"{{{base},"optimizer":{{"name":"sgd"}},"scheduler":{{"name":"cosine","T_max":0}}}}"#
+        ));
+        assert_eq!(e.field, "scheduler.T_max");
+        let e =
+            error_of(r#"{"landscape":{"expression":"x+*y"},"optimizer":{"name":"sgd"},"steps":1}"#);
+        assert_eq!(e.field, "landscape.expression");
+        assert!(e.message.contains("column 3"), "{e}");
+        let e = error_of(r#"{"landscape":"rosenbrock","optimizer":{"name":"sgd"},"steps":100001}"#);
+        assert_eq!(e.field, "steps");
+        let e = error_of(
+            r#"{"landscape":{"name":"quadratic","b":-1},"optimizer":{"name":"sgd"},"steps":1}"#,
+        );
+        assert_eq!(e.field, "landscape.b");
+        let e = error_of(
+            r#"{"landscape":"rosenbrock","optimizer":{"name":"sgd"},"steps":1,"stpes":3}"#,
+        );
+        assert_eq!(e.field, "stpes");
+    }
+
+    #[test]
+    fn nan_is_kept_and_rejected_by_name() {
+        let mut v =
+            val(r#"{"landscape":"rosenbrock","optimizer":{"name":"sgd","lr":0},"steps":1}"#);
+        if let Val::Obj(kv) = &mut v {
+            if let Some((_, Val::Obj(o))) = kv.iter_mut().find(|(k, _)| k == "optimizer") {
+                o[1].1 = Val::Num(f64::NAN);
+            }
+        }
+        let e = trajectory(&v, None, MAX_STEPS).unwrap_err();
+        assert_eq!(e.field, "optimizer.lr");
+        assert!(e.message.contains("NaN"), "{e}");
+    }
+
+    #[test]
+    fn defaults_are_pytorchs() {
+        let s = trajectory(
+            &val(r#"{"landscape":"beale","optimizer":{"name":"adam"},"steps":5}"#),
+            None,
+            MAX_STEPS,
+        )
+        .unwrap();
+        assert_eq!(s.optimizer.hyper.num("lr"), 1e-3);
+        assert_eq!(s.optimizer.hyper.pair("betas"), [0.9, 0.999]);
+        assert_eq!(s.optimizer.hyper.num("eps"), 1e-8);
+        assert_eq!(s.start, [1.0, 1.5]);
+        let s = optimizer(&val(r#"{"name":"adamw"}"#), "o").unwrap();
+        assert_eq!(s.hyper.num("weight_decay"), 0.01);
+        let s = optimizer(&val(r#"{"name":"rmsprop"}"#), "o").unwrap();
+        assert_eq!((s.hyper.num("lr"), s.hyper.num("alpha")), (0.01, 0.99));
+        let s = optimizer(&val(r#"{"name":"adadelta"}"#), "o").unwrap();
+        assert_eq!(
+            (s.hyper.num("lr"), s.hyper.num("rho"), s.hyper.num("eps")),
+            (1.0, 0.9, 1e-6)
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        // serde_json has its own recursion limit (128); ours is lower and must trigger first.
+        let shallow_enough = format!(
+            "{}{}",
+            "[".repeat(MAX_NESTING + 2),
+            "]".repeat(MAX_NESTING + 2)
+        );
+        assert!(serde_json::from_str::<Val>(&shallow_enough)
+            .unwrap_err()
+            .to_string()
+            .contains("nested deeper"));
+        assert!(serde_json::from_str::<Val>(&deep).is_err());
+    }
+}

@@ -1,0 +1,344 @@
+//! The only `#[wasm_bindgen]` code: handles and functions JavaScript calls. Every input is
+//! validated by `crate::spec` and every failure becomes a JS `Error` whose message starts with the
+//! field name; nothing here may panic.
+//!
+//! Buffers are handed out as typed-array *views* of wasm memory (no copies). A view stays valid
+//! until the next call into the engine that may allocate (e.g. `step`, `render`): re-fetch views
+//! after each such call.
+
+use crate::landscape::grid::{self, Canvas, Colormap, Rect, RenderOptions};
+use crate::landscape::{self, Scale};
+use crate::spec::{self, SpecError, Val};
+use crate::{meta, run};
+use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint8ClampedArray};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn spec_val(v: JsValue, what: &str) -> Result<Val, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Err(JsError::new(&format!("{what}: is missing")));
+    }
+    serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+fn spec_err(e: SpecError) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
+        .map_err(|e| JsError::new(&format!("internal: {e}")))
+}
+
+fn set(o: &Object, k: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
+fn opt_num(v: Option<usize>) -> JsValue {
+    v.map_or(JsValue::NULL, |k| JsValue::from_f64(k as f64))
+}
+
+/// Landscape metadata: `[{name, label, formula, domain, scale, minima, saddles, starts, params}]`.
+#[wasm_bindgen]
+pub fn landscapes() -> Result<JsValue, JsError> {
+    to_js(&meta::landscapes())
+}
+
+/// Optimizers with PyTorch's parameter names, defaults and sensible ranges.
+#[wasm_bindgen]
+pub fn optimizers() -> Result<JsValue, JsError> {
+    to_js(&meta::optimizers())
+}
+
+/// Learning-rate schedules and their parameters.
+#[wasm_bindgen]
+pub fn schedulers() -> Result<JsValue, JsError> {
+    to_js(&meta::schedulers())
+}
+
+/// Whether SIMD128 was enabled when this module was compiled.
+#[wasm_bindgen(js_name = simdEnabled)]
+pub fn simd_enabled() -> bool {
+    cfg!(target_feature = "simd128")
+}
+
+/// Parse an expression: `null` if it is valid, else `{message, position}` (0-based character).
+#[wasm_bindgen(js_name = checkExpression)]
+pub fn check_expression(src: &str) -> JsValue {
+    match landscape::Expr::parse(src) {
+        Ok(_) => JsValue::NULL,
+        Err(e) => {
+            let o = Object::new();
+            set(&o, "message", &JsValue::from_str(&e.message));
+            set(&o, "position", &JsValue::from_f64(e.position as f64));
+            o.into()
+        }
+    }
+}
+
+/// Run a whole trajectory: `{points, values, lrs, diverged_at_step, diverged_reason}`.
+#[wasm_bindgen]
+pub fn trajectory(spec: JsValue) -> Result<JsValue, JsError> {
+    let v = spec_val(spec, "spec")?;
+    let s = spec::trajectory(&v, None, spec::MAX_STEPS).map_err(spec_err)?;
+    let r = run::trajectory(&s);
+    let o = Object::new();
+    set(&o, "points", &Float64Array::from(r.points()).into());
+    set(&o, "values", &Float64Array::from(r.values()).into());
+    set(&o, "lrs", &Float64Array::from(r.lrs()).into());
+    let d = r.diverged();
+    set(&o, "diverged_at_step", &opt_num(d.map(|(k, _)| k)));
+    set(
+        &o,
+        "diverged_reason",
+        &d.map_or(JsValue::NULL, |(_, why)| JsValue::from_str(why.as_str())),
+    );
+    Ok(o.into())
+}
+
+/// A stateful run for animation: `new Run(spec)`, then `step(n)` and read views.
+#[wasm_bindgen]
+pub struct Run {
+    inner: run::Run,
+    /// Total steps this handle may take (`spec.steps`, or the history cap).
+    cap: usize,
+    inspect: Vec<f64>,
+}
+
+#[wasm_bindgen]
+impl Run {
+    /// Same spec as `trajectory`; `steps` is optional here and caps the run.
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec: JsValue) -> Result<Run, JsError> {
+        let v = spec_val(spec, "spec")?;
+        let max = run::MAX_HISTORY - 1;
+        let s = spec::trajectory(&v, Some(max), max).map_err(spec_err)?;
+        Ok(Run {
+            inner: run::Run::new(&s),
+            cap: s.steps,
+            inspect: Vec::new(),
+        })
+    }
+
+    /// Advance up to `n` steps; returns how many were taken (0 once stopped or at the cap).
+    pub fn step(&mut self, n: u32) -> u32 {
+        let room = self.cap.saturating_sub(self.inner.steps());
+        self.inner.advance((n as usize).min(room)) as u32
+    }
+
+    /// Number of points so far (1 + steps taken, or 0 if the start itself is not finite).
+    #[wasm_bindgen(getter)]
+    pub fn len(&self) -> u32 {
+        self.inner.values().len() as u32
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn steps(&self) -> u32 {
+        self.inner.steps() as u32
+    }
+
+    /// View of `[x0, y0, x1, y1, ...]`.
+    pub fn points(&self) -> Float64Array {
+        // SAFETY: a view into memory owned by self; valid until the next allocation in wasm.
+        unsafe { Float64Array::view(self.inner.points()) }
+    }
+
+    /// View of f at each point.
+    pub fn values(&self) -> Float64Array {
+        // SAFETY: as in `points`.
+        unsafe { Float64Array::view(self.inner.values()) }
+    }
+
+    /// View of the lr used by each step.
+    pub fn lrs(&self) -> Float64Array {
+        // SAFETY: as in `points`.
+        unsafe { Float64Array::view(self.inner.lrs()) }
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn diverged_at_step(&self) -> Option<u32> {
+        self.inner.diverged().map(|(k, _)| k as u32)
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn diverged_reason(&self) -> Option<String> {
+        self.inner.diverged().map(|(_, r)| r.as_str().to_string())
+    }
+
+    /// Current point [x, y, f].
+    pub fn current(&self) -> Vec<f64> {
+        let [x, y] = self.inner.position();
+        vec![x, y, self.inner.current().value]
+    }
+
+    /// `{grad, update, lr, <optimizer state by PyTorch name>, m_hat, v_hat, …}` as views of one
+    /// internal buffer, refreshed by this call.
+    pub fn state(&mut self) -> Object {
+        let named = self.inner.inspect();
+        self.inspect.clear();
+        let mut spans = Vec::with_capacity(named.len());
+        for (name, v) in &named {
+            spans.push((*name, self.inspect.len(), v.len()));
+            self.inspect.extend_from_slice(v);
+        }
+        // SAFETY: as in `points`; no allocation happens between taking the view and returning.
+        let all = unsafe { Float64Array::view(&self.inspect) };
+        let o = Object::new();
+        for (name, at, n) in spans {
+            set(&o, name, &all.subarray(at as u32, (at + n) as u32).into());
+        }
+        o
+    }
+}
+
+fn rect(nx: u32, ny: u32, x0: f64, x1: f64, y0: f64, y1: f64) -> Result<Rect, JsError> {
+    let side = grid::MAX_SIDE as u32;
+    if !(2..=side).contains(&nx) || !(2..=side).contains(&ny) {
+        return Err(JsError::new(&format!(
+            "grid: nx and ny must be in [2, {side}] (got {nx} × {ny})"
+        )));
+    }
+    if (nx as u64) * (ny as u64) > 4 << 20 {
+        return Err(JsError::new("grid: at most 4 Mi points"));
+    }
+    let ok = [x0, x1, y0, y1].iter().all(|v| v.is_finite()) && x0 < x1 && y0 < y1;
+    if !ok {
+        return Err(JsError::new(&format!(
+            "grid: need finite x0 < x1 and y0 < y1 (got x {x0}..{x1}, y {y0}..{y1})"
+        )));
+    }
+    Ok(Rect { x0, x1, y0, y1 })
+}
+
+/// A landscape handle: values, exact gradients and Hessians, grids and heatmaps.
+#[wasm_bindgen]
+pub struct Landscape {
+    inner: landscape::Landscape,
+    canvas: Canvas,
+}
+
+#[wasm_bindgen]
+impl Landscape {
+    /// `"rosenbrock"`, `{name: "quadratic", a, b, angle}` or `{expression: "..."}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec: JsValue) -> Result<Landscape, JsError> {
+        let v = spec_val(spec, "landscape")?;
+        let inner = spec::landscape(&v, "landscape").map_err(spec_err)?;
+        Ok(Landscape {
+            inner,
+            canvas: Canvas::default(),
+        })
+    }
+
+    pub fn value(&self, x: f64, y: f64) -> f64 {
+        self.inner.value(x, y)
+    }
+
+    /// [∂f/∂x, ∂f/∂y] by automatic differentiation.
+    pub fn gradient(&self, x: f64, y: f64) -> Vec<f64> {
+        self.inner.eval2(x, y).grad.to_vec()
+    }
+
+    /// [∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²] by automatic differentiation.
+    pub fn hessian(&self, x: f64, y: f64) -> Vec<f64> {
+        self.inner.eval2(x, y).hessian.to_vec()
+    }
+
+    /// Metadata (same shape as an entry of `landscapes()`).
+    pub fn info(&self) -> Result<JsValue, JsError> {
+        to_js(&meta::LandscapeMeta::from(self.inner.info()))
+    }
+
+    /// f on an nx × ny grid, row-major, row j at y0 + j (y1 − y0)/(ny − 1): a Float32Array view.
+    pub fn grid(
+        &mut self,
+        nx: u32,
+        ny: u32,
+        x0: f64,
+        x1: f64,
+        y0: f64,
+        y1: f64,
+    ) -> Result<Float32Array, JsError> {
+        let r = rect(nx, ny, x0, x1, y0, y1)?;
+        grid::sample(
+            &self.inner,
+            nx as usize,
+            ny as usize,
+            r,
+            false,
+            &mut self.canvas.values,
+        );
+        // SAFETY: view of our own buffer, returned immediately.
+        Ok(unsafe { Float32Array::view(&self.canvas.values) })
+    }
+
+    /// RGBA heatmap with contour lines, row 0 at the top (y1): a Uint8ClampedArray view ready
+    /// for `new ImageData(view, nx, ny)`. `scale`: "linear" | "log"; `colormap`: "viridis" |
+    /// "cividis" | "magma"; `levels`: number of contour bands (0 = no lines, at most 64).
+    #[allow(clippy::too_many_arguments)]
+    pub fn render(
+        &mut self,
+        nx: u32,
+        ny: u32,
+        x0: f64,
+        x1: f64,
+        y0: f64,
+        y1: f64,
+        scale: &str,
+        colormap: &str,
+        levels: u32,
+    ) -> Result<Uint8ClampedArray, JsError> {
+        let r = rect(nx, ny, x0, x1, y0, y1)?;
+        let scale = Scale::parse(scale)
+            .ok_or_else(|| JsError::new("render.scale: must be \"linear\" or \"log\""))?;
+        let colormap = Colormap::parse(colormap).ok_or_else(|| {
+            JsError::new("render.colormap: must be \"viridis\", \"cividis\" or \"magma\"")
+        })?;
+        if levels as usize > grid::MAX_LEVELS {
+            return Err(JsError::new(&format!(
+                "render.levels: at most {}",
+                grid::MAX_LEVELS
+            )));
+        }
+        let opts = RenderOptions {
+            scale,
+            colormap,
+            levels: levels as usize,
+        };
+        self.canvas
+            .render(&self.inner, nx as usize, ny as usize, r, opts);
+        // SAFETY: view of our own buffer, returned immediately.
+        Ok(unsafe { Uint8ClampedArray::view(&self.canvas.rgba) })
+    }
+
+    /// Contour level values of the last render (ascending).
+    pub fn levels(&self) -> Float64Array {
+        Float64Array::from(&self.canvas.levels[..])
+    }
+
+    /// Evaluate the grid `reps` times (for benchmarks); returns the last minimum.
+    #[wasm_bindgen(js_name = benchGrid)]
+    pub fn bench_grid(&mut self, n: u32, reps: u32) -> f64 {
+        let info = self.inner.info();
+        let [x0, x1, y0, y1] = info.domain;
+        let n = (n as usize).clamp(2, grid::MAX_SIDE);
+        let mut lo = 0.0;
+        for _ in 0..reps {
+            lo = grid::sample(
+                &self.inner,
+                n,
+                n,
+                Rect { x0, x1, y0, y1 },
+                false,
+                &mut self.canvas.values,
+            )
+            .map_or(f64::NAN, |r| r.0 as f64);
+        }
+        lo
+    }
+}

@@ -1,0 +1,208 @@
+//! The wasm tests' bodies, shared by tests/web.rs (Node) and tests/web_browser.rs (Chromium).
+
+use super::common;
+
+use js_sys::{Float64Array, Reflect, JSON};
+use optplay::spec::Val;
+use optplay::web;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+/// Val → JSON text → a plain JS object, exactly what a page would pass.
+fn js(v: &Val) -> JsValue {
+    fn text(v: &Val) -> String {
+        match v {
+            Val::Null => "null".into(),
+            Val::Bool(b) => b.to_string(),
+            Val::Num(x) => format!("{x:e}"),
+            Val::Str(s) => serde_json::to_string(s).unwrap(),
+            Val::Arr(a) => format!("[{}]", a.iter().map(text).collect::<Vec<_>>().join(",")),
+            Val::Obj(kv) => {
+                let items: Vec<String> = kv
+                    .iter()
+                    .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), text(v)))
+                    .collect();
+                format!("{{{}}}", items.join(","))
+            }
+        }
+    }
+    JSON::parse(&text(v)).unwrap()
+}
+
+fn f64s(o: &JsValue, key: &str) -> Vec<f64> {
+    Float64Array::from(Reflect::get(o, &key.into()).unwrap()).to_vec()
+}
+
+fn error_message(r: Result<JsValue, wasm_bindgen::JsError>) -> String {
+    let e: JsValue = r.err().expect("an error").into();
+    Reflect::get(&e, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn simd128_is_enabled() {
+    assert!(web::simd_enabled());
+    assert!(cfg!(target_feature = "simd128"));
+}
+
+#[wasm_bindgen_test]
+fn reference_cases_through_the_js_api_match_pytorch_and_native() {
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("../data/native_trajectories.json")).unwrap();
+    let golden = golden.as_array().unwrap();
+    let cases = common::cases();
+    assert_eq!(cases.len(), 53);
+    let mut worst_ref = 0.0f64;
+    let mut worst_native = 0.0f64;
+    for (c, g) in cases.iter().zip(golden) {
+        assert_eq!(g["id"].as_str().unwrap(), c.id);
+        let out = web::trajectory(js(&c.spec)).unwrap_or_else(|_| panic!("{} threw", c.id));
+        let (points, values) = (f64s(&out, "points"), f64s(&out, "values"));
+        let e_ref =
+            common::max_rel_err(&points, &c.points).max(common::max_rel_err(&values, &c.values));
+        let lr_err = c
+            .lrs
+            .as_ref()
+            .map_or(0.0, |l| common::max_rel_err(&f64s(&out, "lrs"), l));
+        assert!(
+            e_ref.max(lr_err) <= 1e-9,
+            "{}: {e_ref:e} / lrs {lr_err:e}",
+            c.id
+        );
+        let gv = |k: &str| -> Vec<f64> {
+            g[k].as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        };
+        let e_nat = common::max_rel_err(&points, &gv("points"))
+            .max(common::max_rel_err(&values, &gv("values")));
+        assert!(e_nat <= 1e-12, "{}: wasm vs native {e_nat:e}", c.id);
+        let div = Reflect::get(&out, &"diverged_at_step".into())
+            .unwrap()
+            .as_f64()
+            .map(|k| k as usize);
+        assert_eq!(div, c.diverged_at_step, "{}", c.id);
+        worst_ref = worst_ref.max(e_ref);
+        worst_native = worst_native.max(e_nat);
+    }
+    web_sys::console::log_1(
+        &format!("wasm: worst vs PyTorch {worst_ref:e}, worst vs native {worst_native:e}").into(),
+    );
+}
+
+#[wasm_bindgen_test]
+fn js_errors_name_the_field() {
+    let bad = [
+        (
+            r#"{"landscape":"rosenbrock","optimizer":{"name":"adam","lr":-1},"steps":5}"#,
+            "optimizer.lr",
+        ),
+        (
+            r#"{"landscape":"nope","optimizer":{"name":"adam"},"steps":5}"#,
+            "landscape",
+        ),
+        (
+            r#"{"landscape":"rosenbrock","optimizer":{"name":"adam"},"steps":1e9}"#,
+            "steps",
+        ),
+        (
+            r#"{"landscape":{"expression":"sin(x"},"optimizer":{"name":"adam"},"steps":5}"#,
+            "landscape.expression",
+        ),
+        (
+            r#"{"landscape":"rosenbrock","start":[0,"a"],"optimizer":{"name":"adam"},"steps":5}"#,
+            "start[1]",
+        ),
+        (
+            r#"{"landscape":"rosenbrock","optimizer":{"name":"sgd","momentum":0.9},"scheduler":{"name":"warp"},"steps":5}"#,
+            "scheduler.name",
+        ),
+        (r#"[1,2,3]"#, "spec"),
+    ];
+    for (spec, field) in bad {
+        let msg = error_message(web::trajectory(JSON::parse(spec).unwrap()));
+        assert!(msg.starts_with(&format!("{field}:")), "{spec} → {msg}");
+    }
+    // NaN survives the JS → Rust boundary and is reported as NaN.
+    let spec =
+        JSON::parse(r#"{"landscape":"rosenbrock","optimizer":{"name":"sgd"},"steps":5}"#).unwrap();
+    let opt = Reflect::get(&spec, &"optimizer".into()).unwrap();
+    Reflect::set(&opt, &"lr".into(), &JsValue::from_f64(f64::NAN)).unwrap();
+    let msg = error_message(web::trajectory(spec));
+    assert!(
+        msg.starts_with("optimizer.lr:") && msg.contains("NaN"),
+        "{msg}"
+    );
+    assert!(error_message(web::trajectory(JsValue::UNDEFINED)).starts_with("spec:"));
+}
+
+#[wasm_bindgen_test]
+fn run_handle_streams_and_exposes_state_views() {
+    let spec = JSON::parse(
+        r#"{"landscape":"rosenbrock","start":[-1.5,2],"optimizer":{"name":"adam","lr":0.01}}"#,
+    )
+    .unwrap();
+    let mut run = web::Run::new(spec).unwrap();
+    assert_eq!(run.step(150), 150);
+    assert_eq!(run.step(50), 50);
+    assert_eq!(run.len(), 201);
+    let case = common::cases()
+        .into_iter()
+        .find(|c| c.id == "rosenbrock-A-adam")
+        .unwrap();
+    assert!(common::max_rel_err(&run.points().to_vec(), &case.points) <= 1e-9);
+    let state = run.state();
+    for key in [
+        "grad",
+        "update",
+        "exp_avg",
+        "exp_avg_sq",
+        "m_hat",
+        "v_hat",
+        "lr",
+    ] {
+        assert!(
+            Reflect::has(&state, &key.into()).unwrap(),
+            "state has {key}"
+        );
+    }
+    let m = Float64Array::from(Reflect::get(&state, &"exp_avg".into()).unwrap()).to_vec();
+    let m_hat = Float64Array::from(Reflect::get(&state, &"m_hat".into()).unwrap()).to_vec();
+    let bc1 = 1.0 - 0.9f64.powi(200);
+    assert!((m_hat[0] - m[0] / bc1).abs() <= 1e-15 * m_hat[0].abs().max(1.0));
+}
+
+#[wasm_bindgen_test]
+fn landscape_handle_grid_and_render() {
+    let mut l = web::Landscape::new(JsValue::from_str("rosenbrock")).unwrap();
+    assert_eq!(l.value(1.0, 1.0), 0.0);
+    assert_eq!(l.gradient(1.0, 1.0), vec![0.0, 0.0]);
+    assert_eq!(l.hessian(1.0, 1.0), vec![802.0, -400.0, 200.0]);
+    let g = l.grid(5, 3, -2.0, 2.0, -1.0, 3.0).unwrap().to_vec();
+    assert_eq!(g.len(), 15);
+    assert!((g[0] as f64 - l.value(-2.0, -1.0)).abs() < 1e-3);
+    let rgba = l
+        .render(16, 8, -2.0, 2.0, -1.0, 3.0, "log", "viridis", 8)
+        .unwrap();
+    assert_eq!(rgba.length(), 16 * 8 * 4);
+    assert!(l
+        .render(1, 8, -2.0, 2.0, -1.0, 3.0, "log", "viridis", 8)
+        .is_err());
+    assert!(l
+        .render(8, 8, 2.0, -2.0, -1.0, 3.0, "log", "viridis", 8)
+        .is_err());
+    assert!(l
+        .render(8, 8, -2.0, 2.0, -1.0, 3.0, "tan", "viridis", 8)
+        .is_err());
+    assert!(web::Landscape::new(JsValue::from_str("banana")).is_err());
+    assert!(web::check_expression("sin(x)*cos(y) + 0.1*(x^2+y^2)").is_null());
+    let e = web::check_expression("sin(x)*");
+    assert_eq!(
+        Reflect::get(&e, &"position".into()).unwrap().as_f64(),
+        Some(7.0)
+    );
+}
