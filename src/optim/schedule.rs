@@ -166,7 +166,7 @@ impl Scheduler {
             Schedule::Constant => self.lr,
             Schedule::Exponential { gamma } => self.lr * gamma,
             Schedule::Step { step_size, gamma } => {
-                if e % step_size == 0 {
+                if e.is_multiple_of(step_size) {
                     self.lr * gamma
                 } else {
                     self.lr

@@ -137,6 +137,12 @@ impl Run {
         self.inner.values().len() as u32
     }
 
+    /// True when not even the start point is finite.
+    #[wasm_bindgen(getter)]
+    pub fn is_empty(&self) -> bool {
+        self.inner.values().is_empty()
+    }
+
     #[wasm_bindgen(getter)]
     pub fn steps(&self) -> u32 {
         self.inner.steps() as u32
