@@ -14,6 +14,58 @@ use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint8ClampedArray};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** A named landscape, a named landscape with parameters, or a custom expression in x and y. */
+export type LandscapeSpec = string | { name: string; [param: string]: number | string } | { expression: string };
+/** `{name, ...PyTorch kwargs}`; omitted kwargs take PyTorch's defaults. `newton` takes `eta`. */
+export interface OptimizerSpec {
+  name: "sgd" | "adagrad" | "rmsprop" | "adadelta" | "adam" | "adamw" | "adamax" | "nadam" | "radam" | "newton";
+  [kwarg: string]: number | boolean | [number, number] | string;
+}
+export interface SchedulerSpec {
+  name: "constant" | "step" | "exponential" | "cosine" | "inverse_time";
+  [param: string]: number | string;
+}
+export interface TrajectorySpec {
+  landscape: LandscapeSpec;
+  /** Defaults to the landscape's first suggested start. */
+  start?: [number, number];
+  optimizer: OptimizerSpec;
+  scheduler?: SchedulerSpec | null;
+  /** 0..100000 for trajectory(); optional cap for new Run(). */
+  steps?: number;
+}
+export interface TrajectoryResult {
+  /** [x0, y0, x1, y1, ...]: the start, then the point after each step (finite prefix only). */
+  points: Float64Array;
+  values: Float64Array;
+  /** The lr used by each step. */
+  lrs: Float64Array;
+  diverged_at_step: number | null;
+  diverged_reason: "non_finite" | "singular_hessian" | null;
+}
+export interface ParamMeta {
+  name: string;
+  kind: "number" | "bool" | "pair";
+  default: number | boolean | [number, number];
+  min: number | null; max: number | null; min_open: boolean; max_open: boolean;
+  ui_min: number | null; ui_max: number | null; log: boolean; help: string;
+}
+export interface OptimizerMeta { name: string; label: string; params: ParamMeta[]; state: string[] }
+export interface ScheduleMeta { name: string; label: string; torch: string; formula: string; params: ParamMeta[] }
+export interface PointMeta { x: number; y: number; f: number }
+export interface LandscapeMeta {
+  name: string; label: string; formula: string;
+  /** [xmin, xmax, ymin, ymax] */
+  domain: [number, number, number, number];
+  scale: "linear" | "log";
+  minima: PointMeta[]; saddles: PointMeta[]; starts: [number, number][];
+  params: { name: string; default: number; min: number; max: number; value: number }[];
+}
+export interface ExpressionError { message: string; /** 0-based character index */ position: number }
+"#;
+
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -44,19 +96,19 @@ fn opt_num(v: Option<usize>) -> JsValue {
 }
 
 /// Landscape metadata: `[{name, label, formula, domain, scale, minima, saddles, starts, params}]`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "LandscapeMeta[]")]
 pub fn landscapes() -> Result<JsValue, JsError> {
     to_js(&meta::landscapes())
 }
 
 /// Optimizers with PyTorch's parameter names, defaults and sensible ranges.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "OptimizerMeta[]")]
 pub fn optimizers() -> Result<JsValue, JsError> {
     to_js(&meta::optimizers())
 }
 
 /// Learning-rate schedules and their parameters.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "ScheduleMeta[]")]
 pub fn schedulers() -> Result<JsValue, JsError> {
     to_js(&meta::schedulers())
 }
@@ -68,7 +120,7 @@ pub fn simd_enabled() -> bool {
 }
 
 /// Parse an expression: `null` if it is valid, else `{message, position}` (0-based character).
-#[wasm_bindgen(js_name = checkExpression)]
+#[wasm_bindgen(js_name = checkExpression, unchecked_return_type = "ExpressionError | null")]
 pub fn check_expression(src: &str) -> JsValue {
     match landscape::Expr::parse(src) {
         Ok(_) => JsValue::NULL,
@@ -82,8 +134,10 @@ pub fn check_expression(src: &str) -> JsValue {
 }
 
 /// Run a whole trajectory: `{points, values, lrs, diverged_at_step, diverged_reason}`.
-#[wasm_bindgen]
-pub fn trajectory(spec: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "TrajectoryResult")]
+pub fn trajectory(
+    #[wasm_bindgen(unchecked_param_type = "TrajectorySpec")] spec: JsValue,
+) -> Result<JsValue, JsError> {
     let v = spec_val(spec, "spec")?;
     let s = spec::trajectory(&v, None, spec::MAX_STEPS).map_err(spec_err)?;
     let r = run::trajectory(&s);
@@ -114,7 +168,9 @@ pub struct Run {
 impl Run {
     /// Same spec as `trajectory`; `steps` is optional here and caps the run.
     #[wasm_bindgen(constructor)]
-    pub fn new(spec: JsValue) -> Result<Run, JsError> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "TrajectorySpec")] spec: JsValue,
+    ) -> Result<Run, JsError> {
         let v = spec_val(spec, "spec")?;
         let max = run::MAX_HISTORY - 1;
         let s = spec::trajectory(&v, Some(max), max).map_err(spec_err)?;
@@ -184,6 +240,7 @@ impl Run {
 
     /// `{grad, update, lr, <optimizer state by PyTorch name>, m_hat, v_hat, …}` as views of one
     /// internal buffer, refreshed by this call.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, Float64Array>")]
     pub fn state(&mut self) -> Object {
         let named = self.inner.inspect();
         self.inspect.clear();
@@ -232,7 +289,9 @@ pub struct Landscape {
 impl Landscape {
     /// `"rosenbrock"`, `{name: "quadratic", a, b, angle}` or `{expression: "..."}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(spec: JsValue) -> Result<Landscape, JsError> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "LandscapeSpec")] spec: JsValue,
+    ) -> Result<Landscape, JsError> {
         let v = spec_val(spec, "landscape")?;
         let inner = spec::landscape(&v, "landscape").map_err(spec_err)?;
         Ok(Landscape {
@@ -256,6 +315,7 @@ impl Landscape {
     }
 
     /// Metadata (same shape as an entry of `landscapes()`).
+    #[wasm_bindgen(unchecked_return_type = "LandscapeMeta")]
     pub fn info(&self) -> Result<JsValue, JsError> {
         to_js(&meta::LandscapeMeta::from(self.inner.info()))
     }
@@ -325,26 +385,5 @@ impl Landscape {
     /// Contour level values of the last render (ascending).
     pub fn levels(&self) -> Float64Array {
         Float64Array::from(&self.canvas.levels[..])
-    }
-
-    /// Evaluate the grid `reps` times (for benchmarks); returns the last minimum.
-    #[wasm_bindgen(js_name = benchGrid)]
-    pub fn bench_grid(&mut self, n: u32, reps: u32) -> f64 {
-        let info = self.inner.info();
-        let [x0, x1, y0, y1] = info.domain;
-        let n = (n as usize).clamp(2, grid::MAX_SIDE);
-        let mut lo = 0.0;
-        for _ in 0..reps {
-            lo = grid::sample(
-                &self.inner,
-                n,
-                n,
-                Rect { x0, x1, y0, y1 },
-                false,
-                &mut self.canvas.values,
-            )
-            .map_or(f64::NAN, |r| r.0 as f64);
-        }
-        lo
     }
 }
