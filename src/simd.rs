@@ -33,6 +33,31 @@ mod lanes {
                 f32x4_extract_lane::<3>(self.0),
             ]
         }
+        /// The first four lanes of `s` (which must hold at least four).
+        #[inline(always)]
+        pub fn load(s: &[f32]) -> Self {
+            let s = &s[..4];
+            // SAFETY: `s` has exactly four f32 (16 bytes); v128_load allows unaligned addresses.
+            F32x4(unsafe { v128_load(s.as_ptr() as *const v128) })
+        }
+        /// Store into the first four lanes of `out`.
+        #[inline(always)]
+        pub fn store(self, out: &mut [f32]) {
+            let out = &mut out[..4];
+            // SAFETY: as in `load`.
+            unsafe { v128_store(out.as_mut_ptr() as *mut v128, self.0) }
+        }
+        /// Truncate to i32 lanes (saturating; NaN → 0).
+        #[inline(always)]
+        pub fn to_i32(self) -> [i32; 4] {
+            let v = i32x4_trunc_sat_f32x4(self.0);
+            [
+                i32x4_extract_lane::<0>(v),
+                i32x4_extract_lane::<1>(v),
+                i32x4_extract_lane::<2>(v),
+                i32x4_extract_lane::<3>(v),
+            ]
+        }
         #[inline(always)]
         pub fn vadd(self, b: Self) -> Self {
             F32x4(f32x4_add(self.0, b.0))
@@ -156,6 +181,15 @@ mod lanes {
         }
         pub fn to_array(self) -> [f32; 4] {
             self.0
+        }
+        pub fn load(s: &[f32]) -> Self {
+            F32x4([s[0], s[1], s[2], s[3]])
+        }
+        pub fn store(self, out: &mut [f32]) {
+            out[..4].copy_from_slice(&self.0);
+        }
+        pub fn to_i32(self) -> [i32; 4] {
+            self.0.map(|x| x as i32)
         }
         pub fn vadd(self, b: Self) -> Self {
             zip(self, b, |x, y| x + y)

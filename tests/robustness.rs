@@ -279,7 +279,7 @@ fn random_expressions_never_panic_and_render() {
                             levels: 64,
                         },
                     );
-                    assert_eq!(canvas.rgba.len(), 9 * 7 * 4);
+                    assert_eq!(canvas.rgba_bytes().len(), 9 * 7 * 4);
                 }
             }
             Err(e) => assert!(

@@ -200,6 +200,11 @@ pub const BUILTINS: &[Def] = &[
     },
 ];
 
+/// A computation over a formula `f(x, y)` (see [`Builtin::specialize`]).
+pub trait Specialized<T, R> {
+    fn run(self, f: impl Fn(T, T) -> T) -> R;
+}
+
 /// A named landscape with its parameter values (in the order of its [`Def::params`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Builtin {
@@ -246,8 +251,15 @@ impl Builtin {
 
     #[inline]
     pub fn eval<T: Real>(&self, x: T, y: T) -> T {
+        self.eval_kind(self.kind, x, y)
+    }
+
+    /// The formulas. `kind` is passed separately so a caller that knows it at compile time (the
+    /// grid loop, via [`Builtin::specialize`]) gets the match folded away.
+    #[inline(always)]
+    pub fn eval_kind<T: Real>(&self, kind: Kind, x: T, y: T) -> T {
         let c = T::cst;
-        match self.kind {
+        match kind {
             Kind::Quadratic => {
                 let (a, b) = (self.p[0], self.p[1]);
                 let (u, v) = if self.p[2] == 0.0 {
@@ -308,6 +320,34 @@ impl Builtin {
                         + (y.powi(4) - c(16.0) * y.powi(2) + c(5.0) * y))
             }
         }
+    }
+
+    /// Call `go` with this landscape's formula as a closure whose kind is a compile-time
+    /// constant, so hot loops are monomorphized per landscape.
+    #[inline(always)]
+    pub fn specialize<T: Real, R>(&self, go: impl Specialized<T, R>) -> R {
+        macro_rules! arms {
+            ($($k:ident),*) => {
+                match self.kind {
+                    $(Kind::$k => go.run(|x: T, y: T| self.eval_kind(Kind::$k, x, y)),)*
+                }
+            };
+        }
+        arms!(
+            Quadratic,
+            Rosenbrock,
+            Beale,
+            Himmelblau,
+            Saddle,
+            MonkeySaddle,
+            Rastrigin,
+            Booth,
+            SixHumpCamel,
+            ThreeHumpCamel,
+            GoldsteinPrice,
+            Ackley,
+            StyblinskiTang
+        )
     }
 
     pub fn info(&self) -> Info {

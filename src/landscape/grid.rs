@@ -2,6 +2,7 @@
 //! lane group. Buffers live in a reusable [`Canvas`] so JS can read them through views of wasm
 //! memory without copies.
 
+use super::builtin::Specialized;
 use super::{Landscape, Scale};
 use crate::real::Real;
 use crate::simd::F32x4;
@@ -31,51 +32,87 @@ pub fn sample(
 ) -> Option<(f32, f32)> {
     out.clear();
     out.resize(nx * ny, 0.0);
-    let dx = if nx > 1 {
-        (r.x1 - r.x0) / (nx - 1) as f64
-    } else {
-        0.0
+    let job = Fill {
+        nx,
+        r,
+        top_down,
+        out,
     };
-    let dy = if ny > 1 {
-        (r.y1 - r.y0) / (ny - 1) as f64
-    } else {
-        0.0
-    };
-    let inf = F32x4::splat(f32::INFINITY);
-    let mut lo = inf;
-    let mut hi = F32x4::splat(f32::NEG_INFINITY);
-    // x coordinates of each group of four columns, computed once.
-    let groups = nx.div_ceil(4);
-    let xs: Vec<F32x4> = (0..groups)
-        .map(|g| {
-            let mut a = [0f32; 4];
-            for (k, v) in a.iter_mut().enumerate() {
-                *v = (r.x0 + ((4 * g + k).min(nx - 1)) as f64 * dx) as f32;
-            }
-            F32x4::from_array(a)
-        })
-        .collect();
-    for (j, row) in out.chunks_exact_mut(nx).enumerate() {
-        let yj = if top_down {
-            r.y1 - j as f64 * dy
+    match l {
+        Landscape::Builtin(b) => b.specialize(job),
+        Landscape::Expression(e) => job.run(|x, y| e.eval(x, y)),
+    }
+}
+
+struct Fill<'a> {
+    nx: usize,
+    r: Rect,
+    top_down: bool,
+    out: &'a mut [f32],
+}
+
+impl Specialized<F32x4, Option<(f32, f32)>> for Fill<'_> {
+    #[inline(always)]
+    fn run(self, f: impl Fn(F32x4, F32x4) -> F32x4) -> Option<(f32, f32)> {
+        let Fill {
+            nx,
+            r,
+            top_down,
+            out,
+        } = self;
+        let ny = out.len() / nx.max(1);
+        let dx = if nx > 1 {
+            (r.x1 - r.x0) / (nx - 1) as f64
         } else {
-            r.y0 + j as f64 * dy
+            0.0
         };
-        let y = F32x4::splat(yj as f32);
-        for (g, &x) in xs.iter().enumerate() {
-            let v = l.eval(x, y);
+        let dy = if ny > 1 {
+            (r.y1 - r.y0) / (ny - 1) as f64
+        } else {
+            0.0
+        };
+        let inf = F32x4::splat(f32::INFINITY);
+        let (mut lo, mut hi) = (inf, -inf);
+        // x coordinates of each group of four columns, computed once (the last group is padded
+        // with the last column).
+        let xs: Vec<F32x4> = (0..nx.div_ceil(4))
+            .map(|g| {
+                let mut a = [0f32; 4];
+                for (k, v) in a.iter_mut().enumerate() {
+                    *v = (r.x0 + ((4 * g + k).min(nx - 1)) as f64 * dx) as f32;
+                }
+                F32x4::from_array(a)
+            })
+            .collect();
+        let mut track = |v: F32x4| {
             let finite = v.vabs().lt(inf);
             lo = lo.vmin(F32x4::select(finite, v, inf));
             hi = hi.vmax(F32x4::select(finite, v, -inf));
-            let a = v.to_array();
-            let start = 4 * g;
-            let n = (nx - start).min(4);
-            row[start..start + n].copy_from_slice(&a[..n]);
+        };
+        for (j, row) in out.chunks_exact_mut(nx).enumerate() {
+            let yj = if top_down {
+                r.y1 - j as f64 * dy
+            } else {
+                r.y0 + j as f64 * dy
+            };
+            let y = F32x4::splat(yj as f32);
+            let mut quads = row.chunks_exact_mut(4);
+            for (q, &x) in (&mut quads).zip(&xs) {
+                let v = f(x, y);
+                track(v);
+                v.store(q);
+            }
+            let rest = quads.into_remainder();
+            if !rest.is_empty() {
+                let v = f(xs[xs.len() - 1], y);
+                track(v);
+                rest.copy_from_slice(&v.to_array()[..rest.len()]);
+            }
         }
+        let lo = lo.to_array().into_iter().fold(f32::INFINITY, f32::min);
+        let hi = hi.to_array().into_iter().fold(f32::NEG_INFINITY, f32::max);
+        (lo <= hi).then_some((lo, hi))
     }
-    let lo = lo.to_array().into_iter().fold(f32::INFINITY, f32::min);
-    let hi = hi.to_array().into_iter().fold(f32::NEG_INFINITY, f32::max);
-    (lo <= hi).then_some((lo, hi))
 }
 
 /// Colour maps (perceptually uniform, colour-blind safe), as 9 stops of matplotlib's maps.
@@ -149,27 +186,38 @@ pub const MAX_LEVELS: usize = 64;
 #[derive(Default)]
 pub struct Canvas {
     pub values: Vec<f32>,
-    quant: Vec<u16>,
-    pub rgba: Vec<u8>,
+    /// Colour index (0..=255) per pixel.
+    cidx: Vec<u8>,
+    /// Contour band per pixel; [`NO_VALUE`] where f is not finite.
+    band: Vec<u8>,
+    rgba: Vec<u32>,
     pub levels: Vec<f64>,
 }
 
-/// Steps of the quantized colour coordinate t ∈ [0, 1).
-const Q: f32 = 4096.0;
+const NO_VALUE: u8 = u8::MAX;
 
 impl Canvas {
+    /// The last render as RGBA bytes (row 0 at the top).
+    pub fn rgba_bytes(&self) -> &[u8] {
+        // SAFETY: any u32 is four valid u8; the length is the byte length of the same buffer.
+        unsafe { std::slice::from_raw_parts(self.rgba.as_ptr() as *const u8, self.rgba.len() * 4) }
+    }
+
     /// Sample and colour `l` on an nx × ny image (row 0 at the top, y1) with contour lines at
     /// `opts.levels` levels equally spaced in the colour coordinate: equally spaced values for a
-    /// linear scale, log-spaced for a log scale (t = log(f − f_min + δ), δ = 1e-3·(f_max − f_min)).
+    /// linear scale, log-spaced for a log scale (t = ln(f − f_min + δ), δ = 1e-3·(f_max − f_min)).
     pub fn render(&mut self, l: &Landscape, nx: usize, ny: usize, r: Rect, opts: RenderOptions) {
         let range = sample(l, nx, ny, r, true, &mut self.values);
         let n = nx * ny;
         self.rgba.clear();
-        self.rgba.resize(4 * n, 0);
-        self.quant.clear();
-        self.quant.resize(n, u16::MAX);
+        self.rgba.resize(n, 0);
+        self.cidx.resize(n, 0);
+        self.band.resize(n, NO_VALUE);
         self.levels.clear();
-        let Some((lo, hi)) = range else { return };
+        let Some((lo, hi)) = range else {
+            self.band.fill(NO_VALUE);
+            return;
+        };
         let span = (hi - lo).max(f32::MIN_POSITIVE);
         let delta = (1e-3 * span).max(1e-30);
         let tf = |v: f64| -> f64 {
@@ -188,56 +236,68 @@ impl Canvas {
                 Scale::Log => t.exp() - delta as f64 + lo as f64,
             });
         }
-        // Pass 1: quantized colour coordinate q ∈ [0, Q), u16::MAX for non-finite values.
+        // Pass 1 (SIMD): the colour coordinate q ∈ [0, 4096) → colour index q/16 and contour
+        // band q·levels/4096; non-finite values get q = 65535 (→ NO_VALUE).
         let (s_lo, s_scale) = (
             F32x4::splat(t_lo as f32),
-            F32x4::splat(((Q - 1.0) as f64 / t_span) as f32),
+            F32x4::splat((4095.0 / t_span) as f32),
         );
         let (v_lo, v_delta) = (F32x4::splat(lo), F32x4::splat(delta));
-        let (zero, top, inf) = (
+        let (zero, top, inf, none) = (
             F32x4::splat(0.0),
-            F32x4::splat(Q - 1.0),
+            F32x4::splat(4095.0),
             F32x4::splat(f32::INFINITY),
+            F32x4::splat(65535.0),
         );
-        for (vals, qs) in self.values.chunks(4).zip(self.quant.chunks_mut(4)) {
-            let mut a = [0f32; 4];
-            a[..vals.len()].copy_from_slice(vals);
-            let v = F32x4::from_array(a);
+        let bands = nl.max(1) as u32;
+        let quantize = |v: F32x4, c: &mut [u8], b: &mut [u8]| {
             let t = match opts.scale {
                 Scale::Linear => v,
                 Scale::Log => (v - v_lo + v_delta).ln(),
             };
-            let q = ((t - s_lo) * s_scale).vmax(zero).vmin(top).to_array();
-            let finite = v.vabs().lt(inf).to_array();
-            for k in 0..qs.len() {
-                qs[k] = if finite[k].to_bits() != 0 {
-                    q[k] as u16
+            let q = ((t - s_lo) * s_scale).vmax(zero).vmin(top);
+            let q = F32x4::select(v.vabs().lt(inf), q, none).to_i32();
+            for k in 0..c.len() {
+                let qk = q[k] as u32;
+                c[k] = (qk >> 4).min(255) as u8;
+                b[k] = if qk > 4095 {
+                    NO_VALUE
                 } else {
-                    u16::MAX
+                    ((qk * bands) >> 12) as u8
                 };
             }
+        };
+        let mut vq = self.values.chunks_exact(4);
+        let mut cq = self.cidx.chunks_exact_mut(4);
+        let mut bq = self.band.chunks_exact_mut(4);
+        for ((v, c), b) in (&mut vq).zip(&mut cq).zip(&mut bq) {
+            quantize(F32x4::load(v), c, b);
         }
-        // Pass 2: colour, and contour pixels where the level changes to the right or below.
+        let (vr, cr, br) = (vq.remainder(), cq.into_remainder(), bq.into_remainder());
+        if !vr.is_empty() {
+            let mut a = [f32::NAN; 4];
+            a[..vr.len()].copy_from_slice(vr);
+            quantize(F32x4::from_array(a), cr, br);
+        }
+        // Pass 2: colour; a contour pixel where the band changes to the right or below.
         let lut = opts.colormap.lut();
-        let lvl = |q: u16| -> u32 { (q as u32 * nl as u32) >> 12 };
+        let lut_line = lut.map(blend_white);
+        let contours = nl > 1;
         for j in 0..ny {
+            let row = j * nx;
+            let below = if j + 1 < ny { row + nx } else { row };
             for i in 0..nx {
-                let idx = j * nx + i;
-                let q = self.quant[idx];
-                if q == u16::MAX {
-                    continue; // transparent: never draw a non-finite value
+                let me = self.band[row + i];
+                if me == NO_VALUE {
+                    self.rgba[row + i] = 0; // transparent: a non-finite value is never drawn
+                    continue;
                 }
-                let mut px = lut[(q >> 4) as usize];
-                if nl > 1 {
-                    let me = lvl(q);
-                    let right = if i + 1 < nx { self.quant[idx + 1] } else { q };
-                    let below = if j + 1 < ny { self.quant[idx + nx] } else { q };
-                    let edge = |o: u16| o != u16::MAX && lvl(o) != me;
-                    if edge(right) || edge(below) {
-                        px = blend_white(px);
-                    }
-                }
-                self.rgba[4 * idx..4 * idx + 4].copy_from_slice(&px.to_le_bytes());
+                let c = self.cidx[row + i] as usize;
+                let right = self.band[row + (i + 1).min(nx - 1)];
+                let down = self.band[below + i];
+                let edge = contours
+                    && ((right != me && right != NO_VALUE) || (down != me && down != NO_VALUE));
+                self.rgba[row + i] = if edge { lut_line[c] } else { lut[c] };
             }
         }
     }
@@ -338,8 +398,8 @@ mod tests {
         let gaps: Vec<f64> = c.levels.windows(2).map(|w| w[1] - w[0]).collect();
         assert!(gaps.iter().all(|g| (g - gaps[0]).abs() < 1e-6 * gaps[0]));
         // Some but not most pixels are contour pixels; all pixels are opaque.
-        assert_eq!(c.rgba.len(), 64 * 64 * 4);
-        assert!(c.rgba.chunks(4).all(|p| p[3] == 255));
+        assert_eq!(c.rgba_bytes().len(), 64 * 64 * 4);
+        assert!(c.rgba_bytes().chunks(4).all(|p| p[3] == 255));
     }
 
     #[test]
@@ -365,7 +425,7 @@ mod tests {
         );
         for j in 0..4 {
             for i in 0..8 {
-                let alpha = c.rgba[4 * (j * 8 + i) + 3];
+                let alpha = c.rgba_bytes()[4 * (j * 8 + i) + 3];
                 assert_eq!(alpha == 0, i < 4, "pixel ({i},{j}) x<=0 is NaN/-inf");
             }
         }

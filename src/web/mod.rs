@@ -379,7 +379,7 @@ impl Landscape {
         self.canvas
             .render(&self.inner, nx as usize, ny as usize, r, opts);
         // SAFETY: view of our own buffer, returned immediately.
-        Ok(unsafe { Uint8ClampedArray::view(&self.canvas.rgba) })
+        Ok(unsafe { Uint8ClampedArray::view(self.canvas.rgba_bytes()) })
     }
 
     /// Contour level values of the last render (ascending).

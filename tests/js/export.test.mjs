@@ -1,0 +1,150 @@
+// Unit tests of the PyTorch script generator and CSV/JSON export (www/js/shared/export.js).
+// The generated script's optimizer kwargs, scheduler, start, steps and landscape must match the
+// run's spec; checked against every case of tests/data/torch_optim_trajectories.json (the
+// PyTorch reference), and the script must be valid Python (python3's ast, when python3 exists).
+// Run: node --test tests/js/
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pytorchScript, expressionToTorch, landscapeToTorch, toCSV, toJSON, TORCH_OPTIM, pyNum } from '../../www/js/shared/export.js';
+import { ROOT, META, loadEngineOrNull } from './helpers.mjs';
+
+const REF = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/data/torch_optim_trajectories.json'), 'utf8'));
+const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
+
+/** Parse `name=value` kwargs of a Python call (numbers, True/False, tuples). */
+function parseKwargs(src) {
+  const out = {};
+  const re = /(\w+)=(\([^)]*\)|[^,()]+)/g;
+  let m;
+  while ((m = re.exec(src))) {
+    const v = m[2].trim();
+    out[m[1]] = v === 'True' ? true : v === 'False' ? false : v.startsWith('(') ? v.slice(1, -1).split(',').map(Number) : Number(v);
+  }
+  return out;
+}
+
+/** Evaluate the script's F(x, y) in JS (torch.* → Math.*) to compare with reference values. */
+function evalF(script, x, y) {
+  const lines = script.split('\n');
+  const i = lines.findIndex((l) => l.startsWith('def F(p):'));
+  const body = [];
+  for (const l of lines.slice(i + 2)) { if (!l.startsWith('    ')) break; body.push(l.trim()); }
+  const js = body.map((l) => l.replace(/^return /, 'return ').replace(/torch\.(\w+)/g, 'Math.$1').replace(/math\.radians\(([^)]*)\)/g, '(($1)*Math.PI/180)').replace(/math\.pi/g, 'Math.PI').replace(/math\.e\b/g, 'Math.E').replace(/math\.(cos|sin)/g, 'Math.$1'));
+  const fn = new Function('x', 'y', js.map((l) => (l.startsWith('return') ? l : `var ${l}`)).join(';\n'));
+  return fn(x, y);
+}
+
+function pythonSyntaxOk(src) {
+  if (!hasPython) return true;
+  const r = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: src });
+  return r.status === 0 || (console.error(r.stderr.toString()), false);
+}
+
+test('for every PyTorch reference case, the script uses the same optimizer, kwargs, scheduler, start and steps', () => {
+  for (const c of REF) {
+    const spec = { landscape: c.function, start: c.start, optimizer: c.optimizer, scheduler: c.scheduler, steps: c.steps };
+    const src = pytorchScript(spec);
+    assert.match(src, /torch\.set_default_dtype\(torch\.float64\)/);
+    assert.ok(src.includes(`p = torch.tensor([${pyNum(c.start[0])}, ${pyNum(c.start[1])}], requires_grad=True)`), c.id);
+    assert.ok(src.includes(`STEPS = ${c.steps}`), c.id);
+    if (c.optimizer.name === 'newton') {
+      assert.ok(src.includes(`ETA = ${pyNum(c.optimizer.eta)}`), c.id);
+      assert.match(src, /torch\.linalg\.solve\(H, g\)/);
+    } else {
+      const m = src.match(new RegExp(`opt = torch\\.optim\\.${TORCH_OPTIM[c.optimizer.name]}\\(\\[p\\], (.*), foreach=False\\)`));
+      assert.ok(m, `${c.id}: optimizer line`);
+      const { name, ...want } = c.optimizer;
+      assert.deepEqual(parseKwargs(m[1]), want, c.id);
+      // The loop is the reference loop, in this order.
+      const body = src.slice(src.indexOf('for k in range(1, STEPS + 1):'));
+      const loop = ['opt.zero_grad()', 'f = F(p)', 'f.backward()', 'opt.step()', 'sched.step()'].map((s) => body.indexOf(s));
+      assert.ok(loop.every((p, i) => p > 0 && (i === 0 || p > loop[i - 1])), `${c.id}: loop order`);
+      const s = c.scheduler;
+      if (!s) assert.ok(src.includes('sched = None'), c.id);
+      else if (s.name === 'exponential') assert.ok(src.includes(`ExponentialLR(opt, gamma=${pyNum(s.gamma)})`), c.id);
+      else if (s.name === 'step') assert.ok(src.includes(`StepLR(opt, step_size=${s.step_size}, gamma=${pyNum(s.gamma)})`), c.id);
+      else if (s.name === 'cosine') assert.ok(src.includes(`CosineAnnealingLR(opt, T_max=${s.T_max}, eta_min=${pyNum(s.eta_min)})`), c.id);
+      else assert.fail(`unexpected scheduler ${s.name}`);
+    }
+    // F is the reference function: compare with the stored values along the path.
+    for (const k of [0, 1, Math.floor(c.points.length / 2), c.points.length - 1]) {
+      const [x, y] = c.points[k];
+      const f = evalF(src, x, y), want = c.values[k];
+      assert.ok(Math.abs(f - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${c.id} F at step ${k}: ${f} vs ${want}`);
+    }
+    assert.ok(pythonSyntaxOk(src), `${c.id}: Python syntax`);
+  }
+});
+
+test('every engine landscape has a torch formula that agrees with the engine', async (t) => {
+  const E = await loadEngineOrNull();
+  for (const l of META.landscapes) {
+    const spec = l.params.length ? Object.fromEntries([['name', l.name], ...l.params.map((p) => [p.name, p.name === 'angle' ? 25 : p.default])]) : l.name;
+    const src = pytorchScript({ landscape: spec, start: [0.3, -0.7], optimizer: { name: 'sgd', lr: 0.01 }, scheduler: null, steps: 5 });
+    assert.ok(pythonSyntaxOk(src), l.name);
+    if (!E) continue;
+    const L = new E.Landscape(spec);
+    for (const [x, y] of [[0.3, -0.7], [1.1, 0.4], [-1.7, 1.3]]) {
+      const f = evalF(src, x, y), want = L.value(x, y);
+      assert.ok(Math.abs(f - want) <= 1e-11 * Math.max(1, Math.abs(want)), `${l.name} at (${x}, ${y}): ${f} vs ${want}`);
+    }
+    L.free();
+  }
+  if (!E) t.diagnostic('engine not built: formulas checked for syntax only');
+});
+
+test('custom expressions translate to torch and reject anything else', () => {
+  assert.equal(expressionToTorch('sin(x)*cos(y) + 0.1*(x^2 + y**2)'), 'torch.sin(x)*torch.cos(y) + 0.1*(x**2 + y**2)');
+  assert.equal(expressionToTorch('exp(-x^2) - pi*e'), 'torch.exp(-x**2) - math.pi*math.e');
+  for (const bad of ["__import__('os')", 'x; import os', 'x\nimport os', 'open("f")', 'x if y else 0', 'lambda: 1', '`x`', 'x # comment', 'z + 1']) {
+    assert.throws(() => expressionToTorch(bad), /cannot translate/, bad);
+  }
+  const src = pytorchScript({ landscape: { expression: 'sin(x)*cos(y)' }, start: [1, 2], optimizer: { name: 'adam', lr: 0.1, betas: [0.9, 0.999] }, scheduler: { name: 'inverse_time', decay: 0.01 }, steps: 10 });
+  assert.match(src, /return torch\.sin\(x\)\*torch\.cos\(y\)/);
+  assert.match(src, /LambdaLR\(opt, lr_lambda=lambda k: 1\.0 \/ \(1\.0 \+ 0\.01 \* k\) \*\* 1\.0\)/);
+  assert.match(src, /betas=\(0\.9, 0\.999\)/);
+  assert.ok(pythonSyntaxOk(src));
+  assert.ok(Math.abs(evalF(src, 1, 2) - Math.sin(1) * Math.cos(2)) < 1e-15);
+});
+
+test('tilted quadratic matches ½(a u² + b v²) with the engine\'s rotation', () => {
+  const f = landscapeToTorch({ name: 'quadratic', a: 1, b: 10, angle: 0 });
+  assert.equal(f, '0.5*(1.0*x**2 + 10.0*y**2)');
+  const src = pytorchScript({ landscape: { name: 'quadratic', a: 2, b: 5, angle: 30 }, start: [0, 0], optimizer: { name: 'sgd', lr: 0.1 }, scheduler: null, steps: 1 });
+  const t = Math.PI / 6, x = 0.7, y = -1.2, u = Math.cos(t) * x + Math.sin(t) * y, v = -Math.sin(t) * x + Math.cos(t) * y;
+  assert.ok(Math.abs(evalF(src, x, y) - 0.5 * (2 * u * u + 5 * v * v)) < 1e-14);
+});
+
+test('expected numbers are written into the script', () => {
+  const src = pytorchScript({ landscape: 'rosenbrock', start: [-1.5, 2], optimizer: { name: 'sgd', lr: 0.001 }, scheduler: null, steps: 200 },
+    { expected: { final: [0.25, 0.0625], steps: 200, diverged_at_step: null } });
+  assert.match(src, /EXPECTED_FINAL = \(0\.25, 0\.0625\)/);
+  assert.match(src, /EXPECTED_STEPS = 200/);
+  assert.match(src, /EXPECTED_DIVERGED_AT_STEP = None/);
+  assert.ok(pythonSyntaxOk(src));
+});
+
+test('numbers are written so that Python reads back the same float64', () => {
+  for (const v of [0.1, 1e-8, 1e21, 0.07, 1 / 3, 2, -0.0005, 5e-324]) {
+    const s = pyNum(v);
+    assert.equal(Number(s), v, s);
+    assert.match(s, /[.e]/);
+  }
+  assert.throws(() => pyNum(NaN));
+  assert.throws(() => pyNum(Infinity));
+});
+
+test('CSV quotes labels and neutralises spreadsheet formulas; JSON holds paths and losses', () => {
+  const r = { label: '=HYPERLINK("x")', optimizer: 'sgd', points: new Float64Array([0, 1, 2, 3]), values: new Float64Array([5, 4]), lrs: new Float64Array([0.1]), spec: { a: 1 }, diverged_at_step: null };
+  const csv = toCSV([r]).trim().split('\n');
+  assert.equal(csv[0], 'racer,optimizer,step,x,y,f,lr');
+  assert.equal(csv.length, 3);
+  assert.ok(csv[1].startsWith(`"'=HYPERLINK(""x"")","sgd",0,0,1,5,`));
+  assert.ok(csv[2].endsWith(',1,2,3,4,0.1'));
+  const j = JSON.parse(toJSON({ steps: 1 }, [r]));
+  assert.deepEqual(j.racers[0].points, [[0, 1], [2, 3]]);
+  assert.deepEqual(j.racers[0].values, [5, 4]);
+});

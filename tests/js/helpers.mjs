@@ -1,0 +1,29 @@
+// Shared helpers for the node unit tests (node --test tests/js/).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const WWW = path.join(ROOT, 'www');
+
+/** Engine metadata captured from the engine (tests/js/fixtures/engine-meta.json). */
+export const META = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/js/fixtures/engine-meta.json'), 'utf8'));
+
+/** The real engine loaded in node (initSync on the wasm bytes), or null when www/pkg is not built. */
+export async function loadEngineOrNull() {
+  const js = path.join(WWW, 'pkg/optplay.js');
+  if (!fs.existsSync(js)) return null;
+  const E = await import(js);
+  E.initSync({ module: fs.readFileSync(path.join(WWW, 'pkg/optplay_bg.wasm')) });
+  return E;
+}
+
+/** A stand-in for E.checkExpression: accepts the characters and balanced parentheses only. */
+export function fakeCheck(src) {
+  let depth = 0;
+  for (let i = 0; i < src.length; i++) {
+    if (src[i] === '(') depth++;
+    if (src[i] === ')' && --depth < 0) return { message: "unmatched ')'", position: i };
+  }
+  return depth ? { message: "missing ')'", position: src.length } : null;
+}

@@ -1,0 +1,461 @@
+// The optimizer lab (lecture §2 "initial values" and §3 "improving optimization").
+// State lives in ONE flat `values` map whose keys are the URL keys of optimizer/url-table.js; every
+// change goes through set(), which normalises it through the table, writes the URL and updates
+// only what the change affects. The engine (wasm) does all the numerics.
+import { loadEngine, errorMessage } from './shared/engine.js';
+import { readState, writeState, showNotices } from './shared/state.js';
+import { Plot2D } from './shared/plot2d.js';
+import { LineChart } from './shared/linechart.js';
+import { buildParamControls, parseField, flag } from './shared/params-ui.js';
+import { racerStyle, colormapGradient } from './shared/palette.js';
+import { readout, sig } from './shared/format.js';
+import { initTheme, applyTheme, applyEmbed, copyText, announce } from './shared/shell.js';
+import { DEFAULTS, buildTable, racersFrom, landscapeSpec, schedulerSpec, racerLabel } from './optimizer/url-table.js';
+import { PRESETS, PRESET_IDS, presetById, presetValues } from './optimizer/presets.js';
+import { renderRacerCards } from './optimizer/racers.js';
+import { renderAnatomy } from './optimizer/anatomy.js';
+import { drawRacers, drawVectors, drawNewtonModel } from './optimizer/overlay.js';
+import { exportPNG, exportCSV, exportJSON, exportPython } from './optimizer/exports.js';
+
+const $ = (id) => document.getElementById(id);
+const LANDSCAPE_KEYS = /^(f|expr|lp\..*)$/;
+const RUN_KEYS = /^(x0|y0|o\d(\..*)?|sched(\..*)?|steps)$/;
+
+const lab = {
+  E: null, meta: null, table: null, base: null, values: null,
+  L: null, info: null, racers: [], playing: false, acc: 0, lastT: 0, locked: false,
+  plot: null, chart: null, urlTimer: 0, lastPanel: 0,
+};
+window.__lab = lab; // for the e2e tests and the console
+
+main().catch((e) => {
+  const el = $('fatal');
+  el.hidden = false;
+  el.textContent = `The lab could not start: ${errorMessage(e)}. If www/pkg/ is missing, build the engine with ./build.sh build.`;
+  console.error(e);
+});
+
+async function main() {
+  lab.E = await loadEngine();
+  const E = lab.E;
+  lab.meta = { landscapes: E.landscapes(), optimizers: E.optimizers(), schedulers: E.schedulers() };
+  // The preset (or lesson) decides the defaults, so read it first, then the whole table.
+  const q = new URLSearchParams(location.search);
+  const lesson = PRESET_IDS.includes(q.get('lesson')) ? q.get('lesson') : '';
+  const preset = lesson || (PRESET_IDS.includes(q.get('preset')) ? q.get('preset') : '');
+  buildTableFor(preset);
+  const { values, notices } = readState(lab.table, q);
+  lab.values = values;
+  showNotices($('url-notice'), notices);
+  lab.locked = !!values.lesson;
+
+  initTheme(values.theme, () => { lab.plot.requestDraw(); lab.chart.requestDraw(); });
+  applyEmbed(values.embed, values.hide);
+  setupStaticControls();
+  lab.plot = new Plot2D($('plot'), {
+    overlay: drawOverlay,
+    onClick: (w) => { set({ x0: round(w[0]), y0: round(w[1]) }); play(); },
+    onStartDrag: (w, done) => { set({ x0: round(w[0]), y0: round(w[1]) }, { quietUrl: !done }); },
+    onHover: hover,
+    onView: (v) => { lab.values.view = v.map((a) => Number(a.toPrecision(6))); scheduleUrl(); },
+    onRendered: updateColorbar,
+    onError: (e) => announce(`Rendering failed: ${errorMessage(e)}`),
+  });
+  lab.plot.locked = lab.locked;
+  lab.chart = new LineChart($('chart'));
+  rebuildLandscape();
+  rebuildRuns();
+  if (values.at > 0) advance(values.at);
+  syncControls();
+  applyLock();
+  refresh(true);
+  document.addEventListener('keydown', onKey);
+  document.body.classList.add('ready');
+}
+
+function buildTableFor(presetId) {
+  const p = presetById(presetId);
+  const pv = p ? presetValues(p, lab.meta) : null;
+  lab.base = { ...DEFAULTS, ...(pv || {}) };
+  lab.table = buildTable(lab.meta, PRESET_IDS, lab.base, (s) => lab.E.checkExpression(s));
+}
+
+const round = (v) => Number(v.toPrecision(5));
+
+// ---- state changes ----------------------------------------------------------------------------
+/** Apply changes (undefined = back to default), normalise through the URL table, update the page. */
+function set(changes, opts = {}) {
+  const before = lab.values;
+  const next = { ...before, ...changes };
+  if ('f' in changes && changes.f !== before.f) {
+    for (const k of Object.keys(next)) if (/^lp\./.test(k) || k === 'x0' || k === 'y0' || k === 'view') next[k] = undefined;
+  }
+  lab.values = readState(lab.table, writeState(lab.table, next)).values;
+  const changed = Object.keys(lab.values).filter((k) => JSON.stringify(lab.values[k]) !== JSON.stringify(before[k]));
+  const has = (re) => changed.some((k) => re.test(k));
+  if (has(LANDSCAPE_KEYS)) { rebuildLandscape(); rebuildRuns(); }
+  else if (has(RUN_KEYS)) rebuildRuns();
+  if (has(/^(scale|cmap|levels)$/)) lab.plot.setOptions(colourOptions());
+  if (has(/^view$/)) lab.plot.setView(lab.values.view);
+  if (has(/^chart$/)) lab.chart.scale = lab.values.chart;
+  if (has(/^theme$/)) applyTheme(lab.values.theme);
+  // Rebuild control widgets only on structural changes, so a slider being dragged keeps its element.
+  syncControls({ cards: has(/^(o\d|f|expr|sel|sched)$/) ? true : 'labels' });
+  refresh(true);
+  if (!opts.quietUrl) scheduleUrl();
+}
+
+function scheduleUrl() {
+  clearTimeout(lab.urlTimer);
+  lab.urlTimer = setTimeout(() => {
+    const qs = writeState(lab.table, lab.values);
+    history.replaceState(null, '', qs ? `?${qs}` : location.pathname);
+  }, 200);
+}
+export function shareUrl() {
+  const qs = writeState(lab.table, lab.values);
+  return `${location.origin}${location.pathname}${qs ? `?${qs}` : ''}`;
+}
+
+function loadPreset(id, lockIt = false) {
+  buildTableFor(id);
+  const qs = id ? `${lockIt ? 'lesson' : 'preset'}=${encodeURIComponent(id)}` : '';
+  const keep = { theme: lab.values.theme, embed: lab.values.embed, hide: lab.values.hide };
+  lab.values = readState(lab.table, qs).values;
+  Object.assign(lab.values, keep);
+  pause();
+  rebuildLandscape();
+  rebuildRuns();
+  syncControls();
+  refresh(true);
+  scheduleUrl();
+}
+
+// ---- engine objects ---------------------------------------------------------------------------
+function rebuildLandscape() {
+  const v = lab.values;
+  lab.L?.free();
+  lab.L = null;
+  try {
+    lab.L = new lab.E.Landscape(landscapeSpec(v, lab.meta));
+    lab.info = lab.L.info();
+  } catch (e) {
+    announce(`Landscape error: ${errorMessage(e)}`);
+    set({ f: lab.base.f, expr: undefined });
+    return;
+  }
+  lab.plot.setLandscape(lab.L, lab.info);
+  lab.plot.setOptions(colourOptions());
+  lab.plot.setView(v.view, true);
+  lab.chart.fstar = lab.info.minima?.length ? Math.min(...lab.info.minima.map((m) => m.f)) : null;
+}
+
+function colourOptions() {
+  const v = lab.values;
+  return { scale: v.scale === 'auto' ? (lab.info?.scale || 'linear') : v.scale, cmap: v.cmap, levels: v.levels };
+}
+
+function rebuildRuns() {
+  const v = lab.values, meta = lab.meta;
+  for (const r of lab.racers) r.run?.free();
+  const common = { landscape: landscapeSpec(v, meta), start: [v.x0, v.y0], scheduler: schedulerSpec(v, meta), steps: v.steps };
+  const labels = {};
+  lab.racers = racersFrom(v, meta).map((r) => {
+    const spec = { ...common, optimizer: { name: r.name, ...r.params } };
+    let run = null, error = null;
+    try { run = new lab.E.Run(spec); } catch (e) { error = errorMessage(e); }
+    const label = racerLabel(r);
+    labels[label] = (labels[label] || 0) + 1;
+    return { ...r, ...racerStyle(r.index - 1), label, spec, run, error };
+  });
+  // Same name twice: tell them apart by lr when it differs, else by position.
+  for (const r of lab.racers) if (labels[r.label] > 1) {
+    const sameLr = lab.racers.filter((q) => q.label === r.label && q.params.lr === r.params.lr).length > 1;
+    r.label = r.params.lr !== undefined && !sameLr ? `${r.label} lr=${r.params.lr}` : `${r.label} #${r.index}`;
+  }
+  lab.plot.start = [v.x0, v.y0];
+  lab.acc = 0;
+  lab.chart.series = lab.racers.filter((r) => r.run).map((r) => ({
+    color: r.color, shape: r.shape, label: r.label, selected: r.index === v.sel,
+    values: () => r.run.values(), get divergedAt() { return r.run.diverged_at_step ?? null; },
+  }));
+  lab.chart.scale = v.chart;
+}
+
+const doneSteps = (r) => (r.run ? r.run.len - 1 : 0);
+const finished = (r) => !r.run || r.run.diverged_at_step != null || doneSteps(r) >= lab.values.steps;
+
+/** Advance every racer by up to n steps (capped at `steps`). */
+function advance(n) {
+  for (const r of lab.racers) {
+    if (finished(r)) continue;
+    r.run.step(Math.min(n, lab.values.steps - doneSteps(r)));
+  }
+}
+
+function lrNow(r) {
+  if (!r?.run) return undefined;
+  const l = r.run.lrs();
+  return l.length ? l[l.length - 1] : r.params.lr;
+}
+
+// ---- animation --------------------------------------------------------------------------------
+function play() {
+  if (lab.racers.every(finished)) rebuildRuns();
+  if (lab.playing) return;
+  lab.playing = true;
+  lab.lastT = performance.now();
+  requestAnimationFrame(tick);
+  syncTransport();
+}
+function pause() { lab.playing = false; syncTransport(); refresh(true); }
+function toggle() { lab.playing ? pause() : play(); }
+function stepOnce() { pause(); if (lab.racers.every(finished)) return; advance(1); refresh(true); }
+function reset() { pause(); rebuildRuns(); refresh(true); announce('Reset to the start point.'); }
+
+function tick(now) {
+  if (!lab.playing) return;
+  const dt = Math.min(0.1, (now - lab.lastT) / 1000);
+  lab.lastT = now;
+  lab.acc += dt * lab.values.speed;
+  const n = Math.floor(lab.acc);
+  lab.acc -= n;
+  if (n > 0) advance(n);
+  if (lab.racers.every(finished)) { lab.playing = false; syncTransport(); announce(statusSummary()); }
+  refresh(!lab.playing);
+  if (lab.playing) requestAnimationFrame(tick);
+}
+
+/** Redraw figure and chart (rAF-coalesced); DOM panels at most ~8 times a second unless forced. */
+function refresh(forcePanels = false) {
+  lab.plot.requestDraw();
+  lab.chart.requestDraw();
+  const now = performance.now();
+  if (forcePanels || now - lab.lastPanel > 120) { lab.lastPanel = now; updatePanels(); }
+}
+
+function selected() { return lab.racers.find((r) => r.index === lab.values.sel) || lab.racers[0] || null; }
+
+function drawOverlay(ctx, plot) {
+  const sel = selected();
+  if (sel?.name === 'newton' && lab.values.model && sel.run) {
+    const p = sel.run.points(), n = p.length / 2;
+    drawNewtonModel(ctx, plot, lab.L, p[2 * n - 2], p[2 * n - 1]);
+  }
+  drawRacers(ctx, plot, lab.racers, sel?.index);
+  lab.vecScale = lab.values.vec && sel ? drawVectors(ctx, plot, sel, lrNow(sel)) : null;
+}
+
+function hover(w) {
+  const out = $('readout');
+  if (!w || !lab.L) { out.textContent = 'move the pointer over the landscape'; return; }
+  let f;
+  try { f = lab.L.value(w[0], w[1]); } catch { f = NaN; }
+  out.textContent = readout(w[0], w[1], f);
+}
+
+function updateColorbar() {
+  $('colorbar').style.background = colormapGradient(lab.values.cmap);
+  if (!lab.L) return;
+  const [x0, x1, y0, y1] = lab.plot.view;
+  const g = lab.L.grid(33, 33, x0, x1, y0, y1); // a small view; min/max only
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < g.length; i++) { const v = g[i]; if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; } }
+  const sc = colourOptions().scale;
+  $('cb-lo').textContent = Number.isFinite(lo) ? sig(lo, 3) : '';
+  $('cb-hi').textContent = Number.isFinite(hi) ? `${sig(hi, 3)}${sc === 'log' ? ' (log scale)' : ''}` : '';
+}
+
+// ---- panels -----------------------------------------------------------------------------------
+function statusOf(r) {
+  if (r.error) return `error: ${r.error}`;
+  if (r.run.diverged_at_step != null) return `diverged at step ${r.run.diverged_at_step}${r.run.diverged_reason ? ` (${r.run.diverged_reason.replace('_', ' ')})` : ''}`;
+  if (doneSteps(r) >= lab.values.steps) return 'done';
+  return lab.playing ? 'running' : doneSteps(r) ? 'paused' : 'ready';
+}
+function statusSummary() { return lab.racers.map((r) => `${r.label}: ${statusOf(r)}`).join('; '); }
+
+function nearestMin(x, y) {
+  const m = lab.info?.minima || [];
+  if (!m.length) return null;
+  return Math.min(...m.map((q) => Math.hypot(x - q.x, y - q.y)));
+}
+
+function updatePanels() {
+  const tbody = $('legend').querySelector('tbody');
+  const rows = lab.racers.map((r) => {
+    const tr = document.createElement('tr');
+    tr.className = r.index === lab.values.sel ? 'sel' : '';
+    const name = document.createElement('td');
+    const sw = document.createElement('span');
+    sw.className = 'glyph'; sw.style.color = r.color; sw.textContent = { circle: '●', square: '■', triangle: '▲', diamond: '◆', cross: '✖', plus: '✚', star: '★', 'triangle-down': '▼' }[r.shape];
+    const b = document.createElement('button');
+    b.type = 'button'; b.className = 'linkish'; b.textContent = r.label;
+    b.title = 'Show in the update anatomy';
+    b.addEventListener('click', () => set({ sel: r.index }));
+    name.append(sw, b);
+    const cells = [name];
+    let vals = ['—', '—', '—', '—'];
+    if (r.run) {
+      const p = r.run.points(), v = r.run.values(), n = v.length;
+      const d = nearestMin(p[2 * n - 2], p[2 * n - 1]);
+      const lr = lrNow(r);
+      vals = [String(n - 1), sig(v[n - 1], 5), d == null ? '—' : sig(d, 3), lr === undefined ? '—' : sig(lr, 3)];
+    }
+    for (const t of [...vals, statusOf(r)]) { const td = document.createElement('td'); td.textContent = t; cells.push(td); }
+    if (r.error || r.run?.diverged_at_step != null) cells[cells.length - 1].className = 'bad';
+    tr.append(...cells);
+    return tr;
+  });
+  tbody.replaceChildren(...rows);
+  const maxStep = Math.max(0, ...lab.racers.map(doneSteps));
+  $('counter').textContent = `step ${maxStep} / ${lab.values.steps}`;
+  const sel = selected();
+  $('anatomy-racer').textContent = sel ? `— ${sel.label}` : '';
+  renderAnatomy($('anatomy'), sel, lrNow(sel));
+  $('vec-legend').textContent = lab.values.vec && sel
+    ? `Arrows at the current point: white −η·g (a plain gradient step)${sel.params.momentum > 0 ? ', yellow u (velocity)' : ''}, blue dashed Δθ (the step just taken)${lab.vecScale && Math.abs(lab.vecScale - 1) > 1e-9 ? `; drawn ×${sig(lab.vecScale, 2)} so they are visible` : ''}.`
+    : '';
+}
+
+// ---- controls ---------------------------------------------------------------------------------
+function setupStaticControls() {
+  const meta = lab.meta;
+  const pre = $('preset');
+  pre.append(new Option('— your own experiment —', ''));
+  for (const p of PRESETS) if (presetValues(p, meta)) pre.append(new Option(p.title, p.id));
+  pre.addEventListener('change', () => loadPreset(pre.value));
+  const ls = $('landscape');
+  for (const l of meta.landscapes) ls.append(new Option(l.label, l.name));
+  ls.append(new Option('Custom expression…', 'custom'));
+  ls.addEventListener('change', () => set({ f: ls.value }));
+  const expr = $('expr');
+  const applyExpr = () => {
+    const src = expr.value;
+    const err = lab.E.checkExpression(src);
+    const box = $('expr-error');
+    if (err) {
+      // Point at the error: the expression, then a caret under the offending character.
+      box.hidden = false;
+      const pos = Math.max(0, Math.min(src.length, err.position ?? 0));
+      const pre = document.createElement('pre');
+      pre.textContent = `${src}\n${' '.repeat(pos)}^ ${err.message}`;
+      box.replaceChildren(pre);
+      expr.setAttribute('aria-invalid', 'true');
+      expr.focus();
+      expr.setSelectionRange(pos, Math.min(src.length, pos + 1));
+      return;
+    }
+    box.hidden = true; expr.setAttribute('aria-invalid', 'false');
+    set({ expr: src });
+  };
+  expr.addEventListener('keydown', (e) => { if (e.key === 'Enter') applyExpr(); });
+  expr.addEventListener('change', applyExpr);
+  for (const id of ['scale', 'cmap']) $(id).addEventListener('change', () => set({ [id]: $(id).value }));
+  $('levels').addEventListener('change', () => { const r = parseField($('levels').value, { min: 0, max: 64 }); if (typeof r === 'number') set({ levels: Math.round(r) }); });
+  for (const id of ['x0', 'y0']) $(id).addEventListener('change', () => {
+    const r = parseField($(id).value, { min: -1e4, max: 1e4 });
+    if (typeof r === 'string') { flag($(id), r); return; }
+    flag($(id), null); set({ [id]: r });
+  });
+  $('view-reset').addEventListener('click', () => lab.plot.resetView());
+  const sc = $('sched');
+  for (const s of meta.schedulers) sc.append(new Option(s.label, s.name));
+  sc.addEventListener('change', () => {
+    const ch = { sched: sc.value };
+    for (const k of Object.keys(lab.values)) if (k.startsWith('sched.')) ch[k] = undefined;
+    set(ch);
+  });
+  $('steps').addEventListener('change', () => { const r = parseField($('steps').value, { min: 1, max: 20000 }); if (typeof r === 'number') set({ steps: Math.round(r) }); });
+  for (const id of ['vec', 'model']) $(id).addEventListener('change', () => set({ [id]: $(id).checked }));
+  $('chart-lin').addEventListener('click', () => set({ chart: 'linear' }));
+  $('chart-log').addEventListener('click', () => set({ chart: 'log' }));
+  $('play').addEventListener('click', toggle);
+  $('step').addEventListener('click', stepOnce);
+  $('reset').addEventListener('click', reset);
+  const sp = $('speed');
+  sp.addEventListener('input', () => { set({ speed: speedFromSlider(Number(sp.value)) }, { quietUrl: false }); });
+  $('copy-link').addEventListener('click', async () => {
+    const ok = await copyText(shareUrl());
+    announce(ok ? 'Link copied to the clipboard.' : 'Could not copy; the link is in the address bar.');
+    $('copy-link').textContent = ok ? '✓ Link copied' : 'Copy link';
+    setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 1800);
+  });
+  const ctx = () => ({ lab, selected: selected(), shareUrl: shareUrl() });
+  $('exp-png').addEventListener('click', () => exportPNG(ctx()));
+  $('exp-csv').addEventListener('click', () => exportCSV(ctx()));
+  $('exp-json').addEventListener('click', () => exportJSON(ctx()));
+  $('exp-py').addEventListener('click', () => exportPython(ctx()));
+  $('unlock').addEventListener('click', () => {
+    const id = lab.values.lesson;
+    lab.values = { ...lab.values, lesson: '', preset: id };
+    lab.locked = false; lab.plot.locked = false;
+    applyLock(); syncControls(); scheduleUrl();
+  });
+}
+
+const speedFromSlider = (s) => Number((0.5 * 4000 ** (s / 100)).toPrecision(2));
+const sliderFromSpeed = (v) => Math.round((100 * Math.log(v / 0.5)) / Math.log(4000));
+
+function applyLock() {
+  $('controls-fs').disabled = lab.locked;
+  $('lesson-banner').hidden = !lab.locked;
+  const p = presetById(lab.values.lesson);
+  $('lesson-text').textContent = lab.locked ? `Lesson: ${p ? p.title : ''}. The settings are fixed by this link; play, step and reset still work.` : '';
+}
+
+const api = {
+  get values() { return lab.values; },
+  set: (ch) => set(ch),
+  select: (i) => set({ sel: i }),
+};
+
+function syncControls(opts = { cards: true }) {
+  const v = lab.values;
+  $('preset').value = v.lesson || v.preset || '';
+  const p = presetById(v.lesson || v.preset);
+  $('preset-note').textContent = p ? p.note : 'Click or tap the landscape to choose where the optimizers start; press Play.';
+  $('landscape').value = v.f;
+  $('expr-box').hidden = v.f !== 'custom';
+  if (v.f === 'custom' && document.activeElement !== $('expr')) $('expr').value = v.expr;
+  $('formula').textContent = lab.info?.formula || '';
+  const land = lab.meta.landscapes.find((l) => l.name === v.f);
+  const lmeta = (land?.params || []).map((q) => ({ ...q, kind: 'number', log: false }));
+  const lvals = Object.fromEntries(lmeta.map((q) => [q.name, v[`lp.${q.name}`]]));
+  if (opts.cards === true) buildParamControls($('lparams'), lmeta, lvals, (name, val) => set({ [`lp.${name}`]: val }), 'lp');
+  $('scale').value = v.scale; $('cmap').value = v.cmap; $('levels').value = String(v.levels);
+  $('x0').value = String(v.x0); $('y0').value = String(v.y0);
+  $('sched').value = v.sched;
+  const sm = lab.meta.schedulers.find((s) => s.name === v.sched);
+  const svals = Object.fromEntries((sm?.params || []).map((q) => [q.name, v[`sched.${q.name}`]]));
+  if (opts.cards === true) buildParamControls($('sparams'), sm?.params || [], svals, (name, val) => set({ [`sched.${name}`]: val }), 'sched');
+  $('steps').value = String(v.steps);
+  $('vec').checked = v.vec; $('model').checked = v.model;
+  $('speed').value = String(sliderFromSpeed(v.speed)); $('speed-out').textContent = `${v.speed}/s`;
+  $('chart-lin').setAttribute('aria-checked', String(v.chart === 'linear'));
+  $('chart-log').setAttribute('aria-checked', String(v.chart === 'log'));
+  if (opts.cards === true) renderRacerCards($('racers'), lab.meta, api, lab.racers);
+  else for (const r of lab.racers) {
+    const card = $('racers').querySelector(`[data-index="${r.index}"] .racer-label`);
+    if (card) card.textContent = r.label;
+  }
+  for (const r of lab.racers) {
+    const st = $('racers').querySelector(`[data-index="${r.index}"] .racer-status`);
+    if (st) { st.textContent = r.error || ''; st.classList.toggle('error', !!r.error); }
+  }
+  syncTransport();
+}
+
+function syncTransport() {
+  $('play').textContent = lab.playing ? '❚❚ Pause' : '▶ Play';
+  $('play').setAttribute('aria-pressed', String(lab.playing));
+}
+
+function onKey(e) {
+  const t = e.target;
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (t.closest?.('input, select, textarea, [contenteditable]')) return;
+  if (e.key === ' ' || e.code === 'Space') { if (t.tagName === 'BUTTON' || t.tagName === 'SUMMARY') return; e.preventDefault(); toggle(); }
+  else if (e.key === 'ArrowRight' && !e.shiftKey) { e.preventDefault(); stepOnce(); }
+  else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); reset(); }
+}

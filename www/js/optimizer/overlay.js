@@ -1,0 +1,152 @@
+// What the optimizer lab draws on top of the heatmap: racers' paths and markers, "diverged at step
+// k" labels, the update vectors of the selected racer, and Newton's local quadratic model.
+// Points are read through the engine's views (run.points()), never copied per frame.
+import { drawMarker } from '../shared/palette.js';
+
+const CLAMP = 1e5; // CSS px: keeps huge (about-to-diverge) coordinates drawable
+
+function px(plot, x, y) {
+  const [a, b] = plot.toPx(x, y);
+  return [Math.max(-CLAMP, Math.min(CLAMP, a)), Math.max(-CLAMP, Math.min(CLAMP, b))];
+}
+
+/** Draw every racer's path (decimated to ~1 vertex per pixel) and its current marker. */
+export function drawRacers(ctx, plot, racers, selIndex) {
+  for (const r of racers) {
+    if (!r.run) continue;
+    const pts = r.run.points();
+    const n = pts.length / 2;
+    if (!n) continue;
+    ctx.beginPath();
+    let [lx, ly] = px(plot, pts[0], pts[1]);
+    ctx.moveTo(lx, ly);
+    for (let k = 1; k < n; k++) {
+      const [x, y] = px(plot, pts[2 * k], pts[2 * k + 1]);
+      if (k < n - 1 && Math.abs(x - lx) + Math.abs(y - ly) < 0.75) continue;
+      ctx.lineTo(x, y); lx = x; ly = y;
+    }
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = r.index === selIndex ? 5 : 4; ctx.strokeStyle = 'rgba(0,0,0,0.55)'; ctx.stroke();
+    ctx.lineWidth = r.index === selIndex ? 2.6 : 2; ctx.strokeStyle = r.color; ctx.stroke();
+    if (n <= 400) { // step dots show the step sizes
+      ctx.fillStyle = r.color;
+      for (let k = 1; k < n - 1; k++) { const [x, y] = px(plot, pts[2 * k], pts[2 * k + 1]); ctx.fillRect(x - 1.5, y - 1.5, 3, 3); }
+    }
+    const [cx, cy] = px(plot, pts[2 * n - 2], pts[2 * n - 1]);
+    drawMarker(ctx, r.shape, cx, cy, r.index === selIndex ? 7 : 6, r.color, '#fff', 1.5);
+    if (r.run.diverged_at_step != null) {
+      ctx.font = 'bold 12px system-ui, sans-serif';
+      const label = `${r.label}: diverged at step ${r.run.diverged_at_step}`;
+      const rect = plot.plotRect;
+      const tx = Math.min(Math.max(cx + 10, rect.x + 4), rect.x + rect.w - ctx.measureText(label).width - 6);
+      const ty = Math.min(Math.max(cy - 10, rect.y + 14), rect.y + rect.h - 6);
+      ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.strokeText(label, tx, ty);
+      ctx.fillStyle = '#fff'; ctx.fillText(label, tx, ty);
+    }
+  }
+}
+
+function arrow(ctx, x0, y0, x1, y1, color, label, dashed = false) {
+  const len = Math.hypot(x1 - x0, y1 - y0);
+  if (len < 2) return;
+  const ux = (x1 - x0) / len, uy = (y1 - y0) / len, h = Math.min(10, len * 0.4);
+  ctx.setLineDash(dashed ? [5, 3] : []);
+  for (const [w, c] of [[4.5, 'rgba(0,0,0,0.7)'], [2, color]]) {
+    ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1);
+    ctx.moveTo(x1, y1); ctx.lineTo(x1 - h * ux + h * 0.5 * uy, y1 - h * uy - h * 0.5 * ux);
+    ctx.moveTo(x1, y1); ctx.lineTo(x1 - h * ux - h * 0.5 * uy, y1 - h * uy + h * 0.5 * ux);
+    ctx.lineWidth = w; ctx.strokeStyle = c; ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  if (label) {
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.strokeText(label, x1 + 5, y1 - 5);
+    ctx.fillStyle = color; ctx.fillText(label, x1 + 5, y1 - 5);
+  }
+}
+
+/**
+ * Vectors at the selected racer's current point θ: −η·g (the plain gradient step), the velocity u
+ * (momentum methods, u = −η·buf), and the last actual step Δθ (ending at θ). All share one scale
+ * factor, shown in the legend, so their lengths compare.
+ */
+export function drawVectors(ctx, plot, r, lr) {
+  if (!r?.run || r.run.len < 1) return null;
+  let st;
+  try {
+    // state() hands out views of one engine buffer: copy the few numbers before any other call.
+    const s = r.run.state();
+    st = {};
+    for (const k of ['grad', 'update', 'momentum_buffer']) if (s[k]) st[k] = [s[k][0], s[k][1]];
+  } catch { return null; }
+  const pts = r.run.points(), n = pts.length / 2;
+  const x = pts[2 * n - 2], y = pts[2 * n - 1];
+  const vecs = [];
+  const step = r.name === 'newton' ? (r.params.eta ?? 1) : lr;
+  if (st.grad && Number.isFinite(step)) vecs.push({ v: [-step * st.grad[0], -step * st.grad[1]], color: '#ffffff', label: r.name === 'newton' ? '−η g' : '−η g' });
+  if (st.momentum_buffer && r.params.momentum > 0) vecs.push({ v: [-lr * st.momentum_buffer[0], -lr * st.momentum_buffer[1]], color: '#F0E442', label: 'u' });
+  const upd = st.update && n > 1 ? [st.update[0], st.update[1]] : null;
+  const [sx, sy] = plot.scalePx;
+  const lenPx = (v) => Math.hypot(v[0] / sx, v[1] / sy);
+  const all = [...vecs.map((q) => q.v), ...(upd ? [upd] : [])].filter((v) => v.every(Number.isFinite));
+  const maxLen = Math.max(1e-300, ...all.map(lenPx));
+  const k = maxLen < 40 ? 40 / maxLen : maxLen > 220 ? 220 / maxLen : 1;
+  const [cx, cy] = px(plot, x, y);
+  for (const q of vecs) {
+    if (!q.v.every(Number.isFinite)) continue;
+    arrow(ctx, cx, cy, cx + (q.v[0] / sx) * k, cy - (q.v[1] / sy) * k, q.color, q.label);
+  }
+  if (upd && upd.every(Number.isFinite)) arrow(ctx, cx - (upd[0] / sx) * k, cy + (upd[1] / sy) * k, cx, cy, '#56B4E9', 'Δθ', true);
+  return k;
+}
+
+/**
+ * Newton's local quadratic model at θ: q(d) = f + g·d + ½ d·H d. Its level set through the current
+ * point is drawn in the eigenbasis of H: an ellipse when both eigenvalues have the sign of the
+ * level, otherwise a hyperbola (both branches, with the Newton point θ − H⁻¹g at the centre).
+ */
+export function drawNewtonModel(ctx, plot, L, x, y) {
+  let gr, h;
+  try { gr = L.gradient(x, y); h = L.hessian(x, y); } catch { return; }
+  const [a, b, c] = [h[0], h[1], h[2]];
+  const det = a * c - b * b;
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-14) return;
+  const g0 = gr[0], g1 = gr[1];
+  const d = [-(c * g0 - b * g1) / det, -(-b * g0 + a * g1) / det];   // full Newton step −H⁻¹g
+  const cx = x + d[0], cy = y + d[1];
+  // eigen-decomposition of the symmetric 2×2 H
+  const tr = a + c, disc = Math.sqrt(Math.max(0, ((a - c) / 2) ** 2 + b * b));
+  const l1 = tr / 2 + disc, l2 = tr / 2 - disc;
+  const ang = 0.5 * Math.atan2(2 * b, a - c);
+  const e1 = [Math.cos(ang), Math.sin(ang)], e2 = [-Math.sin(ang), Math.cos(ang)];
+  // level through the current point, relative to the model's stationary value: ½(−d)·H(−d)
+  const p1 = -(d[0] * e1[0] + d[1] * e1[1]), p2 = -(d[0] * e2[0] + d[1] * e2[1]);
+  const lev = l1 * p1 * p1 + l2 * p2 * p2;           // = 2·(q(θ) − q(θ*))
+  const toWorld = (s, t) => [cx + s * e1[0] + t * e2[0], cy + s * e1[1] + t * e2[1]];
+  const curves = [];
+  if (l1 * lev > 0 && l2 * lev > 0) {
+    const A = Math.sqrt(lev / l1), B = Math.sqrt(lev / l2), pts = [];
+    for (let k = 0; k <= 96; k++) { const t = (k / 96) * 2 * Math.PI; pts.push(toWorld(A * Math.cos(t), B * Math.sin(t))); }
+    curves.push(pts);
+  } else if (lev !== 0) {
+    // hyperbola: the eigen-direction whose eigenvalue has the sign of lev is the "cosh" axis
+    const [lp, lq, swap] = l1 * lev > 0 ? [l1, l2, false] : [l2, l1, true];
+    const A = Math.sqrt(lev / lp), B = Math.sqrt(-lev / lq);
+    for (const sgn of [1, -1]) {
+      const pts = [];
+      for (let k = -48; k <= 48; k++) { const s = (k / 48) * 2.5; const m = sgn * A * Math.cosh(s), o = B * Math.sinh(s); pts.push(swap ? toWorld(o, m) : toWorld(m, o)); }
+      curves.push(pts);
+    }
+  }
+  ctx.setLineDash([6, 4]);
+  for (const pts of curves) {
+    for (const [w, col] of [[4, 'rgba(0,0,0,0.6)'], [1.8, '#ffffff']]) {
+      ctx.beginPath();
+      pts.forEach(([wx, wy], k) => { const [p, q] = px(plot, wx, wy); k ? ctx.lineTo(p, q) : ctx.moveTo(p, q); });
+      ctx.lineWidth = w; ctx.strokeStyle = col; ctx.stroke();
+    }
+  }
+  ctx.setLineDash([]);
+  const [nx, ny] = px(plot, cx, cy), [ox, oy] = px(plot, x, y);
+  arrow(ctx, ox, oy, nx, ny, '#ffffff', '−H⁻¹g', true);
+}

@@ -1,0 +1,61 @@
+// Racer cards: one per optimizer in the race, each with its colour/marker, an optimizer picker and
+// hyperparameter controls built from the engine's metadata (PyTorch names and defaults).
+import { buildParamControls, el } from '../shared/params-ui.js';
+import { racerStyle, SHAPE_GLYPH } from '../shared/palette.js';
+import { MAX_RACERS } from './url-table.js';
+
+/**
+ * @param {HTMLElement} root  container for the cards
+ * @param {object} meta       engine metadata
+ * @param {object} api        { values, set(changes:object), select(index) }
+ */
+export function renderRacerCards(root, meta, api, racers, statusByIndex = {}) {
+  root.replaceChildren();
+  for (const r of racers) {
+    const st = racerStyle(r.index - 1);
+    const card = el('section', { class: 'racer-card', 'aria-label': `Racer ${r.index}: ${r.label}` });
+    card.style.setProperty('--racer', st.color);
+    card.dataset.index = String(r.index);
+    const sw = el('span', { class: 'swatch', 'aria-hidden': 'true' }, SHAPE_GLYPH[st.shape]);
+    sw.style.color = st.color;
+    const pick = el('select', { 'aria-label': `Optimizer of racer ${r.index}` });
+    for (const o of meta.optimizers) pick.append(new Option(o.label.split(' (')[0], o.name, false, o.name === r.name));
+    pick.addEventListener('change', () => {
+      // A new optimizer starts from its own PyTorch defaults (stale kwargs of the old one are dropped).
+      const ch = { [`o${r.index}`]: pick.value };
+      for (const k of Object.keys(api.values)) if (k.startsWith(`o${r.index}.`)) ch[k] = undefined;
+      api.set(ch);
+    });
+    const label = el('span', { class: 'racer-label' }, r.label);
+    const showBtn = el('button', { type: 'button', class: 'small', 'aria-pressed': String(api.values.sel === r.index), title: 'Show this racer in the update anatomy' }, 'anatomy');
+    showBtn.addEventListener('click', () => api.select(r.index));
+    const rm = el('button', { type: 'button', class: 'small danger', 'aria-label': `Remove racer ${r.index} (${r.label})`, title: 'Remove' }, '✕');
+    rm.disabled = racers.length <= 1;
+    rm.addEventListener('click', () => {
+      const ch = { [`o${r.index}`]: 'none' };
+      for (const k of Object.keys(api.values)) if (k.startsWith(`o${r.index}.`)) ch[k] = undefined;
+      api.set(ch);
+    });
+    const head = el('div', { class: 'racer-head' }, sw, pick, label, showBtn, rm);
+    const params = el('div', { class: 'params' });
+    buildParamControls(params, r.meta.params, r.params, (name, v) => api.set({ [`o${r.index}.${name}`]: v }), `o${r.index}`);
+    const status = el('div', { class: 'racer-status', 'aria-live': 'off' });
+    if (r.error) { status.textContent = r.error; status.classList.add('error'); }
+    else if (statusByIndex[r.index]) status.textContent = statusByIndex[r.index];
+    const det = el('details', { class: 'racer-params' }, el('summary', {}, 'hyperparameters'), params);
+    if (r.index === api.values.sel) det.open = true;
+    card.append(head, det, status);
+    root.append(card);
+  }
+  if (racers.length < MAX_RACERS) {
+    const add = el('button', { type: 'button', class: 'add-racer' }, '+ add a racer');
+    add.addEventListener('click', () => {
+      for (let i = 1; i <= MAX_RACERS; i++) if (!api.values[`o${i}`] || api.values[`o${i}`] === 'none') {
+        const ch = { [`o${i}`]: 'adam' };
+        for (const k of Object.keys(api.values)) if (k.startsWith(`o${i}.`)) ch[k] = undefined;
+        api.set(ch); return;
+      }
+    });
+    root.append(add);
+  }
+}

@@ -1,0 +1,240 @@
+// Pure export helpers (no DOM, no engine): a runnable PyTorch script that reproduces a run with
+// torch.optim, and CSV / JSON of paths and losses. Unit-tested with node (tests/js/export.test.mjs).
+//
+// The script follows the reference loop exactly (see tests/data/torch_optim_trajectories.json):
+// float64, one parameter tensor p = (x, y), per step k = 1..N:
+//   zero_grad(); f = F(p); f.backward(); opt.step(); sched.step()
+// and stops like the engine: if after step k a coordinate or f(p) is non-finite, the run diverged
+// at step k and the points before it are kept.
+
+/** torch.optim class for each engine optimizer name. */
+export const TORCH_OPTIM = {
+  sgd: 'SGD', adagrad: 'Adagrad', rmsprop: 'RMSprop', adadelta: 'Adadelta', adam: 'Adam',
+  adamw: 'AdamW', adamax: 'Adamax', nadam: 'NAdam', radam: 'RAdam',
+};
+
+/**
+ * Landscapes written like the engine's src/landscape/builtin.rs (and the reference generator) for torch
+ * (x = p[0], y = p[1]); parametrised ones are functions of the landscape spec.
+ * `quadratic` is the tilted quadratic ½(a·u² + b·v²) with (u, v) the coordinates rotated by
+ * `angle` degrees: u = cos·x + sin·y, v = −sin·x + cos·y.
+ */
+export const TORCH_LANDSCAPES = {
+  rosenbrock: (p) => `(${pyNum(p.a ?? 1)}-x)**2 + ${pyNum(p.b ?? 100)}*(y-x**2)**2`,
+  beale: '(1.5-x+x*y)**2 + (2.25-x+x*y**2)**2 + (2.625-x+x*y**3)**2',
+  himmelblau: '(x**2+y-11)**2 + (x+y**2-7)**2',
+  saddle: 'x**2 - y**2',
+  rastrigin: (p) => { const A = pyNum(p.A ?? 10); return `2*${A} + (x**2 - ${A}*torch.cos(2*math.pi*x)) + (y**2 - ${A}*torch.cos(2*math.pi*y))`; },
+  monkey_saddle: 'x**3 - 3*x*y**2',
+  three_hump_camel: '2*x**2 - 1.05*x**4 + x**6/6 + x*y + y**2',
+  ackley: '-20*torch.exp(-0.2*torch.sqrt(0.5*(x**2 + y**2))) - torch.exp(0.5*(torch.cos(2*math.pi*x) + torch.cos(2*math.pi*y))) + math.e + 20',
+  booth: '(x+2*y-7)**2 + (2*x+y-5)**2',
+  six_hump_camel: '(4 - 2.1*x**2 + x**4/3)*x**2 + x*y + (-4 + 4*y**2)*y**2',
+  styblinski_tang: '0.5*((x**4 - 16*x**2 + 5*x) + (y**4 - 16*y**2 + 5*y))',
+  goldstein_price: '(1 + (x+y+1)**2*(19 - 14*x + 3*x**2 - 14*y + 6*x*y + 3*y**2)) * (30 + (2*x-3*y)**2*(18 - 32*x + 12*x**2 + 48*y - 36*x*y + 27*y**2))',
+};
+
+/** Functions an expression may call, mapped to torch; constants mapped to Python. */
+const FUNCS = { sin: 'torch.sin', cos: 'torch.cos', tan: 'torch.tan', exp: 'torch.exp', log: 'torch.log', ln: 'torch.log', sqrt: 'torch.sqrt', abs: 'torch.abs', tanh: 'torch.tanh', sinh: 'torch.sinh', cosh: 'torch.cosh', atan: 'torch.atan', asin: 'torch.asin', acos: 'torch.acos', sigmoid: 'torch.sigmoid', relu: 'torch.relu', softplus: 'torch.nn.functional.softplus', max: 'torch.maximum', min: 'torch.minimum', pow: 'torch.pow', atan2: 'torch.atan2' };
+const CONSTS = { pi: 'math.pi', e: 'math.e' };
+
+/** Python float literal for a JS number (round-trips exactly: JS and Python both print shortest repr). */
+export function pyNum(v) {
+  if (!Number.isFinite(v)) throw new Error(`cannot export non-finite number ${v}`);
+  const s = String(v);
+  return /[.eE]/.test(s) ? s : s + '.0';
+}
+function pyVal(v) {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (Array.isArray(v)) return '(' + v.map(pyVal).join(', ') + ')';
+  if (typeof v === 'number') return pyNum(v);
+  throw new Error(`cannot export value ${JSON.stringify(v)}`);
+}
+function pyInt(v) { return String(Math.floor(v)); } // the engine truncates step_size / T_max too
+
+/**
+ * Translate a user expression in x, y (engine syntax: + - * / ^ or **, parentheses, the functions
+ * above, pi, e) into a torch expression. Throws on anything else, so nothing unexpected can reach
+ * the generated Python.
+ */
+export function expressionToTorch(src) {
+  const tokens = String(src).match(/\s+|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z_0-9]*|\*\*|[-+*/^(),]|./g) || [];
+  let out = '';
+  for (const t of tokens) {
+    if (/^\s+$/.test(t)) { out += ' '; continue; }
+    if (/^[\d.]/.test(t)) { out += t; continue; }
+    if (t === 'x' || t === 'y') { out += t; continue; }
+    if (t in FUNCS) { out += FUNCS[t]; continue; }
+    if (t in CONSTS) { out += CONSTS[t]; continue; }
+    if (t === '^') { out += '**'; continue; }
+    if (['**', '+', '-', '*', '/', '(', ')', ','].includes(t)) { out += t; continue; }
+    throw new Error(`expression: cannot translate "${t.slice(0, 20)}"`);
+  }
+  return out.trim();
+}
+
+/** The torch source of F(x, y) for a landscape spec (name string, {name,...params} or {expression}). */
+export function landscapeToTorch(spec) {
+  if (typeof spec === 'string') spec = { name: spec };
+  if (spec.expression !== undefined) return expressionToTorch(spec.expression);
+  if (spec.name === 'quadratic') {
+    const a = spec.a ?? 1, b = spec.b ?? 10, angle = spec.angle ?? 0;
+    if (angle === 0) return `0.5*(${pyNum(a)}*x**2 + ${pyNum(b)}*y**2)`;
+    return `0.5*(${pyNum(a)}*u**2 + ${pyNum(b)}*v**2)`;
+  }
+  const f = TORCH_LANDSCAPES[spec.name];
+  if (!f) throw new Error(`landscape: no torch formula for "${spec.name}"`);
+  return typeof f === 'function' ? f(spec) : f;
+}
+
+function torchScheduler(s) {
+  if (!s || s.name === 'constant') return null;
+  switch (s.name) {
+    case 'step': return `torch.optim.lr_scheduler.StepLR(opt, step_size=${pyInt(s.step_size ?? 50)}, gamma=${pyNum(s.gamma ?? 0.1)})`;
+    case 'exponential': return `torch.optim.lr_scheduler.ExponentialLR(opt, gamma=${pyNum(s.gamma)})`;
+    case 'cosine': return `torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=${pyInt(s.T_max)}, eta_min=${pyNum(s.eta_min ?? 0)})`;
+    case 'inverse_time': {
+      // lr_k = lr_0 / (1 + decay·k)^power  (k = scheduler steps taken)
+      const decay = s.decay ?? s.gamma ?? 0, power = s.power ?? 1;
+      return `torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda k: 1.0 / (1.0 + ${pyNum(decay)} * k) ** ${pyNum(power)})`;
+    }
+    default: throw new Error(`scheduler: no torch equivalent for "${s.name}"`);
+  }
+}
+
+/** kwargs passed to torch.optim: exactly the spec's optimizer fields except `name`. */
+export function optimizerKwargs(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) if (k !== 'name') out[k] = v;
+  return out;
+}
+
+/**
+ * A runnable PyTorch script for one run.
+ * @param {object} spec  {landscape, start:[x,y], optimizer:{name,...}, scheduler, steps}
+ * @param {object} [opts] {expected: {final:[x,y], steps, diverged_at_step} (optional), title}
+ */
+export function pytorchScript(spec, opts = {}) {
+  const o = spec.optimizer;
+  const land = spec.landscape;
+  const fsrc = landscapeToTorch(land);
+  const tilted = (land?.name === 'quadratic' && (land.angle ?? 0) !== 0);
+  const steps = pyInt(spec.steps);
+  const L = [];
+  L.push('#!/usr/bin/env python3');
+  L.push(`# ${opts.title || 'Learning as Optimization playground run'}, exported as a PyTorch script.`);
+  L.push('# Same optimizer, same kwargs, same scheduler, float64, the same loop as the playground:');
+  L.push('#   zero_grad(); f = F(p); f.backward(); opt.step(); sched.step()');
+  L.push('import math');
+  L.push('import torch');
+  L.push('');
+  L.push('torch.set_default_dtype(torch.float64)');
+  L.push('');
+  L.push('def F(p):');
+  L.push('    x, y = p[0], p[1]');
+  if (tilted) {
+    L.push(`    t = math.radians(${pyNum(land.angle)})`);
+    L.push('    u = math.cos(t)*x + math.sin(t)*y');
+    L.push('    v = -math.sin(t)*x + math.cos(t)*y');
+  }
+  L.push(`    return ${fsrc}`);
+  L.push('');
+  L.push(`p = torch.tensor([${pyNum(spec.start[0])}, ${pyNum(spec.start[1])}], requires_grad=True)`);
+  L.push(`STEPS = ${steps}`);
+  L.push('points = [p.detach().clone()]');
+  L.push('values = [F(p).item()]');
+  L.push('lrs = []');
+  L.push('diverged_at_step = None');
+  if (o.name === 'newton') {
+    // Not a torch optimizer: p <- p - eta * solve(H, g) with the exact Hessian from autograd.
+    L.push(`ETA = ${pyNum(o.eta ?? 1)}`);
+    L.push('for k in range(1, STEPS + 1):');
+    L.push('    f = F(p)');
+    L.push('    (g,) = torch.autograd.grad(f, p)');
+    L.push('    H = torch.autograd.functional.hessian(F, p.detach())');
+    L.push('    if not torch.isfinite(H).all() or torch.linalg.det(H) == 0:');
+    L.push('        diverged_at_step = k  # singular_hessian');
+    L.push('        break');
+    L.push('    with torch.no_grad():');
+    L.push('        p -= ETA * torch.linalg.solve(H, g)');
+    L.push('    fk = F(p).item()');
+    L.push('    if not (torch.isfinite(p).all() and math.isfinite(fk)):');
+    L.push('        diverged_at_step = k  # non_finite');
+    L.push('        break');
+    L.push('    points.append(p.detach().clone())');
+    L.push('    values.append(fk)');
+  } else {
+    const cls = TORCH_OPTIM[o.name];
+    if (!cls) throw new Error(`optimizer: no torch equivalent for "${o.name}"`);
+    const kw = Object.entries(optimizerKwargs(o)).map(([k, v]) => `${k}=${pyVal(v)}`);
+    L.push(`opt = torch.optim.${cls}([p], ${kw.join(', ')}, foreach=False)`);
+    const sch = torchScheduler(spec.scheduler);
+    L.push(`sched = ${sch ?? 'None'}`);
+    L.push('for k in range(1, STEPS + 1):');
+    L.push('    lrs.append(opt.param_groups[0]["lr"])');
+    L.push('    opt.zero_grad()');
+    L.push('    f = F(p)');
+    L.push('    f.backward()');
+    L.push('    opt.step()');
+    L.push('    if sched is not None:');
+    L.push('        sched.step()');
+    L.push('    fk = F(p).item()');
+    L.push('    if not (torch.isfinite(p).all() and math.isfinite(fk)):');
+    L.push('        diverged_at_step = k');
+    L.push('        break');
+    L.push('    points.append(p.detach().clone())');
+    L.push('    values.append(fk)');
+  }
+  L.push('');
+  L.push('print(f"steps done: {len(points) - 1}, diverged_at_step: {diverged_at_step}")');
+  L.push('print(f"final point: ({points[-1][0].item():.17g}, {points[-1][1].item():.17g}), f = {values[-1]:.17g}")');
+  const ex = opts.expected;
+  if (ex && ex.final) {
+    L.push('');
+    L.push('# What the playground computed for this run (compare: they should agree to ~1e-9 relative).');
+    L.push(`EXPECTED_FINAL = (${pyNum(ex.final[0])}, ${pyNum(ex.final[1])})`);
+    L.push(`EXPECTED_STEPS = ${pyInt(ex.steps)}`);
+    L.push(`EXPECTED_DIVERGED_AT_STEP = ${ex.diverged_at_step == null ? 'None' : pyInt(ex.diverged_at_step)}`);
+    L.push('err = max(abs(points[-1][i].item() - EXPECTED_FINAL[i]) / max(abs(EXPECTED_FINAL[i]), 1e-3) for i in range(2))');
+    L.push('print(f"playground: {EXPECTED_STEPS} steps, final {EXPECTED_FINAL}; largest relative difference {err:.3g}")');
+    L.push('if len(points) - 1 != EXPECTED_STEPS or diverged_at_step != EXPECTED_DIVERGED_AT_STEP:');
+    L.push('    print("note: the step count or divergence differs from the playground run")');
+  }
+  return L.join('\n') + '\n';
+}
+
+/** CSV of all racers: one row per (racer, step). `racers` = [{label, optimizer, points, values, lrs}] with flat Float64Array points. */
+export function toCSV(racers) {
+  const rows = ['racer,optimizer,step,x,y,f,lr'];
+  for (const r of racers) {
+    const n = r.values.length;
+    for (let k = 0; k < n; k++) {
+      const lr = k > 0 && r.lrs && r.lrs.length >= k ? r.lrs[k - 1] : '';
+      rows.push([csvCell(r.label), csvCell(r.optimizer), k, r.points[2 * k], r.points[2 * k + 1], r.values[k], lr].join(','));
+    }
+  }
+  return rows.join('\n') + '\n';
+}
+function csvCell(s) {
+  const t = String(s);
+  // Quote, and neutralise spreadsheet formulas (=, +, -, @ at the start of a text cell).
+  const safe = /^[=+\-@]/.test(t) ? "'" + t : t;
+  return '"' + safe.replace(/"/g, '""') + '"';
+}
+
+/** JSON document of a whole experiment. */
+export function toJSON(experiment, racers) {
+  return JSON.stringify({
+    generator: 'optplay optimizer lab',
+    experiment,
+    racers: racers.map((r) => ({
+      label: r.label,
+      spec: r.spec,
+      diverged_at_step: r.diverged_at_step ?? null,
+      diverged_reason: r.diverged_reason ?? null,
+      points: Array.from({ length: r.values.length }, (_, k) => [r.points[2 * k], r.points[2 * k + 1]]),
+      values: Array.from(r.values),
+      lrs: Array.from(r.lrs || []),
+    })),
+  }, null, 1);
+}

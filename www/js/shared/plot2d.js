@@ -1,0 +1,286 @@
+// A 2-D landscape figure: high-DPI canvas with a cached heatmap (rendered by the engine's
+// Landscape.render, contour lines included), axes with ticks, minima/saddles, zoom (wheel, pinch,
+// +/- keys) and pan (drag), click/tap and a draggable start marker. It knows nothing about
+// optimizers: the lab draws paths through the `overlay(ctx, plot)` callback.
+import { niceTicks, tickLabel } from './format.js';
+
+const MARGIN = { left: 54, right: 10, top: 10, bottom: 36 };
+const MAX_RENDER = 900;            // heatmap pixels per side (cap, whatever the DPR)
+
+export class Plot2D {
+  /**
+   * @param {HTMLCanvasElement} canvas
+   * @param {object} cb  { onView(view), onClick([x,y]), onStartDrag([x,y], done), onHover([x,y]|null), overlay(ctx, plot) }
+   */
+  constructor(canvas, cb = {}) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.cb = cb;
+    this.view = [-1, 1, -1, 1];
+    this.homeView = this.view.slice();
+    this.L = null;
+    this.info = null;
+    this.opts = { scale: 'linear', cmap: 'viridis', levels: 12 };
+    this.start = null;               // [x, y] drawn as a draggable ring
+    this.heat = document.createElement('canvas');  // cached heatmap (an offscreen canvas)
+    this.heatView = null;            // the view the cache was rendered for
+    this.heatDirty = true;
+    this.lowRes = false;             // render at half resolution while the user zooms/pans
+    this.lastRenderMs = 0;
+    this.pointers = new Map();
+    this.drag = null;
+    this.frame = 0;
+    this.interactTimer = 0;
+    this.css = { w: 300, h: 300 };
+    this.dpr = 1;
+    this.locked = false;             // lesson mode: no start changes
+    this.#listen();
+    new ResizeObserver(() => this.resize()).observe(canvas);
+    this.resize();
+  }
+
+  // ---- configuration ------------------------------------------------------------------------
+  setLandscape(L, info) { this.L = L; this.info = info; this.invalidate(); }
+  setView(v, home = false) {
+    if (!v.every(Number.isFinite) || !(v[1] > v[0]) || !(v[3] > v[2])) return;
+    this.view = v.slice();
+    if (home) this.homeView = v.slice();
+    this.heatDirty = true;
+    this.requestDraw();
+  }
+  setOptions(o) { Object.assign(this.opts, o); this.invalidate(); }
+  invalidate() { this.heatDirty = true; this.requestDraw(); }
+
+  get plotRect() {
+    const { w, h } = this.css;
+    return { x: MARGIN.left, y: MARGIN.top, w: Math.max(10, w - MARGIN.left - MARGIN.right), h: Math.max(10, h - MARGIN.top - MARGIN.bottom) };
+  }
+  /** world -> CSS px */
+  toPx(x, y) {
+    const r = this.plotRect, [x0, x1, y0, y1] = this.view;
+    return [r.x + ((x - x0) / (x1 - x0)) * r.w, r.y + ((y1 - y) / (y1 - y0)) * r.h];
+  }
+  /** CSS px -> world */
+  toWorld(px, py) {
+    const r = this.plotRect, [x0, x1, y0, y1] = this.view;
+    return [x0 + ((px - r.x) / r.w) * (x1 - x0), y1 - ((py - r.y) / r.h) * (y1 - y0)];
+  }
+  /** world units per CSS px (x, y) */
+  get scalePx() { const r = this.plotRect; return [(this.view[1] - this.view[0]) / r.w, (this.view[3] - this.view[2]) / r.h]; }
+
+  resize() {
+    const rect = this.canvas.getBoundingClientRect();
+    const w = Math.max(50, Math.round(rect.width)), h = Math.max(50, Math.round(rect.height));
+    const dpr = Math.min(3, window.devicePixelRatio || 1);
+    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
+    this.css = { w, h };
+    this.dpr = dpr;
+    this.canvas.width = Math.round(w * dpr);
+    this.canvas.height = Math.round(h * dpr);
+    this.heatDirty = true;
+    this.draw();
+  }
+
+  requestDraw() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------
+  #renderHeat() {
+    const r = this.plotRect;
+    const div = this.lowRes ? 2 : 1;
+    const nx = Math.max(16, Math.min(MAX_RENDER, Math.round((r.w * this.dpr) / div)));
+    const ny = Math.max(16, Math.min(MAX_RENDER, Math.round((r.h * this.dpr) / div)));
+    const [x0, x1, y0, y1] = this.view;
+    const t0 = performance.now();
+    // A view into wasm memory: ImageData/putImageData copy it before the next engine call.
+    const rgba = this.L.render(nx, ny, x0, x1, y0, y1, this.opts.scale, this.opts.cmap, this.opts.levels);
+    this.heat.width = nx;
+    this.heat.height = ny;
+    this.heat.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, nx * ny * 4), nx, ny), 0, 0);
+    this.lastRenderMs = performance.now() - t0;
+    this.heatView = this.view.slice();
+    this.heatDirty = false;
+    this.cb.onRendered?.(this);
+  }
+
+  draw() {
+    const { ctx, dpr } = this;
+    const { w, h } = this.css;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const r = this.plotRect;
+    const st = getComputedStyle(this.canvas);
+    const fg = st.getPropertyValue('--fg').trim() || '#222';
+    if (this.L && this.heatDirty) {
+      try { this.#renderHeat(); } catch (e) { this.cb.onError?.(e); this.heatDirty = false; }
+    }
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.clip();
+    if (this.heatView) {
+      // Blit the cache; if the view changed since it was rendered, place it where it belongs.
+      const [a0, a1, b0, b1] = this.heatView;
+      const [p0x, p0y] = this.toPx(a0, b1), [p1x, p1y] = this.toPx(a1, b0);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(this.heat, p0x, p0y, p1x - p0x, p1y - p0y);
+    }
+    this.#drawCritical(ctx);
+    this.cb.overlay?.(ctx, this);
+    if (this.start) this.#drawStart(ctx);
+    ctx.restore();
+    ctx.strokeStyle = fg;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+    this.#drawAxes(ctx, fg);
+  }
+
+  #drawCritical(ctx) {
+    if (!this.info) return;
+    ctx.lineWidth = 2;
+    for (const m of this.info.minima || []) {
+      const [px, py] = this.toPx(m.x, m.y);
+      ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.lineWidth = 4; cross(ctx, px, py, 7, false);
+      ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; cross(ctx, px, py, 7, false);
+    }
+    for (const s of this.info.saddles || []) {
+      const [px, py] = this.toPx(s.x, s.y);
+      ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.lineWidth = 4; cross(ctx, px, py, 7, true);
+      ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; cross(ctx, px, py, 7, true);
+    }
+  }
+
+  #drawStart(ctx) {
+    const [px, py] = this.toPx(this.start[0], this.start[1]);
+    ctx.beginPath(); ctx.arc(px, py, 9, 0, Math.PI * 2);
+    ctx.lineWidth = 4; ctx.strokeStyle = 'rgba(0,0,0,0.75)'; ctx.stroke();
+    ctx.lineWidth = 2; ctx.strokeStyle = '#fff'; ctx.stroke();
+  }
+
+  #drawAxes(ctx, fg) {
+    const r = this.plotRect, [x0, x1, y0, y1] = this.view;
+    ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.lineWidth = 1;
+    ctx.font = '12px system-ui, sans-serif';
+    const xt = niceTicks(x0, x1, Math.max(2, Math.round(r.w / 90)));
+    const xs = xt.length > 1 ? xt[1] - xt[0] : 1;
+    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    for (const v of xt) {
+      const [px] = this.toPx(v, y0);
+      ctx.beginPath(); ctx.moveTo(px, r.y + r.h); ctx.lineTo(px, r.y + r.h + 5); ctx.stroke();
+      ctx.fillText(tickLabel(v, xs), px, r.y + r.h + 7);
+    }
+    const yt = niceTicks(y0, y1, Math.max(2, Math.round(r.h / 60)));
+    const ys = yt.length > 1 ? yt[1] - yt[0] : 1;
+    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    for (const v of yt) {
+      const [, py] = this.toPx(x0, v);
+      ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x - 5, py); ctx.stroke();
+      ctx.fillText(tickLabel(v, ys), r.x - 7, py);
+    }
+    ctx.font = 'italic 13px system-ui, serif';
+    ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
+    ctx.fillText('x', r.x + r.w, this.css.h - 1);
+    ctx.save(); ctx.translate(12, r.y + 8); ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText('y', 0, 0); ctx.restore();
+  }
+
+  // ---- interaction ---------------------------------------------------------------------------
+  #interacting() {
+    this.lowRes = this.lastRenderMs > 12; // only degrade when a full render is slow
+    clearTimeout(this.interactTimer);
+    this.interactTimer = setTimeout(() => { if (this.lowRes) { this.lowRes = false; this.invalidate(); } }, 160);
+  }
+
+  zoomAt(px, py, factor) {
+    const [wx, wy] = this.toWorld(px, py), [x0, x1, y0, y1] = this.view;
+    const span = Math.max(x1 - x0, y1 - y0) * factor;
+    if (span < 1e-9 || span > 1e6) return;
+    this.#interacting();
+    this.setView([wx - (wx - x0) * factor, wx + (x1 - wx) * factor, wy - (wy - y0) * factor, wy + (y1 - wy) * factor]);
+    this.cb.onView?.(this.view);
+  }
+  panBy(dxPx, dyPx) {
+    const [sx, sy] = this.scalePx, [x0, x1, y0, y1] = this.view;
+    this.#interacting();
+    this.setView([x0 - dxPx * sx, x1 - dxPx * sx, y0 + dyPx * sy, y1 + dyPx * sy]);
+    this.cb.onView?.(this.view);
+  }
+  resetView() { this.setView(this.homeView); this.cb.onView?.(this.view); }
+
+  #local(e) { const b = this.canvas.getBoundingClientRect(); return [e.clientX - b.left, e.clientY - b.top]; }
+  #inPlot(px, py) { const r = this.plotRect; return px >= r.x && px <= r.x + r.w && py >= r.y && py <= r.y + r.h; }
+
+  #listen() {
+    const c = this.canvas;
+    c.addEventListener('pointerdown', (e) => {
+      const [px, py] = this.#local(e);
+      if (!this.#inPlot(px, py)) return;
+      c.setPointerCapture(e.pointerId);
+      this.pointers.set(e.pointerId, [px, py]);
+      if (this.pointers.size === 2) { this.drag = { kind: 'pinch', d0: pinchDist(this.pointers), view0: this.view.slice() }; return; }
+      let kind = 'pan';
+      if (this.start && !this.locked) {
+        const [sx, sy] = this.toPx(this.start[0], this.start[1]);
+        if (Math.hypot(px - sx, py - sy) < (e.pointerType === 'touch' ? 22 : 13)) kind = 'start';
+      }
+      this.drag = { kind, x: px, y: py, moved: false };
+    });
+    c.addEventListener('pointermove', (e) => {
+      const [px, py] = this.#local(e);
+      if (this.pointers.has(e.pointerId)) this.pointers.set(e.pointerId, [px, py]);
+      const d = this.drag;
+      if (d?.kind === 'pinch' && this.pointers.size >= 2) {
+        const k = d.d0 / Math.max(1, pinchDist(this.pointers));
+        const [mx, my] = pinchMid(this.pointers);
+        this.view = d.view0.slice();
+        this.zoomAt(mx, my, k);
+      } else if (d) {
+        if (!d.moved && Math.hypot(px - d.x, py - d.y) > 4) d.moved = true;
+        if (d.moved && d.kind === 'pan') { this.panBy(px - d.x, py - d.y); d.x = px; d.y = py; }
+        if (d.moved && d.kind === 'start') this.cb.onStartDrag?.(this.toWorld(px, py), false);
+      }
+      this.cb.onHover?.(this.#inPlot(px, py) ? this.toWorld(px, py) : null);
+    });
+    const end = (e) => {
+      const d = this.drag;
+      this.pointers.delete(e.pointerId);
+      if (!d) return;
+      if (d.kind === 'pinch') { if (this.pointers.size === 0) this.drag = null; return; }
+      this.drag = null;
+      const [px, py] = this.#local(e);
+      if (e.type === 'pointercancel') return;
+      if (d.kind === 'start' && d.moved) this.cb.onStartDrag?.(this.toWorld(px, py), true);
+      else if (!d.moved && !this.locked) this.cb.onClick?.(this.toWorld(px, py));
+    };
+    c.addEventListener('pointerup', end);
+    c.addEventListener('pointercancel', end);
+    c.addEventListener('pointerleave', () => this.cb.onHover?.(null));
+    c.addEventListener('wheel', (e) => {
+      const [px, py] = this.#local(e);
+      if (!this.#inPlot(px, py)) return;
+      e.preventDefault();
+      const k = Math.exp(Math.max(-1, Math.min(1, e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015))));
+      this.zoomAt(px, py, k);
+    }, { passive: false });
+    c.addEventListener('keydown', (e) => {
+      const r = this.plotRect, cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+      if (e.key === '+' || e.key === '=') { this.zoomAt(cx, cy, 0.8); e.preventDefault(); }
+      else if (e.key === '-' || e.key === '_') { this.zoomAt(cx, cy, 1.25); e.preventDefault(); }
+      else if (e.key === '0') { this.resetView(); e.preventDefault(); }
+      else if (e.key === 'ArrowUp') { this.panBy(0, 30); e.preventDefault(); }
+      else if (e.key === 'ArrowDown') { this.panBy(0, -30); e.preventDefault(); }
+      else if (e.key === 'ArrowLeft' && e.shiftKey) { this.panBy(30, 0); e.preventDefault(); }
+      else if (e.key === 'ArrowRight' && e.shiftKey) { this.panBy(-30, 0); e.preventDefault(); e.stopPropagation(); }
+    });
+  }
+}
+
+function cross(ctx, x, y, r, diag) {
+  ctx.beginPath();
+  if (diag) { ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); }
+  else { ctx.moveTo(x - r, y); ctx.lineTo(x + r, y); ctx.moveTo(x, y - r); ctx.lineTo(x, y + r); }
+  ctx.stroke();
+}
+function pinchDist(m) { const [a, b] = [...m.values()]; return Math.hypot(a[0] - b[0], a[1] - b[1]); }
+function pinchMid(m) { const [a, b] = [...m.values()]; return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]; }

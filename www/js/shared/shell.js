@@ -1,0 +1,67 @@
+// What every lab page shares: theme (auto/light/dark, remembered), embed mode and hidden panels,
+// the "copy link" button, and file downloads.
+
+const THEME_KEY = 'optplay-theme';
+
+/** Apply a theme: 'auto' follows prefers-color-scheme. */
+export function applyTheme(theme) {
+  const t = theme === 'light' || theme === 'dark' ? theme : 'auto';
+  document.documentElement.dataset.theme = t;
+  const btn = document.getElementById('theme-toggle');
+  if (btn) {
+    const dark = t === 'dark' || (t === 'auto' && matchMedia('(prefers-color-scheme: dark)').matches);
+    btn.textContent = dark ? '☀ light' : '☾ dark';
+    btn.setAttribute('aria-label', dark ? 'Switch to the light theme' : 'Switch to the dark theme');
+  }
+}
+
+/** Wire the theme toggle; `urlTheme` (from the URL) wins over the remembered choice. */
+export function initTheme(urlTheme, onChange) {
+  let theme = urlTheme && urlTheme !== 'auto' ? urlTheme : (safeGet(THEME_KEY) || 'auto');
+  applyTheme(theme);
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { applyTheme(theme); onChange?.(); });
+  document.getElementById('theme-toggle')?.addEventListener('click', () => {
+    const dark = document.documentElement.dataset.theme === 'dark' || (document.documentElement.dataset.theme === 'auto' && matchMedia('(prefers-color-scheme: dark)').matches);
+    theme = dark ? 'light' : 'dark';
+    safeSet(THEME_KEY, theme);
+    applyTheme(theme);
+    onChange?.();
+  });
+}
+function safeGet(k) { try { return localStorage.getItem(k); } catch { return null; } }
+function safeSet(k, v) { try { localStorage.setItem(k, v); } catch { /* private mode */ } }
+
+/** Embed mode: `embed=1` drops the site chrome; `hide=` hides named panels ([data-panel=name]). */
+export function applyEmbed(embed, hide) {
+  document.body.classList.toggle('embed', !!embed);
+  for (const el of document.querySelectorAll('[data-panel]')) el.hidden = hide.includes(el.dataset.panel);
+  document.body.classList.toggle('no-controls', hide.includes('controls'));
+}
+
+/** Copy text to the clipboard, falling back to a selectable prompt-free textarea. */
+export async function copyText(text) {
+  try { await navigator.clipboard.writeText(text); return true; } catch { /* fall through */ }
+  const ta = document.createElement('textarea');
+  ta.value = text; ta.setAttribute('readonly', ''); ta.style.position = 'fixed'; ta.style.opacity = '0';
+  document.body.append(ta); ta.select();
+  let ok = false;
+  try { ok = document.execCommand('copy'); } catch { ok = false; }
+  ta.remove();
+  return ok;
+}
+
+/** Trigger a download of `data` (string or Blob) named `name`. */
+export function download(name, data, type = 'text/plain') {
+  const blob = data instanceof Blob ? data : new Blob([data], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url; a.download = name; a.rel = 'noopener';
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+}
+
+/** Polite status message for screen readers and sighted users. */
+export function announce(text) {
+  const el = document.getElementById('status');
+  if (el) { el.textContent = text; }
+}
