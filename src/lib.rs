@@ -4,10 +4,12 @@
 //! trajectories, heatmaps) compiles and is tested natively; only [`web`] knows about
 //! wasm-bindgen and JavaScript.
 
+pub mod basins;
 pub mod landscape;
 pub mod meta;
 pub mod optim;
 pub mod real;
+pub mod rng;
 pub mod run;
 pub mod simd;
 pub mod spec;

@@ -2,6 +2,7 @@
 //! parameters, PyTorch defaults and sensible ranges. Serializable (JS objects, JSON).
 
 use crate::landscape::builtin::Builtin;
+use crate::landscape::data::DATA_LANDSCAPES;
 use crate::landscape::{Info, Landscape, Point, BUILTINS};
 use crate::optim::schedule::SCHEDULES;
 use crate::optim::{Kind, ParamSpec, OPTIMIZERS};
@@ -201,9 +202,14 @@ impl From<Info> for LandscapeMeta {
     }
 }
 
+/// Every named landscape: the formulas, then the data sets.
 pub fn landscapes() -> Vec<LandscapeMeta> {
-    BUILTINS
+    let formulas = BUILTINS
         .iter()
-        .map(|d| Landscape::Builtin(Builtin::new(d, &[])).info().into())
-        .collect()
+        .map(|d| Landscape::Builtin(Builtin::new(d, &[])).info().into());
+    let data = DATA_LANDSCAPES
+        .iter()
+        .filter_map(|d| Landscape::by_name(d.name))
+        .map(|l| l.info().into());
+    formulas.chain(data).collect()
 }

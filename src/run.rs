@@ -6,10 +6,13 @@
 //! at the first step whose point or value is non-finite (or, for Newton, whose Hessian is singular
 //! or non-finite), keep the finite prefix, report the step and the reason.
 
+use crate::landscape::data::Moments;
 use crate::landscape::{Eval, Landscape};
 use crate::optim::newton::solve2;
 use crate::optim::schedule::Scheduler;
 use crate::optim::{self, Optimizer};
+use crate::real::Dual2;
+use crate::rng::Rng;
 use crate::spec::TrajectorySpec;
 
 /// Most points a run handle keeps (10 M steps of history is 160 MB; this is 16 MB).
@@ -51,6 +54,31 @@ pub struct Run {
     /// lr used by step k at index k − 1.
     lrs: Vec<f64>,
     stopped: Option<(usize, Reason)>,
+    /// Mini-batch sampling on data landscapes.
+    sampler: Option<Sampler>,
+    /// The mini-batch gradient used by the last step.
+    batch_grad: Option<[f64; 2]>,
+}
+
+/// Mini-batches as PyTorch's `DataLoader(shuffle=True, drop_last=False)` draws them: a fresh
+/// permutation every epoch, consecutive slices of `batch_size` (the last one may be shorter).
+struct Sampler {
+    perm: Vec<usize>,
+    pos: usize,
+    batch_size: usize,
+    rng: Rng,
+}
+
+impl Sampler {
+    fn next(&mut self) -> &[usize] {
+        if self.pos >= self.perm.len() {
+            self.rng.shuffle(&mut self.perm);
+            self.pos = 0;
+        }
+        let start = self.pos;
+        self.pos = (start + self.batch_size).min(self.perm.len());
+        &self.perm[start..self.pos]
+    }
 }
 
 fn finite2(p: [f64; 2]) -> bool {
@@ -75,6 +103,16 @@ impl Run {
             values: Vec::with_capacity((spec.steps + 1).min(MAX_HISTORY)),
             lrs: Vec::with_capacity(spec.steps.min(MAX_HISTORY)),
             stopped: None,
+            sampler: match (&spec.landscape, spec.batch_size) {
+                (Landscape::Data(d), Some(b)) if b < d.len() => Some(Sampler {
+                    perm: (0..d.len()).collect(),
+                    pos: usize::MAX,
+                    batch_size: b,
+                    rng: Rng::new(spec.seed),
+                }),
+                _ => None,
+            },
+            batch_grad: None,
         };
         if finite2(spec.start) && cur.value.is_finite() {
             run.points.extend_from_slice(&spec.start);
@@ -102,9 +140,19 @@ impl Run {
         }
         let lr = self.scheduler.lr();
         let mut p = self.p;
+        // The gradient (and Hessian) of this step's loss: the full data, or a mini-batch.
+        let (grad, hessian) = match (&mut self.sampler, &self.landscape) {
+            (Some(s), Landscape::Data(d)) => {
+                let m = Moments::of(&d.xs, &d.ys, s.next());
+                let e = m.loss(Dual2::var_x(p[0]), Dual2::var_y(p[1]));
+                self.batch_grad = Some(e.grad());
+                (e.grad(), e.hessian())
+            }
+            _ => (self.cur.grad, self.cur.hessian),
+        };
         match &mut self.method {
-            Method::FirstOrder(opt) => opt.step(&mut p, &self.cur.grad, lr),
-            Method::Newton => match solve2(self.cur.hessian, self.cur.grad) {
+            Method::FirstOrder(opt) => opt.step(&mut p, &grad, lr),
+            Method::Newton => match solve2(hessian, grad) {
                 Some(d) => {
                     p[0] -= lr * d[0];
                     p[1] -= lr * d[1];
@@ -191,4 +239,62 @@ pub fn trajectory(spec: &TrajectorySpec) -> Run {
     let mut run = Run::new(spec);
     run.advance(spec.steps);
     run
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::spec::{self, Val, MAX_STEPS};
+
+    fn spec(s: &str) -> TrajectorySpec {
+        let v: Val = serde_json::from_str(s).unwrap();
+        spec::trajectory(&v, None, MAX_STEPS).unwrap()
+    }
+
+    #[test]
+    fn every_epoch_visits_each_example_once() {
+        let mut s = Sampler {
+            perm: (0..10).collect(),
+            pos: usize::MAX,
+            batch_size: 4,
+            rng: Rng::new(3),
+        };
+        for _ in 0..5 {
+            let mut seen: Vec<usize> =
+                [s.next().to_vec(), s.next().to_vec(), s.next().to_vec()].concat();
+            assert_eq!(seen.len(), 10, "batches of 4, 4, 2");
+            seen.sort();
+            assert_eq!(seen, (0..10).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn mini_batch_noise_shrinks_as_the_batch_grows() {
+        let spread = |b: usize, seed: u64| {
+            let r = trajectory(&spec(&format!(
+                r#"{{"landscape":"iris_petals_standardized","start":[-1.5,3],"optimizer":{{"name":"sgd","lr":0.05}},"steps":3000,"batch_size":{b},"seed":{seed}}}"#
+            )));
+            let tail = &r.values()[2000..];
+            let min = r.landscape.info().minima[0].f;
+            tail.iter().map(|v| v - min).sum::<f64>() / tail.len() as f64
+        };
+        let (s1, s10, s50) = (spread(1, 1), spread(10, 1), spread(50, 1));
+        assert!(
+            s1 > 3.0 * s10 && s10 > 3.0 * s50,
+            "excess loss {s1:e} > {s10:e} > {s50:e}"
+        );
+        assert_eq!(spread(10, 1), spread(10, 1), "reproducible from the seed");
+        assert_ne!(spread(10, 1), spread(10, 2));
+        let full = trajectory(&spec(
+            r#"{"landscape":"iris_petals","optimizer":{"name":"sgd","lr":0.05},"steps":50}"#,
+        ));
+        let b_n = trajectory(&spec(
+            r#"{"landscape":"iris_petals","optimizer":{"name":"sgd","lr":0.05},"steps":50,"batch_size":150}"#,
+        ));
+        assert_eq!(
+            full.points(),
+            b_n.points(),
+            "a batch of the whole data set is full-batch GD"
+        );
+    }
 }

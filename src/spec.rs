@@ -273,10 +273,10 @@ pub fn hyper(
 
 /// `"rosenbrock"`, `{name: "quadratic", a, b, angle}` or `{expression: "..."}`.
 pub fn landscape(v: &Val, field: &str) -> Result<Landscape, SpecError> {
-    let known = || builtin::BUILTINS.iter().map(|d| d.name);
+    let known = Landscape::names;
     match v {
-        Val::Str(name) => match Builtin::by_name(name) {
-            Some(b) => Ok(Landscape::Builtin(b)),
+        Val::Str(name) => match Landscape::by_name(name) {
+            Some(l) => Ok(l),
             None => unknown_name(field, "landscape", name, known()),
         },
         Val::Obj(kv) => {
@@ -302,6 +302,15 @@ pub fn landscape(v: &Val, field: &str) -> Result<Landscape, SpecError> {
             }
             let name = name_of(v, field)?;
             let Some(def) = builtin::BUILTINS.iter().find(|d| d.name == name) else {
+                if let Some(l) = Landscape::by_name(name) {
+                    if let Some((k, _)) = kv.iter().find(|(k, _)| k != "name") {
+                        return err(
+                            format!("{field}.{k}"),
+                            format!("unknown parameter for {name} (known: none)"),
+                        );
+                    }
+                    return Ok(l);
+                }
                 return unknown_name(&format!("{field}.name"), "landscape", name, known());
             };
             let mut values = vec![None; def.params.len()];
@@ -412,9 +421,21 @@ pub struct TrajectorySpec {
     pub optimizer: OptimizerSpec,
     pub schedule: Schedule,
     pub steps: usize,
+    /// Mini-batch size for data landscapes (None: the whole data set every step).
+    pub batch_size: Option<usize>,
+    /// Seed of the mini-batch shuffling.
+    pub seed: u64,
 }
 
-const TOP_FIELDS: [&str; 5] = ["landscape", "start", "optimizer", "scheduler", "steps"];
+const TOP_FIELDS: [&str; 7] = [
+    "landscape",
+    "start",
+    "optimizer",
+    "scheduler",
+    "steps",
+    "batch_size",
+    "seed",
+];
 
 /// `{landscape, start: [x, y], optimizer: {name, ...}, scheduler: null | {name, ...}, steps}`.
 /// `start` defaults to the landscape's first suggested start; `steps` to `default_steps`.
@@ -460,12 +481,34 @@ pub fn trajectory(
         (None, Some(d)) => d,
         (None, None) => return err("steps", "is missing"),
     };
+    let batch_size = match (v.get("batch_size"), &landscape) {
+        (None | Some(Val::Null), _) => None,
+        (Some(b), Landscape::Data(d)) => Some(integer(b, "batch_size", 1, d.len())?),
+        (Some(_), _) => {
+            return err(
+                "batch_size",
+                "only data landscapes (e.g. iris_petals) have mini-batches",
+            )
+        }
+    };
+    let seed = match v.get("seed") {
+        None | Some(Val::Null) => 0,
+        Some(s) => {
+            let x = number(s, "seed")?;
+            if x.fract() != 0.0 || !(0.0..=9_007_199_254_740_991.0).contains(&x) {
+                return err("seed", format!("must be an integer in [0, 2^53) (got {x})"));
+            }
+            x as u64
+        }
+    };
     Ok(TrajectorySpec {
         landscape,
         start,
         optimizer,
         schedule,
         steps,
+        batch_size,
+        seed,
     })
 }
 

@@ -41,6 +41,7 @@ pub fn sample(
     match l {
         Landscape::Builtin(b) => b.specialize(job),
         Landscape::Expression(e) => job.run(|x, y| e.eval(x, y)),
+        Landscape::Data(d) => job.run(|x, y| d.eval(x, y)),
     }
 }
 

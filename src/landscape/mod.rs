@@ -3,18 +3,23 @@
 //! ([`crate::simd::F32x4`]).
 
 pub mod builtin;
+pub mod data;
 pub mod expr;
 pub mod grid;
 
 use crate::real::{Dual2, Real};
 pub use builtin::{Builtin, BUILTINS};
+pub use data::Regression;
 pub use expr::{Expr, ExprError};
+use std::sync::Arc;
 
 /// A loss surface f(x, y).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Landscape {
     Builtin(Builtin),
     Expression(Expr),
+    /// Linear regression on a bundled data set (shared: the data is read-only).
+    Data(Arc<Regression>),
 }
 
 /// Value, gradient and Hessian at one point.
@@ -32,7 +37,23 @@ impl Landscape {
         match self {
             Landscape::Builtin(b) => b.eval(x, y),
             Landscape::Expression(e) => e.eval(x, y),
+            Landscape::Data(d) => d.eval(x, y),
         }
+    }
+
+    /// A named landscape: a formula or a data set.
+    pub fn by_name(name: &str) -> Option<Landscape> {
+        Builtin::by_name(name)
+            .map(Landscape::Builtin)
+            .or_else(|| Regression::by_name(name).map(|r| Landscape::Data(Arc::new(r))))
+    }
+
+    /// Every name [`Landscape::by_name`] knows.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        BUILTINS
+            .iter()
+            .map(|d| d.name)
+            .chain(data::DATA_LANDSCAPES.iter().map(|d| d.name))
     }
 
     pub fn value(&self, x: f64, y: f64) -> f64 {
@@ -53,6 +74,7 @@ impl Landscape {
         match self {
             Landscape::Builtin(b) => b.def().name,
             Landscape::Expression(_) => "expression",
+            Landscape::Data(d) => d.name,
         }
     }
 
@@ -60,6 +82,7 @@ impl Landscape {
     pub fn info(&self) -> Info {
         match self {
             Landscape::Builtin(b) => b.info(),
+            Landscape::Data(d) => d.info(),
             Landscape::Expression(e) => Info {
                 name: "expression".into(),
                 label: "Custom expression".into(),

@@ -10,7 +10,7 @@ use crate::landscape::grid::{self, Canvas, Colormap, Rect, RenderOptions};
 use crate::landscape::{self, Scale};
 use crate::spec::{self, SpecError, Val};
 use crate::{meta, run};
-use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint8ClampedArray};
+use js_sys::{Float32Array, Float64Array, Int32Array, Object, Reflect, Uint8ClampedArray};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -385,5 +385,73 @@ impl Landscape {
     /// Contour level values of the last render (ascending).
     pub fn levels(&self) -> Float64Array {
         Float64Array::from(&self.canvas.levels[..])
+    }
+}
+
+/// A basin-of-attraction map, computed in slices: `new Basins(spec, nx, ny, x0, x1, y0, y1)`,
+/// then `advance(budget)` from animation frames until `done`.
+#[wasm_bindgen]
+pub struct Basins {
+    inner: crate::basins::Basins,
+}
+
+#[wasm_bindgen]
+impl Basins {
+    /// `spec` as for `trajectory` (its `start` is ignored); cells on an nx × ny grid, row 0 at y1.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "TrajectorySpec")] spec: JsValue,
+        nx: u32,
+        ny: u32,
+        x0: f64,
+        x1: f64,
+        y0: f64,
+        y1: f64,
+    ) -> Result<Basins, JsError> {
+        let v = spec_val(spec, "spec")?;
+        let s = spec::trajectory(&v, None, 20_000).map_err(spec_err)?;
+        if !(1..=256).contains(&nx) || !(1..=256).contains(&ny) {
+            return Err(JsError::new(&format!(
+                "basins: nx and ny must be in [1, 256] (got {nx} × {ny})"
+            )));
+        }
+        let r = rect(2, 2, x0, x1, y0, y1)?;
+        Ok(Basins {
+            inner: crate::basins::Basins::new(s, nx as usize, ny as usize, r),
+        })
+    }
+
+    /// Run cells for about `budget` optimizer steps; returns the fraction done (0..1).
+    pub fn advance(&mut self, budget: u32) -> f64 {
+        self.inner.advance(budget as usize)
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.inner.done()
+    }
+
+    /// View: per cell the index of its basin (into `centers()`), −1 not converged, −2 diverged,
+    /// −3 not computed yet.
+    pub fn labels(&self) -> Int32Array {
+        // SAFETY: view of our own buffer, returned immediately.
+        unsafe { Int32Array::view(self.inner.labels()) }
+    }
+
+    /// [x, y, f, ...] of the stationary points found (the landscape's minima first).
+    pub fn centers(&self) -> Float64Array {
+        let flat: Vec<f64> = self
+            .inner
+            .centers()
+            .iter()
+            .flat_map(|p| [p.x, p.y, p.f])
+            .collect();
+        Float64Array::from(&flat[..])
+    }
+
+    /// View: RGBA per cell (row 0 at the top), for `new ImageData(view, nx, ny)`.
+    pub fn rgba(&self) -> Uint8ClampedArray {
+        // SAFETY: view of our own buffer, returned immediately.
+        unsafe { Uint8ClampedArray::view(self.inner.rgba_bytes()) }
     }
 }

@@ -205,3 +205,43 @@ fn landscape_handle_grid_and_render() {
         Some(7.0)
     );
 }
+
+#[wasm_bindgen_test]
+fn basins_are_computed_in_slices_through_the_js_api() {
+    let spec = JSON::parse(
+        r#"{"landscape":"himmelblau","optimizer":{"name":"sgd","lr":0.01},"steps":300}"#,
+    )
+    .unwrap();
+    let mut b = web::Basins::new(spec, 16, 16, -5.0, 5.0, -5.0, 5.0).unwrap();
+    let first = b.advance(1000);
+    assert!(first > 0.0 && first < 1.0 && !b.done());
+    while !b.done() {
+        b.advance(10_000);
+    }
+    let labels = b.labels().to_vec();
+    assert_eq!(labels.len(), 256);
+    assert!(labels.iter().all(|&l| (0..4).contains(&l)), "four basins");
+    assert_eq!(b.centers().length(), 12);
+    assert_eq!(b.rgba().length(), 256 * 4);
+    let bad = JSON::parse(r#"{"landscape":"himmelblau","optimizer":{"name":"sgd"},"steps":300}"#)
+        .unwrap();
+    assert!(web::Basins::new(bad, 0, 16, -5.0, 5.0, -5.0, 5.0).is_err());
+}
+
+#[wasm_bindgen_test]
+fn data_landscape_samples_mini_batches() {
+    let run = |b: &str| {
+        let spec = JSON::parse(&format!(
+            r#"{{"landscape":"iris_petals_standardized","optimizer":{{"name":"sgd","lr":0.05}},"steps":200,"batch_size":{b},"seed":3}}"#
+        ))
+        .unwrap();
+        f64s(&web::trajectory(spec).unwrap(), "points")
+    };
+    assert_eq!(run("10"), run("10"));
+    assert_ne!(run("10"), run("11"));
+    let bad = JSON::parse(
+        r#"{"landscape":"rosenbrock","optimizer":{"name":"sgd"},"steps":5,"batch_size":4}"#,
+    )
+    .unwrap();
+    assert!(error_message(web::trajectory(bad)).starts_with("batch_size:"));
+}
