@@ -280,25 +280,32 @@ impl Canvas {
             a[..vr.len()].copy_from_slice(vr);
             quantize(F32x4::from_array(a), cr, br);
         }
-        // Pass 2: colour; a contour pixel where the band changes to the right or below.
+        // Pass 2: colour; a contour pixel where the band changes to the right or below. One
+        // branch-free table lookup per pixel: index c, c + 256 on a contour, 512 when not finite.
         let lut = opts.colormap.lut();
-        let lut_line = lut.map(blend_white);
+        let mut table = [0u32; 513];
+        table[..256].copy_from_slice(&lut);
+        table[256..512].copy_from_slice(&lut.map(blend_white));
         let contours = nl > 1;
         for j in 0..ny {
             let row = j * nx;
             let below = if j + 1 < ny { row + nx } else { row };
-            for i in 0..nx {
-                let me = self.band[row + i];
-                if me == NO_VALUE {
-                    self.rgba[row + i] = 0; // transparent: a non-finite value is never drawn
-                    continue;
-                }
-                let c = self.cidx[row + i] as usize;
-                let right = self.band[row + (i + 1).min(nx - 1)];
-                let down = self.band[below + i];
-                let edge = contours
-                    && ((right != me && right != NO_VALUE) || (down != me && down != NO_VALUE));
-                self.rgba[row + i] = if edge { lut_line[c] } else { lut[c] };
+            let me = &self.band[row..row + nx];
+            let down = &self.band[below..below + nx];
+            let right = me[1..].iter().chain(std::iter::once(&me[nx - 1]));
+            let cells = me
+                .iter()
+                .zip(right)
+                .zip(down)
+                .zip(&self.cidx[row..row + nx]);
+            for (out, (((&m, &r), &d), &c)) in self.rgba[row..row + nx].iter_mut().zip(cells) {
+                let edge = contours & (((r != m) & (r != NO_VALUE)) | ((d != m) & (d != NO_VALUE)));
+                let idx = if m == NO_VALUE {
+                    512
+                } else {
+                    c as usize + ((edge as usize) << 8)
+                };
+                *out = table[idx];
             }
         }
     }
