@@ -5,6 +5,7 @@
 //! wasm-bindgen and JavaScript.
 
 pub mod basins;
+pub mod deep_linear;
 pub mod landscape;
 pub mod meta;
 pub mod optim;

@@ -512,9 +512,102 @@ pub fn trajectory(
     })
 }
 
+/// A validated deep-linear-network spec (see `crate::deep_linear`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeepLinearSpec {
+    pub eigenvalues: Vec<f64>,
+    pub angle: f64,
+    pub x: Vec<f64>,
+    pub depth: usize,
+}
+
+fn numbers(v: Option<&Val>, field: &str, max_len: usize) -> Result<Vec<f64>, SpecError> {
+    match v {
+        Some(Val::Arr(a)) if (1..=max_len).contains(&a.len()) => a
+            .iter()
+            .enumerate()
+            .map(|(i, x)| number(x, &format!("{field}[{i}]")))
+            .collect(),
+        Some(Val::Arr(a)) => err(
+            field,
+            format!("must have 1 to {max_len} numbers (got {})", a.len()),
+        ),
+        Some(other) => err(
+            field,
+            format!("must be an array of numbers (got {})", short(other)),
+        ),
+        None => err(field, "is missing"),
+    }
+}
+
+/// `{eigenvalues: [λ₁…λ_d], angle (radians, default 0), x: [x₁…x_d] (default all 1), depth}`.
+pub fn deep_linear(v: &Val) -> Result<DeepLinearSpec, SpecError> {
+    use crate::deep_linear::{MAX_DEPTH, MAX_DIM};
+    let kv = object(v, "spec")?;
+    if let Some((k, _)) = kv
+        .iter()
+        .find(|(k, _)| !["eigenvalues", "angle", "x", "depth"].contains(&k.as_str()))
+    {
+        return err(
+            k.chars().take(40).collect::<String>(),
+            "unknown field (known: eigenvalues, angle, x, depth)",
+        );
+    }
+    let eigenvalues = numbers(v.get("eigenvalues"), "eigenvalues", MAX_DIM)?;
+    if let Some(i) = eigenvalues.iter().position(|l| l.abs() > 10.0) {
+        return err(
+            format!("eigenvalues[{i}]"),
+            format!("must be in [-10, 10] (got {})", eigenvalues[i]),
+        );
+    }
+    let angle = match v.get("angle") {
+        None | Some(Val::Null) => 0.0,
+        Some(a) => number(a, "angle")?,
+    };
+    let x = match v.get("x") {
+        None | Some(Val::Null) => vec![1.0; eigenvalues.len()],
+        some => numbers(some, "x", MAX_DIM)?,
+    };
+    if x.len() != eigenvalues.len() {
+        return err(
+            "x",
+            format!(
+                "must have as many entries as eigenvalues ({}), got {}",
+                eigenvalues.len(),
+                x.len()
+            ),
+        );
+    }
+    let Some(d) = v.get("depth") else {
+        return err("depth", "is missing");
+    };
+    let depth = integer(d, "depth", 0, MAX_DEPTH)?;
+    Ok(DeepLinearSpec {
+        eigenvalues,
+        angle,
+        x,
+        depth,
+    })
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_linear_specs_are_validated() {
+        let ok = deep_linear(&val(r#"{"eigenvalues":[1.1,0.9],"depth":30}"#)).unwrap();
+        assert_eq!(
+            (ok.x.clone(), ok.angle, ok.depth),
+            (vec![1.0, 1.0], 0.0, 30)
+        );
+        let e = |s: &str| deep_linear(&val(s)).unwrap_err().field;
+        assert_eq!(e(r#"{"eigenvalues":[1.1,0.9],"depth":300}"#), "depth");
+        assert_eq!(e(r#"{"eigenvalues":[1.1,99],"depth":3}"#), "eigenvalues[1]");
+        assert_eq!(e(r#"{"eigenvalues":[],"depth":3}"#), "eigenvalues");
+        assert_eq!(e(r#"{"eigenvalues":[1],"x":[1,2],"depth":3}"#), "x");
+        assert_eq!(e(r#"{"eigenvalues":[1],"depth":3,"angel":1}"#), "angel");
+    }
 
     fn val(s: &str) -> Val {
         serde_json::from_str(s).unwrap()

@@ -388,6 +388,29 @@ impl Landscape {
     }
 }
 
+/// The lecture's deep linear network (identity activations, one shared W = E Λ Eᵀ):
+/// `{eigenvalues, angle, x, depth}` → `{norms: ‖h[l]‖ for l = 0..=depth, components: h[l]·eᵢ
+/// row-major (depth + 1) × d}`.
+#[wasm_bindgen(js_name = deepLinear, unchecked_return_type = "{norms: Float64Array, components: Float64Array}")]
+pub fn deep_linear(
+    #[wasm_bindgen(
+        unchecked_param_type = "{eigenvalues: number[], angle?: number, x?: number[], depth: number}"
+    )]
+    spec: JsValue,
+) -> Result<JsValue, JsError> {
+    let v = spec_val(spec, "spec")?;
+    let s = spec::deep_linear(&v).map_err(spec_err)?;
+    let f = crate::deep_linear::forward(&s.eigenvalues, s.angle, &s.x, s.depth);
+    let o = Object::new();
+    set(&o, "norms", &Float64Array::from(&f.norms[..]).into());
+    set(
+        &o,
+        "components",
+        &Float64Array::from(&f.components[..]).into(),
+    );
+    Ok(o.into())
+}
+
 /// A basin-of-attraction map, computed in slices: `new Basins(spec, nx, ny, x0, x1, y0, y1)`,
 /// then `advance(budget)` from animation frames until `done`.
 #[wasm_bindgen]
