@@ -32,6 +32,9 @@ pub fn sample(
 ) -> Option<(f32, f32)> {
     out.clear();
     out.resize(nx * ny, 0.0);
+    if nx == 0 || ny == 0 {
+        return None;
+    }
     let job = Fill {
         nx,
         r,
@@ -210,6 +213,11 @@ impl Canvas {
     pub fn render(&mut self, l: &Landscape, nx: usize, ny: usize, r: Rect, opts: RenderOptions) {
         let range = sample(l, nx, ny, r, true, &mut self.values);
         let n = nx * ny;
+        if n == 0 {
+            self.rgba.clear();
+            self.levels.clear();
+            return;
+        }
         self.rgba.clear();
         self.rgba.resize(n, 0);
         self.cidx.resize(n, 0);
@@ -408,6 +416,32 @@ mod tests {
         // Some but not most pixels are contour pixels; all pixels are opaque.
         assert_eq!(c.rgba_bytes().len(), 64 * 64 * 4);
         assert!(c.rgba_bytes().chunks(4).all(|p| p[3] == 255));
+    }
+
+    #[test]
+    fn empty_grids_are_empty_not_a_panic() {
+        let l = Landscape::Builtin(Builtin::by_name("saddle").unwrap());
+        let r = Rect {
+            x0: -1.0,
+            x1: 1.0,
+            y0: -1.0,
+            y1: 1.0,
+        };
+        let mut c = Canvas::default();
+        for (nx, ny) in [(0, 5), (5, 0), (1, 1), (3, 1)] {
+            c.render(
+                &l,
+                nx,
+                ny,
+                r,
+                RenderOptions {
+                    scale: Scale::Log,
+                    colormap: Colormap::Viridis,
+                    levels: 8,
+                },
+            );
+            assert_eq!(c.rgba_bytes().len(), 4 * nx * ny);
+        }
     }
 
     #[test]
