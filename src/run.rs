@@ -219,6 +219,9 @@ impl Run {
             ("grad", self.cur.grad.to_vec()),
             ("update", self.last_update.to_vec()),
         ];
+        if let Some(g) = self.batch_grad {
+            out.push(("batch_grad", g.to_vec()));
+        }
         match &self.method {
             Method::FirstOrder(o) => out.extend(o.inspect()),
             Method::Newton => {

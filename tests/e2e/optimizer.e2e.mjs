@@ -22,7 +22,7 @@ const { chromium } = require('playwright-core');
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:8080/').replace(/\/?$/, '/');
 const ART = path.join(ROOT, 'tests/e2e/artifacts');
 fs.mkdirSync(ART, { recursive: true });
-const PRESETS = ['valley', 'beale', 'saddle', 'himmelblau', 'styblinski', 'rosenbrock', 'goldstein', 'distill', 'newton'];
+const PRESETS = ['valley', 'beale', 'saddle', 'himmelblau', 'styblinski', 'rosenbrock', 'goldstein', 'distill', 'newton', 'minibatch', 'basins', 'basins-camel', 'all8'];
 
 let server = null;
 async function reachable() {
@@ -282,10 +282,99 @@ async function main() {
       await e.page.close();
     });
 
+    await test('mini-batch scene: runs with no console errors; B = 1 is noisier than the full batch', async () => {
+      const { page, errors } = await open(browser, '?preset=minibatch&speed=2000');
+      const labels = await lab(page, () => window.__lab.racers.map((r) => r.label));
+      assert(labels.join() === 'SGD B=1,SGD B=10,SGD B=50,SGD full batch,SGD B=10 · 1/t decay', labels.join());
+      await page.click('#play');
+      await page.waitForFunction(() => !window.__lab.playing && window.__lab.racers.every((r) => r.run.len === 401), null, { timeout: 20000 });
+      // Variance of the last 100 full-data losses of each racer (read from the engine's views).
+      const v = await lab(page, () => window.__lab.racers.map((r) => {
+        const a = Array.from(r.run.values().slice(-100)), m = a.reduce((s, x) => s + x, 0) / a.length;
+        return a.reduce((s, x) => s + (x - m) ** 2, 0) / a.length;
+      }));
+      console.log(`     loss variance over the last 100 steps: B=1 ${v[0].toExponential(2)}, B=10 ${v[1].toExponential(2)}, B=50 ${v[2].toExponential(2)}, full ${v[3].toExponential(2)}, B=10 1/t ${v[4].toExponential(2)}`);
+      assert(v[0] > 100 * v[3] && v[0] > v[1] && v[1] > v[2], `B=1 noisier than full batch: ${v}`);
+      assert(v[4] < v[1], `the 1/t decay shrinks the noise of B=10: ${v[4]} vs ${v[1]}`);
+      // The selected racer (B=10) shows its mini-batch gradient next to the full one.
+      const anat = await page.$$eval('#anatomy tbody tr', (l) => l.map((r) => r.textContent));
+      assert(anat.some((r) => r.startsWith('g_B')) && anat.some((r) => r.includes('full-batch gradient')), anat.join(' | '));
+      assert(/mini-batch of 10 examples/.test(await page.textContent('#vec-legend')), await page.textContent('#vec-legend'));
+      assert(await lab(page, () => Math.abs(window.__lab.plot.scalePx[0] - window.__lab.plot.scalePx[1]) < 1e-9), 'equal axis scales');
+      await page.screenshot({ path: path.join(ART, 'minibatch.png') });
+      // The PyTorch script of a mini-batch racer embeds the data and samples with a seeded generator.
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#exp-py')]);
+      await dl.saveAs(path.join(ART, 'export-minibatch.py'));
+      const py = fs.readFileSync(path.join(ART, 'export-minibatch.py'), 'utf8');
+      assert(/^XS = \[/m.test(py) && /^BATCH_SIZE = 10$/m.test(py) && /manual_seed\(SEED\)/.test(py) && /^MU = sum\(XS\) \/ N$/m.test(py), py.slice(0, 300));
+      // Raw x: the same racers on the unnormalized twin (long thin ellipses; lr 0.1 now diverges).
+      await page.click('#standardize');
+      const raw = await lab(page, () => ({ f: window.__lab.values.f, b: window.__lab.racers.map((r) => r.spec.batch_size ?? 'full') }));
+      assert(raw.f === 'iris_petals' && raw.b.join() === '1,10,50,full,10', JSON.stringify(raw));
+      await page.click('#play');
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: path.join(ART, 'minibatch-raw.png') });
+      assert(!errors.length, errors.join('; '));
+      await page.close();
+      const phone = await open(browser, '?preset=minibatch&at=300', { viewport: { width: 390, height: 844 }, dpr: 2, touch: true });
+      await phone.page.waitForTimeout(200);
+      await phone.page.screenshot({ path: path.join(ART, 'phone-minibatch.png'), fullPage: true });
+      const over = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(over <= 0, `no horizontal scrolling on a phone (overflow ${over}px)`);
+      assert(!phone.errors.length, phone.errors.join('; '));
+      await phone.page.close();
+    });
+
+    await test('basin map: computed in slices with a progress bar, ≥ 4 basins on Himmelblau, cancelled on change', async () => {
+      const { page, errors } = await open(browser, '?preset=basins');
+      await page.waitForFunction(() => window.__lab.basins.slices > 2 && !window.__lab.basins.done, null, { timeout: 10000 }).catch(() => {});
+      const mid = await lab(page, () => ({ done: window.__lab.basins.done, bar: !document.getElementById('basin-progress').hidden }));
+      assert(mid.done || mid.bar, 'a progress bar while computing');
+      await page.waitForFunction(() => window.__lab.basins.done, null, { timeout: 30000 });
+      const st = await lab(page, () => {
+        const b = window.__lab.basins;
+        const t = b.sliceMs.slice(1).sort((x, y) => x - y);
+        return { n: b.basinCount, slices: b.slices, med: t[t.length >> 1], max: t[t.length - 1], items: document.querySelectorAll('#basin-legend li').length, bar: !document.getElementById('basin-progress').hidden };
+      });
+      console.log(`     basin map: ${st.n} basins, ${st.slices} slices, engine time per slice median ${st.med.toFixed(1)} ms, max ${st.max.toFixed(1)} ms`);
+      assert(st.n >= 4 && st.items >= 4, `≥ 4 basins: ${JSON.stringify(st)}`);
+      assert(st.slices > 5 && st.med < 10, `computed in slices of < 10 ms: ${JSON.stringify(st)}`);
+      assert(!st.bar, 'progress bar hidden when done');
+      // The legend's colours are the engine's (Okabe–Ito).
+      const colours = await page.evaluate(async () => {
+        const { BASIN_COLORS } = await import('./js/optimizer/basins.js');
+        const B = window.__lab.basins.B, lab = B.labels(), px = B.rgba(), out = [];
+        for (let k = 0; k < 4; k++) {
+          const i = lab.indexOf(k);
+          const hex = '#' + [0, 1, 2].map((c) => px[4 * i + c].toString(16).padStart(2, '0')).join('').toUpperCase();
+          out.push([hex, BASIN_COLORS[k]]);
+        }
+        return out;
+      });
+      assert(colours.every(([a, b]) => a === b), JSON.stringify(colours));
+      await page.screenshot({ path: path.join(ART, 'basins-himmelblau.png') });
+      // Selecting another racer cancels the map and computes that racer's.
+      await page.click('.racer-card[data-index="2"] .racer-head button.small:not(.danger)');
+      const restarted = await lab(page, () => !window.__lab.basins.done && JSON.parse(window.__lab.basins.job.specKey).optimizer.momentum === 0.9);
+      assert(restarted, 'the map restarts for the Momentum racer');
+      await page.waitForFunction(() => window.__lab.basins.done, null, { timeout: 30000 });
+      assert(await lab(page, () => window.__lab.basins.basinCount >= 4), 'Momentum: ≥ 4 basins');
+      await page.uncheck('#basins');
+      assert(await lab(page, () => !window.__lab.basins.shown && document.getElementById('basin-box').hidden), 'switched off');
+      assert(!errors.length, errors.join('; '));
+      await page.close();
+      const phone = await open(browser, '?preset=basins', { viewport: { width: 390, height: 844 }, dpr: 2, touch: true });
+      await phone.page.waitForFunction(() => window.__lab.basins.done, null, { timeout: 30000 });
+      await phone.page.screenshot({ path: path.join(ART, 'phone-basins.png'), fullPage: true });
+      assert(!phone.errors.length, phone.errors.join('; '));
+      await phone.page.close();
+    });
+
     await test('a screenshot of every preset (laptop), and phone + dark variants', async () => {
       for (const id of PRESETS) {
-        const { page, errors } = await open(browser, `?preset=${id}&at=${id === 'newton' ? 1 : 40}`);
+        const { page, errors } = await open(browser, `?preset=${id}&at=${id === 'newton' ? 1 : id === 'minibatch' ? 300 : 40}`);
         await page.waitForTimeout(150);
+        if (/^basins/.test(id)) await page.waitForFunction(() => window.__lab.basins.done, null, { timeout: 30000 });
         await page.screenshot({ path: path.join(ART, `preset-${id}.png`) });
         assert(!errors.length, `${id}: ${errors.join('; ')}`);
         await page.close();

@@ -9,10 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pytorchScript, expressionToTorch, landscapeToTorch, toCSV, toJSON, TORCH_OPTIM, pyNum } from '../../www/js/shared/export.js';
+import { DATA_LANDSCAPES, isDataLandscape, parseColumns, standardize } from '../../www/js/shared/datasets.js';
 import { ROOT, META, loadEngineOrNull } from './helpers.mjs';
 
 const REF = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/data/torch_optim_trajectories.json'), 'utf8'));
 const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
+const csvOf = (name) => fs.readFileSync(path.join(ROOT, 'www', DATA_LANDSCAPES[name].csv), 'utf8');
 
 /** Parse `name=value` kwargs of a Python call (numbers, True/False, tuples). */
 function parseKwargs(src) {
@@ -79,12 +81,51 @@ test('for every PyTorch reference case, the script uses the same optimizer, kwar
   }
 });
 
+/**
+ * The data a data-landscape script fits: its embedded XS/YS after the script's own data block has
+ * run (in python3 when there is one, so the standardization lines are executed as written), else
+ * the embedded lists with the same formula applied in JS.
+ */
+function scriptData(script) {
+  const block = script.slice(script.indexOf('# --- data ---'), script.indexOf('# --- end of data ---'));
+  if (hasPython) {
+    const r = spawnSync('python3', ['-c', `import math, json\n${block}\nprint(json.dumps([XS, YS]))`]);
+    assert.equal(r.status, 0, r.stderr.toString());
+    const [xs, ys] = JSON.parse(r.stdout.toString());
+    return { xs, ys, block };
+  }
+  const lit = (name) => JSON.parse(block.match(new RegExp(`^${name} = (\\[[^\\]]*\\])`, 'm'))[1].replace(/,\s*\]/, ']'));
+  const xs = lit('XS');
+  return { xs: /^MU = /m.test(block) ? standardize(xs) : xs, ys: lit('YS'), block };
+}
+const mse = ({ xs, ys }, w, b) => xs.reduce((s, x, i) => s + (w * x + b - ys[i]) ** 2, 0) / xs.length;
+
 test('every engine landscape has a torch formula that agrees with the engine', async (t) => {
   const E = await loadEngineOrNull();
   for (const l of META.landscapes) {
     const spec = l.params.length ? Object.fromEntries([['name', l.name], ...l.params.map((p) => [p.name, p.name === 'angle' ? 25 : p.default])]) : l.name;
-    const src = pytorchScript({ landscape: spec, start: [0.3, -0.7], optimizer: { name: 'sgd', lr: 0.01 }, scheduler: null, steps: 5 });
+    const data = isDataLandscape(l.name);
+    // Data landscapes need their CSV; the script embeds its columns (checked below).
+    const src = pytorchScript({ landscape: spec, start: [0.3, -0.7], optimizer: { name: 'sgd', lr: 0.01 }, scheduler: null, steps: 5 }, data ? { csv: csvOf(l.name) } : {});
     assert.ok(pythonSyntaxOk(src), l.name);
+    if (data) {
+      const d = DATA_LANDSCAPES[l.name];
+      const sd = scriptData(src);
+      const cols = parseColumns(csvOf(l.name), d.x, d.y);
+      assert.equal(sd.xs.length, d.n, `${l.name}: ${d.n} examples embedded`);
+      assert.deepEqual(sd.ys, cols.ys, `${l.name}: y column`);
+      assert.equal(/^MU = /m.test(sd.block), d.standardize, `${l.name}: standardized iff the engine's twin is`);
+      assert.match(src, /^    return torch\.mean\(\(w \* x \+ b - y\) \*\* 2\)$/m, `${l.name}: MSELoss(mean)`);
+      assert.match(src, /^X = torch\.tensor\(XS\)$/m);
+      if (!E) continue;
+      const L = new E.Landscape(spec);
+      for (const [w, b] of [[0.3, -0.7], [1.1, 0.4], [-1.7, 1.3]]) {
+        const f = mse(sd, w, b), want = L.value(w, b);
+        assert.ok(Math.abs(f - want) <= 1e-11 * Math.max(1, Math.abs(want)), `${l.name} at (${w}, ${b}): ${f} vs ${want}`);
+      }
+      L.free();
+      continue;
+    }
     if (!E) continue;
     const L = new E.Landscape(spec);
     for (const [x, y] of [[0.3, -0.7], [1.1, 0.4], [-1.7, 1.3]]) {
@@ -94,6 +135,57 @@ test('every engine landscape has a torch formula that agrees with the engine', a
     L.free();
   }
   if (!E) t.diagnostic('engine not built: formulas checked for syntax only');
+});
+
+test('data landscapes: the JS table agrees with the engine (names, data set size, minimum)', async (t) => {
+  const E = await loadEngineOrNull();
+  for (const name of Object.keys(DATA_LANDSCAPES)) assert.ok(META.landscapes.some((l) => l.name === name), `${name} is an engine landscape`);
+  if (!E) { t.skip('www/pkg not built'); return; }
+  for (const l of META.landscapes) {
+    const run = (b) => { const r = new E.Run({ landscape: l.name, optimizer: { name: 'sgd', lr: 0.01 }, steps: 2, batch_size: b, seed: 1 }); r.free(); };
+    if (!isDataLandscape(l.name)) { assert.throws(() => run(2), /batch_size/, `${l.name} takes no batch size`); continue; }
+    const d = DATA_LANDSCAPES[l.name];
+    run(1); run(d.n);
+    assert.throws(() => run(d.n + 1), /batch_size/, `${l.name}: at most ${d.n}`);
+    // The least-squares solution of the script's data is the engine's minimum.
+    const sd = { xs: d.standardize ? standardize(parseColumns(csvOf(l.name), d.x, d.y).xs) : parseColumns(csvOf(l.name), d.x, d.y).xs, ys: parseColumns(csvOf(l.name), d.x, d.y).ys };
+    const n = sd.xs.length, mx = sd.xs.reduce((a, b) => a + b) / n, my = sd.ys.reduce((a, b) => a + b) / n;
+    const w = sd.xs.reduce((s, x, i) => s + (x - mx) * (sd.ys[i] - my), 0) / sd.xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+    const m = l.minima[0];
+    assert.ok(Math.abs(w - m.x) < 1e-9 && Math.abs(my - w * mx - m.y) < 1e-9, `${l.name}: minimum (${w}, ${my - w * mx}) vs (${m.x}, ${m.y})`);
+  }
+});
+
+test('data-landscape scripts: full batch uses all examples; a batch size samples with a seeded torch.Generator', () => {
+  const base = { landscape: 'iris_petals_standardized', start: [-1.5, 3], optimizer: { name: 'sgd', lr: 0.1 }, scheduler: { name: 'inverse_time', decay: 0.02 }, steps: 400 };
+  const csv = csvOf('iris_petals_standardized');
+  const full = pytorchScript(base, { csv, expected: { final: [0.73, 1.2], steps: 400, diverged_at_step: null } });
+  const same = pytorchScript({ ...base, batch_size: 150, seed: 3 }, { csv });
+  const mini = pytorchScript({ ...base, batch_size: 10, seed: 7 }, { csv, expected: { final: [0.7, 1.1], steps: 400, diverged_at_step: null, final_value: 0.0425 } });
+  for (const src of [full, same]) {
+    assert.doesNotMatch(src, /BATCH_SIZE|randperm/);
+    assert.match(src, /def next_batch\(\):\n    return None/);
+  }
+  assert.match(full, /agree to ~1e-9 relative/);
+  assert.match(mini, /^BATCH_SIZE = 10$/m);
+  assert.match(mini, /^SEED = 7$/m);
+  assert.match(mini, /^gen = torch\.Generator\(\)\.manual_seed\(SEED\)$/m);
+  assert.match(mini, /perm = torch\.randperm\(N, generator=gen\)/);
+  assert.match(mini, /agree in distribution only/);
+  assert.match(mini, /EXPECTED_FINAL_LOSS = 0\.0425/);
+  // p = (w, b) is one tensor of shape [2], optimised by torch.optim with the spec's kwargs.
+  assert.match(mini, /^p = torch\.tensor\(\[-1\.5, 3\.0\], requires_grad=True\)$/m);
+  assert.match(mini, /^opt = torch\.optim\.SGD\(\[p\], lr=0\.1, foreach=False\)$/m);
+  assert.match(mini, /LambdaLR\(opt, lr_lambda=lambda k: 1\.0 \/ \(1\.0 \+ 0\.02 \* k\) \*\* 1\.0\)/);
+  // Loop order: sample the batch, then the reference loop on the batch loss; record the full loss.
+  const body = mini.slice(mini.indexOf('for k in range(1, STEPS + 1):'));
+  const order = ['batch = next_batch()', 'opt.zero_grad()', 'f = F(p, batch)', 'f.backward()', 'opt.step()', 'sched.step()', 'fk = F(p).item()'].map((s) => body.indexOf(s));
+  assert.ok(order.every((p, i) => p > 0 && (i === 0 || p > order[i - 1])), `loop order ${order}`);
+  const newton = pytorchScript({ ...base, optimizer: { name: 'newton', eta: 1 }, scheduler: null, batch_size: 5 }, { csv });
+  assert.match(newton, /hessian\(lambda q: F\(q, batch\), p\.detach\(\)\)/);
+  for (const src of [full, same, mini, newton]) assert.ok(pythonSyntaxOk(src));
+  assert.throws(() => pytorchScript(base), /CSV/);
+  assert.throws(() => landscapeToTorch('iris_petals'), /built from data/);
 });
 
 test('custom expressions translate to torch and reject anything else', () => {
@@ -147,4 +239,33 @@ test('CSV quotes labels and neutralises spreadsheet formulas; JSON holds paths a
   const j = JSON.parse(toJSON({ steps: 1 }, [r]));
   assert.deepEqual(j.racers[0].points, [[0, 1], [2, 3]]);
   assert.deepEqual(j.racers[0].values, [5, 4]);
+});
+
+// Optional: run generated scripts with a real PyTorch. Set OPTPLAY_TORCH_PYTHON to a python that
+// can `import torch` (e.g. a venv: python3 -m venv /tmp/tv && /tmp/tv/bin/pip install torch).
+// Full-batch runs on data landscapes must agree with the engine to 1e-9 (relative, as the script
+// prints it); mini-batch runs use torch's RNG, so only the step count is compared.
+test('generated data-landscape scripts reproduce the engine in PyTorch (when OPTPLAY_TORCH_PYTHON is set)', { timeout: 600_000 }, async (t) => {
+  const py = process.env.OPTPLAY_TORCH_PYTHON;
+  const E = await loadEngineOrNull();
+  if (!py || !E) { t.skip('set OPTPLAY_TORCH_PYTHON (and build www/pkg) to run the scripts with torch'); return; }
+  const cases = [
+    { landscape: 'iris_petals_standardized', start: [-0.4, 2], optimizer: { name: 'sgd', lr: 0.1 }, scheduler: null, steps: 400 },
+    { landscape: 'iris_petals', start: [-0.8, 2.5], optimizer: { name: 'sgd', lr: 0.02, momentum: 0.9 }, scheduler: { name: 'inverse_time', decay: 0.02 }, steps: 300 },
+    { landscape: 'iris_petals', start: [-0.8, 2.5], optimizer: { name: 'adam', lr: 0.05 }, scheduler: { name: 'cosine', T_max: 200, eta_min: 0 }, steps: 300 },
+    { landscape: 'iris_petals_standardized', start: [-0.4, 2], optimizer: { name: 'newton', eta: 0.5 }, scheduler: null, steps: 20 },
+    { landscape: 'iris_petals_standardized', start: [-0.4, 2], optimizer: { name: 'sgd', lr: 0.1 }, scheduler: null, steps: 100, batch_size: 10, seed: 0 },
+  ];
+  for (const spec of cases) {
+    const tr = E.trajectory(spec), n = tr.values.length;
+    const expected = { final: [tr.points[2 * n - 2], tr.points[2 * n - 1]], steps: n - 1, diverged_at_step: tr.diverged_at_step ?? null, final_value: tr.values[n - 1] };
+    const src = pytorchScript(spec, { csv: csvOf(spec.landscape), expected });
+    const r = spawnSync(py, ['-'], { input: src, timeout: 300_000 });
+    const out = r.stdout.toString();
+    assert.equal(r.status, 0, r.stderr.toString().slice(-400));
+    assert.match(out, new RegExp(`steps done: ${n - 1}, diverged_at_step: None`), out);
+    if (spec.batch_size) continue;
+    const err = Number(out.match(/largest relative difference (\S+)/)[1]);
+    assert.ok(err <= 1e-9, `${JSON.stringify(spec.optimizer)} on ${spec.landscape}: ${err}`);
+  }
 });

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readState, writeState, parseValue } from '../../www/js/shared/state.js';
-import { DEFAULTS, buildTable, racersFrom, landscapeSpec, schedulerSpec, URL_CAP } from '../../www/js/optimizer/url-table.js';
+import { DEFAULTS, buildTable, racersFrom, landscapeSpec, schedulerSpec, racerSpec, racerLabel, URL_CAP } from '../../www/js/optimizer/url-table.js';
 import { PRESETS, PRESET_IDS, presetValues } from '../../www/js/optimizer/presets.js';
 import { META, fakeCheck, loadEngineOrNull } from './helpers.mjs';
 
@@ -150,11 +150,41 @@ test('every preset is valid against the table and runs in the engine without err
     for (const [k, x] of Object.entries(presetValues(p, META))) assert.deepEqual(values[k], x, `${p.id}.${k} survives the table`);
     if (!E) continue;
     for (const r of racersFrom(values, META)) {
-      const spec = { landscape: landscapeSpec(values, META), start: [values.x0, values.y0], optimizer: { name: r.name, ...r.params }, scheduler: schedulerSpec(values, META), steps: 20 };
+      const spec = { ...racerSpec(values, META, r), steps: 20 };
       const tr = E.trajectory(spec);
       assert.ok(tr.points.length >= 2, `${p.id}/${r.name}`);
     }
   }
+});
+
+test('per-racer mini-batch size, seed and schedule: data landscapes only, in the spec and the label', () => {
+  const t = table('minibatch');
+  const { values, notices } = readState(t, 'preset=minibatch&o2.batch_size=25&o2.seed=7&o3.sched=cosine&o3.sched.T_max=50');
+  assert.deepEqual(notices, []);
+  const rs = racersFrom(values, META);
+  assert.deepEqual(rs.map((r) => r.batch_size), [1, 25, 50, 150, 10]);
+  const s2 = racerSpec(values, META, rs[1]);
+  assert.equal(s2.batch_size, 25);
+  assert.equal(s2.seed, 7);
+  assert.equal(s2.landscape, 'iris_petals_standardized');
+  const s4 = racerSpec(values, META, rs[3]);
+  assert.ok(!('batch_size' in s4) && !('seed' in s4), 'B = n is full batch: no batch in the spec');
+  assert.deepEqual(racerSpec(values, META, rs[2]).scheduler, { name: 'cosine', T_max: 50, eta_min: 0 });
+  assert.deepEqual(racerSpec(values, META, rs[4]).scheduler, { name: 'inverse_time', decay: 0.02 });
+  assert.equal(racerSpec(values, META, rs[0]).scheduler, null, 'the shared schedule (constant)');
+  assert.deepEqual(rs.map((r) => racerLabel(r, values.f)), ['SGD B=1', 'SGD B=25', 'SGD B=50 · cosine', 'SGD full batch', 'SGD B=10 · 1/t decay']);
+  // Out of range / not applicable: defaults with notices.
+  const bad = readState(t, 'preset=minibatch&o1.batch_size=151&o2.seed=-1&o3.sched=fancy');
+  assert.deepEqual(['o1.batch_size', 'o2.seed', 'o3.sched'].map((k) => bad.values[k]), [1, 0, 'shared']);
+  assert.equal(bad.notices.length, 3);
+  const other = readState(table(), 'f=himmelblau&o1.batch_size=10');
+  assert.equal(other.values['o1.batch_size'], undefined);
+  assert.ok(other.notices.some((n) => n.key === 'o1.batch_size' && /does not apply/.test(n.reason)));
+  assert.ok(!('batch_size' in racerSpec(other.values, META, racersFrom(other.values, META)[0])));
+  // The raw twin keeps the racers' batch sizes (the standardize toggle changes only the data).
+  const raw = readState(t, writeState(t, { ...values, f: 'iris_petals' })).values;
+  assert.deepEqual(racersFrom(raw, META).map((r) => r.batch_size), [1, 25, 50, 150, 10]);
+  assert.deepEqual([readState(t, 'bres=100').values.bres, readState(t, 'bres=256').values.bres], [128, 256]);
 });
 
 test('the metadata fixture matches the built engine (when www/pkg exists)', async (t) => {

@@ -10,16 +10,19 @@ import { buildParamControls, parseField, flag } from './shared/params-ui.js';
 import { racerStyle, colormapGradient } from './shared/palette.js';
 import { readout, sig } from './shared/format.js';
 import { initTheme, applyTheme, applyEmbed, copyText, announce } from './shared/shell.js';
-import { DEFAULTS, buildTable, racersFrom, landscapeSpec, schedulerSpec, racerLabel } from './optimizer/url-table.js';
+import { DEFAULTS, buildTable, racersFrom, landscapeSpec, racerSpec, racerLabel } from './optimizer/url-table.js';
+import { DATA_LANDSCAPES, isDataLandscape } from './shared/datasets.js';
+import { BasinMap } from './optimizer/basins.js';
 import { PRESETS, PRESET_IDS, presetById, presetValues } from './optimizer/presets.js';
 import { renderRacerCards } from './optimizer/racers.js';
 import { renderAnatomy } from './optimizer/anatomy.js';
-import { drawRacers, drawVectors, drawNewtonModel } from './optimizer/overlay.js';
+import { drawRacers, drawVectors, drawNewtonModel, batchGradient } from './optimizer/overlay.js';
 import { exportPNG, exportCSV, exportJSON, exportPython } from './optimizer/exports.js';
 
 const $ = (id) => document.getElementById(id);
 const LANDSCAPE_KEYS = /^(f|expr|lp\..*)$/;
 const RUN_KEYS = /^(x0|y0|o\d(\..*)?|sched(\..*)?|steps)$/;
+const CARD_KEYS = /^(o\d|o\d\.sched|f|expr|sel|sched)$/;
 
 const lab = {
   E: null, meta: null, table: null, base: null, values: null,
@@ -52,6 +55,10 @@ async function main() {
   initTheme(values.theme, () => { lab.plot.requestDraw(); lab.chart.requestDraw(); });
   applyEmbed(values.embed, values.hide);
   setupStaticControls();
+  lab.basins = new BasinMap(E, {
+    progress: $('basin-progress'), label: $('basin-label'), legend: $('basin-legend'),
+    onFrame: () => lab.plot.requestDraw(), onDone: (msg) => announce(msg),
+  });
   lab.plot = new Plot2D($('plot'), {
     overlay: drawOverlay,
     onClick: (w) => { set({ x0: round(w[0]), y0: round(w[1]) }); play(); },
@@ -62,6 +69,7 @@ async function main() {
     onError: (e) => announce(`Rendering failed: ${errorMessage(e)}`),
   });
   lab.plot.locked = lab.locked;
+  lab.plot.equal = !!values.equal;
   lab.chart = new LineChart($('chart'));
   rebuildLandscape();
   rebuildRuns();
@@ -97,10 +105,11 @@ function set(changes, opts = {}) {
   else if (has(RUN_KEYS)) rebuildRuns();
   if (has(/^(scale|cmap|levels)$/)) lab.plot.setOptions(colourOptions());
   if (has(/^view$/)) lab.plot.setView(lab.values.view);
+  if (has(/^equal$/)) lab.plot.setEqual(lab.values.equal);
   if (has(/^chart$/)) lab.chart.scale = lab.values.chart;
   if (has(/^theme$/)) applyTheme(lab.values.theme);
   // Rebuild control widgets only on structural changes, so a slider being dragged keeps its element.
-  syncControls({ cards: has(/^(o\d|f|expr|sel|sched)$/) ? true : 'labels' });
+  syncControls({ cards: has(CARD_KEYS) ? true : 'labels' });
   refresh(true);
   if (!opts.quietUrl) scheduleUrl();
 }
@@ -124,6 +133,7 @@ function loadPreset(id, lockIt = false) {
   lab.values = readState(lab.table, qs).values;
   Object.assign(lab.values, keep);
   pause();
+  lab.plot.equal = !!lab.values.equal;
   rebuildLandscape();
   rebuildRuns();
   syncControls();
@@ -144,6 +154,7 @@ function rebuildLandscape() {
     set({ f: lab.base.f, expr: undefined });
     return;
   }
+  lab.plot.axisNames = isDataLandscape(v.f) ? ['w', 'b'] : ['x', 'y'];
   lab.plot.setLandscape(lab.L, lab.info);
   lab.plot.setOptions(colourOptions());
   lab.plot.setView(v.view, true);
@@ -158,13 +169,12 @@ function colourOptions() {
 function rebuildRuns() {
   const v = lab.values, meta = lab.meta;
   for (const r of lab.racers) r.run?.free();
-  const common = { landscape: landscapeSpec(v, meta), start: [v.x0, v.y0], scheduler: schedulerSpec(v, meta), steps: v.steps };
   const labels = {};
   lab.racers = racersFrom(v, meta).map((r) => {
-    const spec = { ...common, optimizer: { name: r.name, ...r.params } };
+    const spec = racerSpec(v, meta, r);
     let run = null, error = null;
     try { run = new lab.E.Run(spec); } catch (e) { error = errorMessage(e); }
-    const label = racerLabel(r);
+    const label = racerLabel(r, v.f);
     labels[label] = (labels[label] || 0) + 1;
     return { ...r, ...racerStyle(r.index - 1), label, spec, run, error };
   });
@@ -238,12 +248,24 @@ function selected() { return lab.racers.find((r) => r.index === lab.values.sel) 
 
 function drawOverlay(ctx, plot) {
   const sel = selected();
+  syncBasins(plot, sel);
+  lab.basins.draw(ctx, plot);
   if (sel?.name === 'newton' && lab.values.model && sel.run) {
     const p = sel.run.points(), n = p.length / 2;
     drawNewtonModel(ctx, plot, lab.L, p[2 * n - 2], p[2 * n - 1]);
   }
   drawRacers(ctx, plot, lab.racers, sel?.index);
-  lab.vecScale = lab.values.vec && sel ? drawVectors(ctx, plot, sel, lrNow(sel)) : null;
+  lab.vec = lab.values.vec && sel ? drawVectors(ctx, plot, sel, lrNow(sel), lab.L) : null;
+}
+
+/** The basin map follows the selected racer, the landscape and the visible region (cells ≈ square). */
+function syncBasins(plot, sel) {
+  const v = lab.values;
+  $('basin-box').hidden = !v.basins;
+  if (!v.basins || !sel?.run) { lab.basins.request(null); return; }
+  const r = plot.plotRect;
+  const nx = v.bres, ny = Math.max(2, Math.min(256, Math.round((v.bres * r.h) / r.w)));
+  lab.basins.request(sel.spec, plot.view, nx, ny);
 }
 
 function hover(w) {
@@ -251,7 +273,7 @@ function hover(w) {
   if (!w || !lab.L) { out.textContent = 'move the pointer over the landscape'; return; }
   let f;
   try { f = lab.L.value(w[0], w[1]); } catch { f = NaN; }
-  out.textContent = readout(w[0], w[1], f);
+  out.textContent = readout(w[0], w[1], f, isDataLandscape(lab.values.f) ? ['w', 'b', 'L'] : undefined);
 }
 
 function updateColorbar() {
@@ -313,9 +335,15 @@ function updatePanels() {
   const sel = selected();
   $('anatomy-racer').textContent = sel ? `— ${sel.label}` : '';
   renderAnatomy($('anatomy'), sel, lrNow(sel));
-  $('vec-legend').textContent = lab.values.vec && sel
-    ? `Arrows at the current point: white −η·g (a plain gradient step)${sel.params.momentum > 0 ? ', yellow u (velocity)' : ''}, blue dashed Δθ (the step just taken)${lab.vecScale && Math.abs(lab.vecScale - 1) > 1e-9 ? `; drawn ×${sig(lab.vecScale, 2)} so they are visible` : ''}.`
-    : '';
+  $('vec-legend').textContent = lab.values.vec && sel ? vecLegend(sel) : '';
+}
+
+function vecLegend(sel) {
+  const k = lab.vec?.k, scaled = k && Math.abs(k - 1) > 1e-9 ? `; drawn ×${sig(k, 2)} so they are visible` : '';
+  const batch = lab.values.vec ? batchGradient(sel)?.source : null;
+  if (batch) return `Arrows at the previous point θ(t−1): white −η∇L, the step the full data would take; orange −η·g_B, the step this mini-batch of ${sel.spec.batch_size} examples took${batch === 'engine' ? ' (blue dashed: the update Δθ)' : ' (for plain SGD it is Δθ)'}${scaled}. Their difference is the mini-batch noise.`;
+  const note = sel.spec.batch_size != null && sel.run?.len > 1 ? ' (This optimizer\'s mini-batch gradient is not reported by the engine, so the arrows show the full gradient only.)' : '';
+  return `Arrows at the current point: white −η·g (a plain gradient step)${sel.params.momentum > 0 ? ', yellow u (velocity)' : ''}, blue dashed Δθ (the step just taken)${scaled}.${note}`;
 }
 
 // ---- controls ---------------------------------------------------------------------------------
@@ -367,7 +395,10 @@ function setupStaticControls() {
     set(ch);
   });
   $('steps').addEventListener('change', () => { const r = parseField($('steps').value, { min: 1, max: 20000 }); if (typeof r === 'number') set({ steps: Math.round(r) }); });
-  for (const id of ['vec', 'model']) $(id).addEventListener('change', () => set({ [id]: $(id).checked }));
+  for (const id of ['vec', 'model', 'equal', 'basins']) $(id).addEventListener('change', () => set({ [id]: $(id).checked }));
+  $('bres').addEventListener('change', () => set({ bres: Number($('bres').value) }));
+  // Raw ↔ standardized x: the twin data landscape; the racers keep their settings.
+  $('standardize').addEventListener('change', () => { const d = DATA_LANDSCAPES[lab.values.f]; if (d) set({ f: d.twin }); });
   $('chart-lin').addEventListener('click', () => set({ chart: 'linear' }));
   $('chart-log').addEventListener('click', () => set({ chart: 'log' }));
   $('play').addEventListener('click', toggle);
@@ -430,7 +461,11 @@ function syncControls(opts = { cards: true }) {
   const svals = Object.fromEntries((sm?.params || []).map((q) => [q.name, v[`sched.${q.name}`]]));
   if (opts.cards === true) buildParamControls($('sparams'), sm?.params || [], svals, (name, val) => set({ [`sched.${name}`]: val }), 'sched');
   $('steps').value = String(v.steps);
-  $('vec').checked = v.vec; $('model').checked = v.model;
+  $('vec').checked = v.vec; $('model').checked = v.model; $('equal').checked = v.equal;
+  $('basins').checked = v.basins; $('bres').value = String(v.bres);
+  if (v.basins) $('basin-group').open = true;
+  $('std-row').hidden = !isDataLandscape(v.f);
+  $('standardize').checked = !!DATA_LANDSCAPES[v.f]?.standardize;
   $('speed').value = String(sliderFromSpeed(v.speed)); $('speed-out').textContent = `${v.speed}/s`;
   $('chart-lin').setAttribute('aria-checked', String(v.chart === 'linear'));
   $('chart-log').setAttribute('aria-checked', String(v.chart === 'log'));

@@ -4,6 +4,8 @@
 // 1 − rho (Adadelta), β₁ = 1 − betas[0], β₂ = 1 − betas[1] (Adam).
 import { math, mi, mn, mo, mtext, row, sub, sup, frac, sqrt, hat, paren, theta, thetaPrev, eta, g } from '../shared/mathml.js';
 import { sig } from '../shared/format.js';
+import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
+import { batchGradient } from './overlay.js';
 
 const u = (t) => row(mi('u'), paren(...t));
 const tm1 = [mi('t'), mo('−'), mn(1)];
@@ -38,7 +40,7 @@ export function describe(r) {
       return {
         title: 'Stochastic gradient descent',
         formulas: [math('θ(t) = θ(t−1) − η(t) ∂L/∂θ', theta(), mo('='), thetaPrev(), mo('−'), eta('t'), gPrev())],
-        mapping: [`η = lr = ${p.lr}${p.weight_decay ? `; weight_decay = ${p.weight_decay} adds ${p.weight_decay}·θ to g` : ''}. Here the "mini-batch" is the whole (deterministic) landscape.`],
+        mapping: [`η = lr = ${p.lr}${p.weight_decay ? `; weight_decay = ${p.weight_decay} adds ${p.weight_decay}·θ to g` : ''}. ${batchText(r)}`],
       };
     case 'adagrad': return {
       title: 'AdaGrad',
@@ -95,6 +97,15 @@ export function describe(r) {
   }
 }
 
+/** What B is for this racer: a real mini-batch on a data landscape, else the whole landscape. */
+function batchText(r) {
+  const land = typeof r.spec?.landscape === 'string' ? r.spec.landscape : '';
+  if (!isDataLandscape(land)) return 'Here the "mini-batch" is the whole (deterministic) landscape.';
+  const n = DATA_LANDSCAPES[land].n, b = r.spec.batch_size;
+  if (b == null) return `Full batch: every step uses all n = ${n} examples, so g = ∇L exactly (plain gradient descent, no noise).`;
+  return `Each step draws a mini-batch B of ${b} of the n = ${n} examples (PyTorch: DataLoader(dataset, batch_size=${b}, shuffle=True), a new shuffle every epoch of ${Math.ceil(n / b)} steps; seed ${r.spec.seed}), so g = ∂L(B, θ)/∂θ is a noisy estimate of the full gradient ∇L.`;
+}
+
 /** Lecture symbol for a state buffer name. */
 const SYMBOL = {
   grad: 'g (gradient at θ(t))', update: 'Δθ = θ(t) − θ(t−1)', momentum_buffer: 'v = buf (u = −η·v)',
@@ -111,7 +122,7 @@ export function renderAnatomy(root, r, lrNow) {
   const tbody = root.querySelector('.anatomy-numbers tbody');
   if (!r) { head.textContent = 'No racer selected'; fbox.replaceChildren(); mbox.replaceChildren(); tbody.replaceChildren(); return; }
   const d = describe(r);
-  const key = r.name + JSON.stringify(r.params);
+  const key = r.name + JSON.stringify(r.params) + JSON.stringify([r.spec?.landscape, r.spec?.batch_size, r.spec?.seed]);
   if (root.dataset.key !== key) {
     root.dataset.key = key;
     head.textContent = d.title;
@@ -126,8 +137,15 @@ export function renderAnatomy(root, r, lrNow) {
     if (lrNow !== undefined) rows.push(['η(t) = lr', sig(lrNow, 5), '']);
     let st = null;
     try { st = run.state(); } catch { st = null; }
+    const mini = r.spec?.batch_size != null;
+    if (st) st = Object.fromEntries(Object.entries(st).map(([k, v]) => [k, Array.from(v)])); // views: copy before other calls
+    if (mini) {
+      const bg = batchGradient(r);
+      if (bg) rows.push([`g_B = ∂L(B, θ(t−1))/∂θ, mini-batch gradient of step t${bg.source === 'derived' ? ' (= −Δθ/η)' : ''}`, sig(bg.g[0], 5), sig(bg.g[1], 5)]);
+      if (st?.grad) rows.push(['∇L(θ(t)) full-batch gradient (all data)', sig(st.grad[0], 5), sig(st.grad[1], 5)]);
+    }
     if (st) for (const [name, v] of Object.entries(st)) {
-      if (!v || v.length < 2 || name === 'lr') continue;
+      if (!v || v.length < 2 || name === 'lr' || name === 'batch_grad' || (mini && name === 'grad')) continue;
       if (v.length === 3) { rows.push([`${SYMBOL[name] || name} [hxx, hxy, hyy]`, `${sig(v[0], 4)}, ${sig(v[1], 4)}`, sig(v[2], 4)]); continue; }
       rows.push([SYMBOL[name] || name, sig(v[0], 5), sig(v[1], 5)]);
     }

@@ -4,6 +4,7 @@ import { pytorchScript, toCSV, toJSON } from '../shared/export.js';
 import { download, announce } from '../shared/shell.js';
 import { drawMarker } from '../shared/palette.js';
 import { errorMessage } from '../shared/engine.js';
+import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
 
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
@@ -50,14 +51,22 @@ export function exportJSON({ lab, shareUrl }) {
   announce('JSON saved.');
 }
 
-export function exportPython({ lab, selected }) {
+export async function exportPython({ lab, selected }) {
   if (!selected) { announce('No racer to export.'); return; }
   try {
     // The expected numbers: the full run of this racer (same spec), computed by the engine.
     const t = lab.E.trajectory(selected.spec);
     const n = t.points.length / 2;
-    const expected = { final: [t.points[2 * n - 2], t.points[2 * n - 1]], steps: n - 1, diverged_at_step: t.diverged_at_step ?? null };
-    const src = pytorchScript(selected.spec, { expected, title: `${selected.label} — optimizer lab` });
+    const expected = { final: [t.points[2 * n - 2], t.points[2 * n - 1]], steps: n - 1, diverged_at_step: t.diverged_at_step ?? null, final_value: t.values[n - 1] };
+    // A data landscape's script embeds the data set: read the same CSV the engine was built from.
+    const land = selected.spec.landscape;
+    let csv;
+    if (typeof land === 'string' && isDataLandscape(land)) {
+      const res = await fetch(DATA_LANDSCAPES[land].csv);
+      if (!res.ok) throw new Error(`could not read ${DATA_LANDSCAPES[land].csv} (${res.status})`);
+      csv = await res.text();
+    }
+    const src = pytorchScript(selected.spec, { expected, csv, title: `${selected.label} — optimizer lab` });
     const name = `optimizer-lab-${selected.name}-${stamp()}.py`;
     download(name, src, 'text/x-python');
     announce(`PyTorch script for ${selected.label} saved.`);

@@ -12,6 +12,7 @@ function px(plot, x, y) {
 
 /** Draw every racer's path (decimated to ~1 vertex per pixel) and its current marker. */
 export function drawRacers(ctx, plot, racers, selIndex) {
+  const placed = [];
   for (const r of racers) {
     if (!r.run) continue;
     const pts = r.run.points();
@@ -39,7 +40,10 @@ export function drawRacers(ctx, plot, racers, selIndex) {
       const label = `${r.label}: diverged at step ${r.run.diverged_at_step}`;
       const rect = plot.plotRect;
       const tx = Math.min(Math.max(cx + 10, rect.x + 4), rect.x + rect.w - ctx.measureText(label).width - 6);
-      const ty = Math.min(Math.max(cy - 10, rect.y + 14), rect.y + rect.h - 6);
+      let ty = Math.min(Math.max(cy - 10, rect.y + 14), rect.y + rect.h - 6);
+      // Several racers diverging to the same edge: stack their labels instead of overprinting.
+      for (let i = 0; i < 10 && placed.some((q) => Math.abs(q - ty) < 15); i++) ty = ty + 15 > rect.y + rect.h - 6 ? rect.y + 14 : ty + 15;
+      placed.push(ty);
       ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.strokeText(label, tx, ty);
       ctx.fillStyle = '#fff'; ctx.fillText(label, tx, ty);
     }
@@ -66,12 +70,39 @@ function arrow(ctx, x0, y0, x1, y1, color, label, dashed = false) {
 }
 
 /**
+ * The mini-batch gradient g_B = ∂L(B, θ(t−1))/∂θ used by the last step of a mini-batch racer, with
+ * the point it was taken at: from the engine's state (`batch_grad`) when it reports it, else, for
+ * plain SGD (momentum 0, weight_decay 0), exactly from the step itself: Δθ = −η(t)·g_B. Null when
+ * neither applies (or the racer is full-batch, or no step was taken yet).
+ */
+export function batchGradient(r) {
+  const run = r?.run;
+  if (!run || r.spec?.batch_size == null || run.len < 2) return null;
+  const pts = run.points(), n = pts.length / 2;
+  const at = [pts[2 * n - 4], pts[2 * n - 3]];
+  let g = null, source = null;
+  try {
+    const s = run.state();
+    if (s.batch_grad && s.batch_grad.length === 2) { g = [s.batch_grad[0], s.batch_grad[1]]; source = 'engine'; }
+  } catch { /* no state */ }
+  if (!g && r.name === 'sgd' && !(r.params.momentum > 0) && !(r.params.weight_decay > 0)) {
+    const lrs = run.lrs(), eta = lrs[lrs.length - 1];
+    if (eta > 0) { g = [-(pts[2 * n - 2] - at[0]) / eta, -(pts[2 * n - 1] - at[1]) / eta]; source = 'derived'; }
+  }
+  return g && g.every(Number.isFinite) ? { g, at, source } : null;
+}
+
+/**
  * Vectors at the selected racer's current point θ: −η·g (the plain gradient step), the velocity u
  * (momentum methods, u = −η·buf), and the last actual step Δθ (ending at θ). All share one scale
- * factor, shown in the legend, so their lengths compare.
+ * factor, shown in the legend, so their lengths compare. For a mini-batch racer the arrows start at
+ * θ(t−1) instead and compare the step the full gradient would have taken, −η∇L(θ(t−1)) (white),
+ * with the mini-batch step −η·g_B (orange) that was taken. Returns {k, batch} or null.
  */
-export function drawVectors(ctx, plot, r, lr) {
+export function drawVectors(ctx, plot, r, lr, L) {
   if (!r?.run || r.run.len < 1) return null;
+  const bg = batchGradient(r);
+  if (bg && L) return drawBatchVectors(ctx, plot, r, bg, L);
   let st;
   try {
     // state() hands out views of one engine buffer: copy the few numbers before any other call.
@@ -83,21 +114,44 @@ export function drawVectors(ctx, plot, r, lr) {
   const x = pts[2 * n - 2], y = pts[2 * n - 1];
   const vecs = [];
   const step = r.name === 'newton' ? (r.params.eta ?? 1) : lr;
-  if (st.grad && Number.isFinite(step)) vecs.push({ v: [-step * st.grad[0], -step * st.grad[1]], color: '#ffffff', label: r.name === 'newton' ? '−η g' : '−η g' });
+  if (st.grad && Number.isFinite(step)) vecs.push({ v: [-step * st.grad[0], -step * st.grad[1]], color: '#ffffff', label: '−η g' });
   if (st.momentum_buffer && r.params.momentum > 0) vecs.push({ v: [-lr * st.momentum_buffer[0], -lr * st.momentum_buffer[1]], color: '#F0E442', label: 'u' });
   const upd = st.update && n > 1 ? [st.update[0], st.update[1]] : null;
+  const k = fitScale(plot, [...vecs.map((q) => q.v), ...(upd ? [upd] : [])]);
   const [sx, sy] = plot.scalePx;
-  const lenPx = (v) => Math.hypot(v[0] / sx, v[1] / sy);
-  const all = [...vecs.map((q) => q.v), ...(upd ? [upd] : [])].filter((v) => v.every(Number.isFinite));
-  const maxLen = Math.max(1e-300, ...all.map(lenPx));
-  const k = maxLen < 40 ? 40 / maxLen : maxLen > 220 ? 220 / maxLen : 1;
   const [cx, cy] = px(plot, x, y);
   for (const q of vecs) {
     if (!q.v.every(Number.isFinite)) continue;
     arrow(ctx, cx, cy, cx + (q.v[0] / sx) * k, cy - (q.v[1] / sy) * k, q.color, q.label);
   }
   if (upd && upd.every(Number.isFinite)) arrow(ctx, cx - (upd[0] / sx) * k, cy + (upd[1] / sy) * k, cx, cy, '#56B4E9', 'Δθ', true);
-  return k;
+  return { k, batch: null };
+}
+
+/** One scale factor that makes the longest vector 40..maxPx CSS px. */
+function fitScale(plot, vs, maxPx = 220) {
+  const [sx, sy] = plot.scalePx;
+  const all = vs.filter((v) => v.every(Number.isFinite));
+  const maxLen = Math.max(1e-300, ...all.map((v) => Math.hypot(v[0] / sx, v[1] / sy)));
+  return maxLen < 40 ? 40 / maxLen : maxLen > maxPx ? maxPx / maxLen : 1;
+}
+
+function drawBatchVectors(ctx, plot, r, bg, L) {
+  const lrs = r.run.lrs(), eta = lrs[lrs.length - 1];
+  let full;
+  try { const g = L.gradient(bg.at[0], bg.at[1]); full = [-eta * g[0], -eta * g[1]]; } catch { return null; }
+  const mini = [-eta * bg.g[0], -eta * bg.g[1]];
+  const st = r.run.state();
+  const upd = st.update ? [st.update[0], st.update[1]] : null;
+  const plain = bg.source === 'derived';
+  const k = fitScale(plot, [full, mini, ...(upd && !plain ? [upd] : [])], 130);
+  const [sx, sy] = plot.scalePx;
+  const [cx, cy] = px(plot, bg.at[0], bg.at[1]);
+  const to = (v) => [cx + (v[0] / sx) * k, cy - (v[1] / sy) * k];
+  if (full.every(Number.isFinite)) arrow(ctx, cx, cy, ...to(full), '#ffffff', '−η∇L (all data)');
+  arrow(ctx, cx, cy, ...to(mini), '#E69F00', `−η g_B (B=${r.spec.batch_size})`);
+  if (upd && !plain && upd.every(Number.isFinite)) arrow(ctx, cx, cy, ...to(upd), '#56B4E9', 'Δθ', true);
+  return { k, batch: bg.source };
 }
 
 /**

@@ -77,6 +77,50 @@ export const PRESETS = [
   },
 ];
 
+const NONE = (from) => Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].filter((i) => i >= from).map((i) => [`o${i}`, 'none']));
+
+PRESETS.push(
+  {
+    id: 'minibatch', title: 'Mini-batch noise (iris regression)',
+    note: 'Fitting petal width = w·(standardized petal length) + b to 150 iris flowers: the point is (w, b), the surface the full-data mean squared error. Each SGD racer draws mini-batches of B flowers (a fresh shuffle every epoch): B = 1 keeps jittering around the minimum, B = 10 less, B = 50 hardly, the full batch not at all. The 1/t decay (same batches as B = 10) shrinks the jitter with its steps. Untick "standardize x" to fit the raw petal lengths: the round level curves become long thin ellipses and the same lr = 0.1 diverges (try lr = 0.02).',
+    values: {
+      f: 'iris_petals_standardized', x0: -0.4, y0: 2, view: [-0.7, 2.1, 0.2, 2.3], steps: 400, speed: 40, equal: true, chart: 'log', sel: 2,
+      o1: 'sgd', 'o1.lr': 0.1, 'o1.batch_size': 1,
+      o2: 'sgd', 'o2.lr': 0.1, 'o2.momentum': 0, 'o2.batch_size': 10,
+      o3: 'sgd', 'o3.lr': 0.1, 'o3.batch_size': 50,
+      o4: 'sgd', 'o4.lr': 0.1, 'o4.batch_size': 150,
+      o5: 'sgd', 'o5.lr': 0.1, 'o5.batch_size': 10, 'o5.sched': 'inverse_time', 'o5.sched.decay': 0.02,
+      ...NONE(6),
+    },
+  },
+  {
+    id: 'basins', title: 'Initial values: basins on Himmelblau',
+    note: 'Every start point is coloured by the minimum that the selected racer (SGD, lr = 0.01, 300 steps) reaches from there: four basins whose borders run along the ridges through the saddles (×). Select Momentum (its "anatomy" button) and the map is recomputed for it: the ball carries over ridges, so starts near a border may end in another minimum.',
+    values: {
+      f: 'himmelblau', x0: 0.5, y0: -0.5, steps: 300, speed: 30, basins: true, equal: true, chart: 'log', sel: 1,
+      o1: 'sgd', 'o1.lr': 0.01, o2: 'sgd', 'o2.lr': 0.002, 'o2.momentum': 0.9, ...NONE(3),
+    },
+  },
+  {
+    id: 'basins-camel', title: 'Initial values: basins on the six-hump camel',
+    note: 'Six minima, two of them global (f = −1.0316): the coloured map shows which minimum SGD (lr = 0.01, 300 steps) reaches from every start. Click anywhere to race from there; select Adam to see its map.',
+    values: {
+      f: 'six_hump_camel', x0: -1.2, y0: -1, steps: 300, speed: 30, basins: true, equal: true, chart: 'linear', sel: 1,
+      o1: 'sgd', 'o1.lr': 0.01, o2: 'adam', 'o2.lr': 0.05, ...NONE(3),
+    },
+  },
+  {
+    id: 'all8', title: 'Eight optimizers on Rosenbrock',
+    note: 'SGD, Momentum, NAG, AdaGrad, RMSprop, AdaDelta, Adam and Newton from the same start: none of them is best everywhere (the lecture: effectiveness depends on the problem).',
+    values: {
+      f: 'rosenbrock', x0: -1.5, y0: 2, steps: 1000, speed: 60,
+      o1: 'sgd', 'o1.lr': 0.001, o2: 'sgd', 'o2.lr': 0.0005, 'o2.momentum': 0.9,
+      o3: 'sgd', 'o3.lr': 0.0005, 'o3.momentum': 0.9, 'o3.nesterov': true, o4: 'adagrad', 'o4.lr': 0.5,
+      o5: 'rmsprop', 'o5.lr': 0.01, o6: 'adadelta', 'o6.lr': 1, o7: 'adam', 'o7.lr': 0.05, o8: 'newton', 'o8.eta': 0.5,
+    },
+  },
+);
+
 export const PRESET_IDS = PRESETS.map((p) => p.id);
 export const presetById = (id) => PRESETS.find((p) => p.id === id) || null;
 

@@ -2,7 +2,8 @@
 // hyperparameter controls built from the engine's metadata (PyTorch names and defaults).
 import { buildParamControls, el } from '../shared/params-ui.js';
 import { racerStyle, SHAPE_GLYPH } from '../shared/palette.js';
-import { MAX_RACERS } from './url-table.js';
+import { MAX_RACERS, RACER_EXTRA, SEED_MAX } from './url-table.js';
+import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
 
 /**
  * @param {HTMLElement} root  container for the cards
@@ -23,7 +24,7 @@ export function renderRacerCards(root, meta, api, racers, statusByIndex = {}) {
     pick.addEventListener('change', () => {
       // A new optimizer starts from its own PyTorch defaults (stale kwargs of the old one are dropped).
       const ch = { [`o${r.index}`]: pick.value };
-      for (const k of Object.keys(api.values)) if (k.startsWith(`o${r.index}.`)) ch[k] = undefined;
+      for (const k of Object.keys(api.values)) if (k.startsWith(`o${r.index}.`) && !RACER_EXTRA.test(k)) ch[k] = undefined;
       api.set(ch);
     });
     const label = el('span', { class: 'racer-label' }, r.label);
@@ -39,12 +40,14 @@ export function renderRacerCards(root, meta, api, racers, statusByIndex = {}) {
     const head = el('div', { class: 'racer-head' }, sw, pick, label, showBtn, rm);
     const params = el('div', { class: 'params' });
     buildParamControls(params, r.meta.params, r.params, (name, v) => api.set({ [`o${r.index}.${name}`]: v }), `o${r.index}`);
+    const sched = scheduleControls(r, meta, api);
+    const data = dataControls(r, api);
     const status = el('div', { class: 'racer-status', 'aria-live': 'off' });
     if (r.error) { status.textContent = r.error; status.classList.add('error'); }
     else if (statusByIndex[r.index]) status.textContent = statusByIndex[r.index];
-    const det = el('details', { class: 'racer-params' }, el('summary', {}, 'hyperparameters'), params);
+    const det = el('details', { class: 'racer-params' }, el('summary', {}, 'hyperparameters'), params, sched);
     if (r.index === api.values.sel) det.open = true;
-    card.append(head, det, status);
+    card.append(head, ...(data ? [data] : []), det, status);
     root.append(card);
   }
   if (racers.length < MAX_RACERS) {
@@ -58,4 +61,45 @@ export function renderRacerCards(root, meta, api, racers, statusByIndex = {}) {
     });
     root.append(add);
   }
+}
+
+/** Mini-batch size B and the sampler's seed (data landscapes only; B = n is full batch). */
+function dataControls(r, api) {
+  const f = api.values.f;
+  if (!isDataLandscape(f)) return null;
+  const n = DATA_LANDSCAPES[f].n;
+  const box = el('div', { class: 'params racer-data' });
+  const meta = [
+    { name: 'batch_size', kind: 'number', integer: true, default: n, min: 1, max: n, ui_min: 1, ui_max: n, log: true, help: `mini-batch size B (${n} = the full data set)` },
+    { name: 'seed', kind: 'number', integer: true, default: 0, min: 0, max: SEED_MAX, ui_min: 0, ui_max: 99, log: false, help: 'seed of the mini-batch sampler' },
+  ];
+  const vals = { batch_size: r.batch_size ?? n, seed: r.seed ?? 0 };
+  buildParamControls(box, meta, vals, (name, v) => api.set({ [`o${r.index}.${name}`]: Math.round(v) }), `o${r.index}-data`);
+  return box;
+}
+
+let uid = 0;
+/** A schedule for this racer alone, or the shared one. */
+function scheduleControls(r, meta, api) {
+  const i = r.index, key = `o${i}.sched`, cur = api.values[key] || 'shared';
+  const wrap = el('div', { class: 'racer-sched' });
+  const id = `o${i}-sched-${++uid}`;
+  const pick = el('select', { id, 'aria-label': `Learning-rate schedule of racer ${i}` });
+  const shared = meta.schedulers.find((s) => s.name === api.values.sched);
+  pick.append(new Option(`shared (${shared ? shared.label : 'constant'})`, 'shared', false, cur === 'shared'));
+  for (const s of meta.schedulers) pick.append(new Option(s.label, s.name, false, cur === s.name));
+  pick.addEventListener('change', () => {
+    const ch = { [key]: pick.value };
+    for (const k of Object.keys(api.values)) if (k.startsWith(`${key}.`)) ch[k] = undefined;
+    api.set(ch);
+  });
+  wrap.append(el('div', { class: 'sched-row' }, el('label', { for: id }, 'schedule'), pick));
+  const sm = meta.schedulers.find((s) => s.name === cur);
+  if (sm && sm.params.length) {
+    const ps = el('div', { class: 'params' });
+    const vals = Object.fromEntries(sm.params.map((p) => [p.name, api.values[`${key}.${p.name}`]]));
+    buildParamControls(ps, sm.params, vals, (name, v) => api.set({ [`${key}.${name}`]: v }), `${key}`);
+    wrap.append(ps);
+  }
+  return wrap;
 }

@@ -1,10 +1,15 @@
 // The optimizer lab's URL table: every setting of the lab, one entry each (see shared/state.js).
 // Built once from the engine's metadata (names, ranges, defaults) and a `base` of flat default
 // values (the global defaults with the chosen preset applied on top).
+import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
 export const MAX_RACERS = 8;
 export const HIDEABLE = ['header', 'controls', 'chart', 'anatomy', 'legend', 'transport', 'readout', 'notes'];
 export const URL_CAP = 1e6;
 export const EXPR_PATTERN = /^[0-9A-Za-z_+\-*/^()., ]*$/;
+/** Racer settings that are not optimizer kwargs: kept when the racer's optimizer changes. */
+export const RACER_EXTRA = /^o\d\.(batch_size|seed|sched(\..+)?)$/;
+export const SEED_MAX = 1e9;
+export const BASIN_RES = [64, 128, 256];
 
 /** Global defaults (flat URL keys). Presets override some of them. */
 export const DEFAULTS = {
@@ -17,6 +22,7 @@ export const DEFAULTS = {
   steps: 300, speed: 30, at: 0,
   scale: 'auto', cmap: 'viridis', levels: 16,
   chart: 'log', sel: 1, vec: true, model: true,
+  basins: false, bres: 128, equal: false,
   embed: false, hide: [], theme: 'auto',
 };
 
@@ -96,8 +102,42 @@ export function buildTable(meta, presetIds, base, checkExpression) {
       });
     }
   }
-  t.push({ key: 'sched', type: 'enum', values: meta.schedulers.map((s) => s.name), default: S[base.sched] ? base.sched : meta.schedulers[0].name, doc: 'learning-rate schedule' });
   const schedParams = [...new Set(meta.schedulers.flatMap((s) => s.params.map((p) => p.name)))];
+  for (let i = 1; i <= MAX_RACERS; i++) {
+    // Per-racer data and schedule settings (not torch.optim kwargs): the mini-batch size and the
+    // seed of its sampler (data landscapes only; the full data set = full-batch GD), and a
+    // schedule that overrides the shared one.
+    const ok = `o${i}`, on = (v) => v[ok] && v[ok] !== 'none';
+    t.push({
+      key: `${ok}.batch_size`, type: 'int', min: 1, max: 1, default: 1,
+      resolve: (v) => {
+        const d = on(v) && isDataLandscape(v.f) ? DATA_LANDSCAPES[v.f] : null;
+        return d ? { max: d.n, default: Math.min(d.n, base[`${ok}.batch_size`] ?? d.n) } : null;
+      },
+      doc: `racer ${i} mini-batch size (DataLoader batch_size; the data set size = full batch)`,
+    });
+    t.push({
+      key: `${ok}.seed`, type: 'int', min: 0, max: SEED_MAX, default: 0,
+      resolve: (v) => (on(v) && isDataLandscape(v.f) ? { default: base[`${ok}.seed`] ?? 0 } : null),
+      doc: `racer ${i} seed of the mini-batch sampler`,
+    });
+    t.push({
+      key: `${ok}.sched`, type: 'enum', values: ['shared', ...meta.schedulers.map((s) => s.name)], default: 'shared',
+      resolve: (v) => (on(v) ? { default: base[`${ok}.sched`] ?? 'shared' } : null),
+      doc: `racer ${i} learning-rate schedule (shared = the lab's)`,
+    });
+    for (const name of schedParams) {
+      const key = `${ok}.sched.${name}`;
+      t.push({
+        key, type: 'number', default: 0,
+        resolve: (v) => {
+          const p = on(v) ? S[v[`${ok}.sched`]]?.params.find((q) => q.name === name) : null;
+          return p ? paramEntry(p, base[`${ok}.sched`] === v[`${ok}.sched`] ? base[key] : undefined) : null;
+        },
+      });
+    }
+  }
+  t.push({ key: 'sched', type: 'enum', values: meta.schedulers.map((s) => s.name), default: S[base.sched] ? base.sched : meta.schedulers[0].name, doc: 'learning-rate schedule' });
   for (const name of schedParams) {
     const key = `sched.${name}`;
     t.push({
@@ -118,6 +158,9 @@ export function buildTable(meta, presetIds, base, checkExpression) {
   t.push({ key: 'sel', type: 'int', min: 1, max: MAX_RACERS, default: base.sel, doc: 'racer shown in the update anatomy' });
   t.push({ key: 'vec', type: 'bool', default: base.vec, doc: 'draw gradient/velocity/step vectors' });
   t.push({ key: 'model', type: 'bool', default: base.model, doc: "draw Newton's local quadratic model" });
+  t.push({ key: 'basins', type: 'bool', default: base.basins, doc: 'basin-of-attraction map of the selected racer' });
+  t.push({ key: 'bres', type: 'int', min: BASIN_RES[0], max: BASIN_RES[BASIN_RES.length - 1], default: base.bres, check: (v) => (BASIN_RES.includes(v) ? null : `one of ${BASIN_RES.join(', ')}`), doc: 'basin map cells across' });
+  t.push({ key: 'equal', type: 'bool', default: base.equal, doc: 'equal scales on both axes' });
   t.push({ key: 'embed', type: 'bool', default: base.embed });
   t.push({ key: 'hide', type: 'set', values: HIDEABLE, default: base.hide.slice() });
   t.push({ key: 'theme', type: 'enum', values: ['auto', 'light', 'dark'], default: base.theme });
@@ -134,7 +177,10 @@ export function racersFrom(values, meta) {
     if (!m) continue;
     const params = {};
     for (const p of m.params) params[p.name] = values[`o${i}.${p.name}`] ?? p.default;
-    out.push({ index: i, name, params, meta: m });
+    const r = { index: i, name, params, meta: m, batch_size: values[`o${i}.batch_size`], seed: values[`o${i}.seed`] };
+    const sn = values[`o${i}.sched`];
+    if (sn && sn !== 'shared') r.sched = schedulerSpec(values, meta, `o${i}.sched`);
+    out.push(r);
   }
   return out;
 }
@@ -148,17 +194,39 @@ export function landscapeSpec(values, meta) {
   return spec;
 }
 
-export function schedulerSpec(values, meta) {
-  const s = meta.schedulers.find((q) => q.name === values.sched);
+/** The shared schedule (key 'sched'), or a racer's own (key 'o3.sched'); null = constant lr. */
+export function schedulerSpec(values, meta, key = 'sched') {
+  const s = meta.schedulers.find((q) => q.name === values[key]);
   if (!s || s.name === 'constant') return null;
   const spec = { name: s.name };
-  for (const p of s.params) spec[p.name] = values[`sched.${p.name}`] ?? p.default;
+  for (const p of s.params) spec[p.name] = values[`${key}.${p.name}`] ?? p.default;
   return spec;
 }
 
+/** The engine spec of one racer: the lab's landscape, start, steps; its optimizer, schedule, batches. */
+export function racerSpec(values, meta, r) {
+  const spec = {
+    landscape: landscapeSpec(values, meta), start: [values.x0, values.y0],
+    optimizer: { name: r.name, ...r.params },
+    scheduler: r.sched !== undefined ? r.sched : schedulerSpec(values, meta), steps: values.steps,
+  };
+  const d = isDataLandscape(values.f) ? DATA_LANDSCAPES[values.f] : null;
+  // B = n is full-batch GD: the spec then carries no batch (exports stay minimal and exact).
+  if (d && r.batch_size != null && r.batch_size < d.n) { spec.batch_size = r.batch_size; spec.seed = r.seed ?? 0; }
+  return spec;
+}
+
+const SCHED_SHORT = { constant: 'constant lr', step: 'step decay', exponential: 'exp. decay', cosine: 'cosine', inverse_time: '1/t decay' };
+
 /** A readable label: SGD with momentum is "Momentum", with nesterov "NAG" (the lecture's names). */
-export function racerLabel(r) {
-  if (r.name === 'newton') return `Newton η=${r.params.eta}`;
-  if (r.name === 'sgd') return r.params.nesterov ? 'NAG' : r.params.momentum > 0 ? 'Momentum' : 'SGD';
-  return r.meta?.label || r.name;
+export function racerLabel(r, landscape = '') {
+  let s;
+  if (r.name === 'newton') s = `Newton η=${r.params.eta}`;
+  else if (r.name === 'sgd') s = r.params.nesterov ? 'NAG' : r.params.momentum > 0 ? 'Momentum' : 'SGD';
+  else s = r.meta?.label || r.name;
+  const d = isDataLandscape(landscape) ? DATA_LANDSCAPES[landscape] : null;
+  if (d && r.batch_size != null) s += r.batch_size < d.n ? ` B=${r.batch_size}` : ' full batch';
+  if (r.sched) s += ` · ${SCHED_SHORT[r.sched.name] || r.sched.name}`;
+  else if (r.sched === null) s += ' · constant lr';
+  return s;
 }

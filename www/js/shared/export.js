@@ -6,6 +6,13 @@
 //   zero_grad(); f = F(p); f.backward(); opt.step(); sched.step()
 // and stops like the engine: if after step k a coordinate or f(p) is non-finite, the run diverged
 // at step k and the points before it are kept.
+//
+// Data landscapes (shared/datasets.js) become a regression script: the CSV columns embedded as
+// Python lists, the same standardization, p = (w, b) one float64 tensor of shape [2], and with a
+// batch size a torch.Generator-driven permutation every epoch (DataLoader(shuffle=True,
+// drop_last=False) semantics). torch's RNG is not the engine's, so mini-batch paths agree only in
+// distribution; full-batch runs agree with the engine to ~1e-9.
+import { DATA_LANDSCAPES, isDataLandscape, parseColumns, STANDARDIZE_EPS } from './datasets.js';
 
 /** torch.optim class for each engine optimizer name. */
 export const TORCH_OPTIM = {
@@ -82,6 +89,7 @@ export function landscapeToTorch(spec) {
     if (angle === 0) return `0.5*(${pyNum(a)}*x**2 + ${pyNum(b)}*y**2)`;
     return `0.5*(${pyNum(a)}*u**2 + ${pyNum(b)}*v**2)`;
   }
+  if (isDataLandscape(spec.name)) throw new Error(`landscape "${spec.name}" is built from data: use pytorchScript(spec, {csv})`);
   const f = TORCH_LANDSCAPES[spec.name];
   if (!f) throw new Error(`landscape: no torch formula for "${spec.name}"`);
   return typeof f === 'function' ? f(spec) : f;
@@ -111,33 +119,99 @@ export function optimizerKwargs(o) {
 
 /**
  * A runnable PyTorch script for one run.
- * @param {object} spec  {landscape, start:[x,y], optimizer:{name,...}, scheduler, steps}
- * @param {object} [opts] {expected: {final:[x,y], steps, diverged_at_step} (optional), title}
+ * @param {object} spec  {landscape, start:[x,y], optimizer:{name,...}, scheduler, steps,
+ *                        batch_size?, seed? (data landscapes)}
+ * @param {object} [opts] {expected: {final:[x,y], steps, diverged_at_step, final_value} (optional),
+ *                        title, csv (the data set's CSV text; required for data landscapes)}
  */
 export function pytorchScript(spec, opts = {}) {
   const o = spec.optimizer;
   const land = spec.landscape;
-  const fsrc = landscapeToTorch(land);
+  const landName = typeof land === 'string' ? land : land?.name;
+  const data = isDataLandscape(landName) ? DATA_LANDSCAPES[landName] : null;
+  const fsrc = data ? null : landscapeToTorch(land);
   const tilted = (land?.name === 'quadratic' && (land.angle ?? 0) !== 0);
   const steps = pyInt(spec.steps);
+  // The engine samples only when the batch is smaller than the data set (B = n is full-batch GD).
+  const batch = data && spec.batch_size != null && spec.batch_size < data.n ? Math.floor(spec.batch_size) : null;
   const L = [];
   L.push('#!/usr/bin/env python3');
   L.push(`# ${opts.title || 'Learning as Optimization playground run'}, exported as a PyTorch script.`);
   L.push('# Same optimizer, same kwargs, same scheduler, float64, the same loop as the playground:');
-  L.push('#   zero_grad(); f = F(p); f.backward(); opt.step(); sched.step()');
+  L.push(`#   zero_grad(); f = F(p${batch ? ', batch' : ''}); f.backward(); opt.step(); sched.step()`);
   L.push('import math');
   L.push('import torch');
   L.push('');
   L.push('torch.set_default_dtype(torch.float64)');
   L.push('');
-  L.push('def F(p):');
-  L.push('    x, y = p[0], p[1]');
-  if (tilted) {
-    L.push(`    t = math.radians(${pyNum(land.angle)})`);
-    L.push('    u = math.cos(t)*x + math.sin(t)*y');
-    L.push('    v = -math.sin(t)*x + math.cos(t)*y');
+  if (data) {
+    if (opts.csv == null) throw new Error(`landscape "${landName}": the data set's CSV text is needed (opts.csv)`);
+    const { xs, ys } = parseColumns(opts.csv, data.x, data.y);
+    const list = (v) => {
+      const rows = [];
+      for (let i = 0; i < v.length; i += 10) rows.push('    ' + v.slice(i, i + 10).map(pyNum).join(', ') + ',');
+      return ['[', ...rows, ']'];
+    };
+    L.push(`# Least-squares regression y_hat = w*x + b; the point p = (w, b) is ONE float64 tensor of shape [2].`);
+    L.push(`# Data: ${data.source}, file www/${data.csv},`);
+    L.push(`# x = column ${data.x} (${data.xLabel}), y = column ${data.y} (${data.yLabel}).`);
+    L.push('# --- data ---');
+    L.push(`XS = ${list(xs).join('\n')}`);
+    L.push(`YS = ${list(ys).join('\n')}`);
+    L.push('N = len(XS)');
+    if (data.standardize) {
+      L.push(`# Input normalization (the lecture's): x_hat = (x - mu) / sqrt(sigma^2 + eps), mu and the biased`);
+      L.push(`# variance sigma^2 (divide by N) over the whole data set, eps = ${pyNum(STANDARDIZE_EPS)}.`);
+      L.push('MU = sum(XS) / N');
+      L.push('VAR = sum((x - MU) ** 2 for x in XS) / N');
+      L.push(`XS = [(x - MU) / math.sqrt(VAR + ${pyNum(STANDARDIZE_EPS)}) for x in XS]`);
+    } else {
+      L.push('# Raw x (not standardized): long thin loss ellipses, small stable learning rates.');
+    }
+    L.push('# --- end of data ---');
+    L.push('X = torch.tensor(XS)');
+    L.push('Y = torch.tensor(YS)');
+    L.push('');
+    L.push('def F(p, idx=None):');
+    L.push('    """Mean squared error (torch.nn.MSELoss, mean) over the examples idx; all of them when None."""');
+    L.push('    w, b = p[0], p[1]');
+    L.push('    x, y = (X, Y) if idx is None else (X[idx], Y[idx])');
+    L.push('    return torch.mean((w * x + b - y) ** 2)');
+    L.push('');
+    if (batch) {
+      L.push(`BATCH_SIZE = ${batch}`);
+      L.push(`SEED = ${pyInt(spec.seed ?? 0)}`);
+      L.push('# Mini-batches as DataLoader(shuffle=True, drop_last=False) draws them: a fresh random permutation');
+      L.push('# every epoch, consecutive slices of BATCH_SIZE (the last one may be shorter).');
+      L.push("# NOTE: torch's random generator is not the playground's (SplitMix64 + Fisher-Yates), so the");
+      L.push('# batches and the path differ from the playground run: they agree in distribution only (the');
+      L.push('# same noise level). A full-batch run (no batch size) agrees with the playground to ~1e-9.');
+      L.push('gen = torch.Generator().manual_seed(SEED)');
+      L.push('perm, pos = None, N');
+      L.push('');
+      L.push('def next_batch():');
+      L.push('    global perm, pos');
+      L.push('    if pos >= N:');
+      L.push('        perm = torch.randperm(N, generator=gen)');
+      L.push('        pos = 0');
+      L.push('    idx = perm[pos:pos + BATCH_SIZE]');
+      L.push('    pos += BATCH_SIZE');
+      L.push('    return idx');
+    } else {
+      L.push('# Full batch: every step uses all N examples (the playground\'s run with no batch size).');
+      L.push('def next_batch():');
+      L.push('    return None');
+    }
+  } else {
+    L.push('def F(p):');
+    L.push('    x, y = p[0], p[1]');
+    if (tilted) {
+      L.push(`    t = math.radians(${pyNum(land.angle)})`);
+      L.push('    u = math.cos(t)*x + math.sin(t)*y');
+      L.push('    v = -math.sin(t)*x + math.cos(t)*y');
+    }
+    L.push(`    return ${fsrc}`);
   }
-  L.push(`    return ${fsrc}`);
   L.push('');
   L.push(`p = torch.tensor([${pyNum(spec.start[0])}, ${pyNum(spec.start[1])}], requires_grad=True)`);
   L.push(`STEPS = ${steps}`);
@@ -145,13 +219,17 @@ export function pytorchScript(spec, opts = {}) {
   L.push('values = [F(p).item()]');
   L.push('lrs = []');
   L.push('diverged_at_step = None');
+  // Loss of step k: the whole landscape, or this step's mini-batch; the recorded value is always
+  // the full loss at the new point (what the playground plots).
+  const batchLoss = data ? 'F(p, batch)' : 'F(p)';
   if (o.name === 'newton') {
     // Not a torch optimizer: p <- p - eta * solve(H, g) with the exact Hessian from autograd.
     L.push(`ETA = ${pyNum(o.eta ?? 1)}`);
     L.push('for k in range(1, STEPS + 1):');
-    L.push('    f = F(p)');
+    if (data) L.push('    batch = next_batch()');
+    L.push(`    f = ${batchLoss}`);
     L.push('    (g,) = torch.autograd.grad(f, p)');
-    L.push('    H = torch.autograd.functional.hessian(F, p.detach())');
+    L.push(data ? '    H = torch.autograd.functional.hessian(lambda q: F(q, batch), p.detach())' : '    H = torch.autograd.functional.hessian(F, p.detach())');
     L.push('    if not torch.isfinite(H).all() or torch.linalg.det(H) == 0:');
     L.push('        diverged_at_step = k  # singular_hessian');
     L.push('        break');
@@ -172,8 +250,9 @@ export function pytorchScript(spec, opts = {}) {
     L.push(`sched = ${sch ?? 'None'}`);
     L.push('for k in range(1, STEPS + 1):');
     L.push('    lrs.append(opt.param_groups[0]["lr"])');
+    if (data) L.push('    batch = next_batch()');
     L.push('    opt.zero_grad()');
-    L.push('    f = F(p)');
+    L.push(`    f = ${batchLoss}`);
     L.push('    f.backward()');
     L.push('    opt.step()');
     L.push('    if sched is not None:');
@@ -187,16 +266,26 @@ export function pytorchScript(spec, opts = {}) {
   }
   L.push('');
   L.push('print(f"steps done: {len(points) - 1}, diverged_at_step: {diverged_at_step}")');
-  L.push('print(f"final point: ({points[-1][0].item():.17g}, {points[-1][1].item():.17g}), f = {values[-1]:.17g}")');
+  L.push(`print(f"final point${data ? ' (w, b)' : ''}: ({points[-1][0].item():.17g}, {points[-1][1].item():.17g}), f = {values[-1]:.17g}")`);
   const ex = opts.expected;
   if (ex && ex.final) {
     L.push('');
-    L.push('# What the playground computed for this run (compare: they should agree to ~1e-9 relative).');
+    if (batch) {
+      L.push('# What the playground computed with ITS mini-batches (different random batches, see above):');
+      L.push('# compare the loss level and the spread of the path, not the digits.');
+    } else {
+      L.push('# What the playground computed for this run (compare: they should agree to ~1e-9 relative).');
+    }
     L.push(`EXPECTED_FINAL = (${pyNum(ex.final[0])}, ${pyNum(ex.final[1])})`);
     L.push(`EXPECTED_STEPS = ${pyInt(ex.steps)}`);
     L.push(`EXPECTED_DIVERGED_AT_STEP = ${ex.diverged_at_step == null ? 'None' : pyInt(ex.diverged_at_step)}`);
-    L.push('err = max(abs(points[-1][i].item() - EXPECTED_FINAL[i]) / max(abs(EXPECTED_FINAL[i]), 1e-3) for i in range(2))');
-    L.push('print(f"playground: {EXPECTED_STEPS} steps, final {EXPECTED_FINAL}; largest relative difference {err:.3g}")');
+    if (batch && ex.final_value != null) {
+      L.push(`EXPECTED_FINAL_LOSS = ${pyNum(ex.final_value)}`);
+      L.push('print(f"playground (its own batches): final {EXPECTED_FINAL}, loss {EXPECTED_FINAL_LOSS:.6g}; here: loss {values[-1]:.6g}")');
+    } else {
+      L.push('err = max(abs(points[-1][i].item() - EXPECTED_FINAL[i]) / max(abs(EXPECTED_FINAL[i]), 1e-3) for i in range(2))');
+      L.push('print(f"playground: {EXPECTED_STEPS} steps, final {EXPECTED_FINAL}; largest relative difference {err:.3g}")');
+    }
     L.push('if len(points) - 1 != EXPECTED_STEPS or diverged_at_step != EXPECTED_DIVERGED_AT_STEP:');
     L.push('    print("note: the step count or divergence differs from the playground run")');
   }

@@ -17,9 +17,9 @@ export function sig(v, digits = 4) {
   return String(Number(v.toPrecision(digits)));
 }
 
-/** The slide's cursor readout: "x=3.00000, y=3.00000, f(x,y)=34.20000". */
-export function readout(x, y, f) {
-  return `x=${fixed(x)}, y=${fixed(y)}, f(x,y)=${fixed(f)}`;
+/** The slide's cursor readout: "x=3.00000, y=3.00000, f(x,y)=34.20000" (names: e.g. w, b, L for a regression). */
+export function readout(x, y, f, [nx, ny, nf] = ['x', 'y', 'f']) {
+  return `${nx}=${fixed(x)}, ${ny}=${fixed(y)}, ${nf}(${nx},${ny})=${fixed(f)}`;
 }
 
 /** "Nice" tick positions covering [lo, hi] with about n ticks. */

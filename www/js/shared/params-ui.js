@@ -1,5 +1,5 @@
 // Hyperparameter controls built from the engine's metadata:
-//   {name, kind: 'number'|'bool'|'pair', default, min, max, log, help}
+//   {name, kind: 'number'|'bool'|'pair', default, min, max, log, help, integer?}
 // Every number gets a slider (log-scaled when `log`) and a text field for exact values. Values are
 // validated against [min, max] here; the engine validates again (it is the truth).
 import { sig } from './format.js';
@@ -21,11 +21,12 @@ export { el };
 function sliderMap(p) {
   // The engine gives a sensible slider range (ui_min, ui_max) apart from the hard bounds.
   const lo = p.ui_min ?? p.min ?? 0, hi = p.ui_max ?? p.max ?? 1;
+  const nice = p.integer ? Math.round : roundNice;
   if (p.log) {
     const a = Math.log10(lo > 0 ? lo : Math.max(hi * 1e-7, 1e-12)), b = Math.log10(hi > 0 ? hi : 1);
-    return { to: (v) => (v <= 0 ? 0 : Math.max(0, Math.min(1000, ((Math.log10(v) - a) / (b - a)) * 1000))), from: (s) => roundNice(10 ** (a + (s / 1000) * (b - a))) };
+    return { to: (v) => (v <= 0 ? 0 : Math.max(0, Math.min(1000, ((Math.log10(v) - a) / (b - a)) * 1000))), from: (s) => nice(10 ** (a + (s / 1000) * (b - a))) };
   }
-  return { to: (v) => ((v - lo) / (hi - lo || 1)) * 1000, from: (s) => roundNice(lo + (s / 1000) * (hi - lo)) };
+  return { to: (v) => ((v - lo) / (hi - lo || 1)) * 1000, from: (s) => nice(lo + (s / 1000) * (hi - lo)) };
 }
 function roundNice(v) { return Number(v.toPrecision(3)); }
 
@@ -35,6 +36,7 @@ export function parseField(text, p) {
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return 'not a number';
   const v = Number(s);
   if (!Number.isFinite(v)) return 'not finite';
+  if (p.integer && !Number.isInteger(v)) return 'must be a whole number';
   if (p.min != null && (v < p.min || (p.min_open && v === p.min))) return `must be ${p.min_open ? '>' : '≥'} ${p.min}`;
   if (p.max != null && (v > p.max || (p.max_open && v === p.max))) return `must be ${p.max_open ? '<' : '≤'} ${p.max}`;
   return v;

@@ -34,6 +34,9 @@ export class Plot2D {
     this.css = { w: 300, h: 300 };
     this.dpr = 1;
     this.locked = false;             // lesson mode: no start changes
+    this.equal = false;              // equal scales: one world unit is as long in x as in y
+    this.wanted = null;              // the view last asked for (before fitting it to equal scales)
+    this.axisNames = ['x', 'y'];
     this.#listen();
     new ResizeObserver(() => this.resize()).observe(canvas);
     this.resize();
@@ -43,12 +46,21 @@ export class Plot2D {
   setLandscape(L, info) { this.L = L; this.info = info; this.invalidate(); }
   setView(v, home = false) {
     if (!v.every(Number.isFinite) || !(v[1] > v[0]) || !(v[3] > v[2])) return;
-    this.view = v.slice();
+    this.wanted = v.slice();
+    this.view = this.#fit(v);
     if (home) this.homeView = v.slice();
     this.heatDirty = true;
     this.requestDraw();
   }
   setOptions(o) { Object.assign(this.opts, o); this.invalidate(); }
+  /** Equal axis scales: the asked-for view grows in x or y (about its centre) to fit the plot's shape. */
+  setEqual(on) { this.equal = !!on; this.setView(this.wanted || this.view); }
+  #fit(v) {
+    if (!this.equal) return v.slice();
+    const r = this.plotRect, s = Math.max((v[1] - v[0]) / r.w, (v[3] - v[2]) / r.h);
+    const cx = (v[0] + v[1]) / 2, cy = (v[2] + v[3]) / 2;
+    return [cx - (s * r.w) / 2, cx + (s * r.w) / 2, cy - (s * r.h) / 2, cy + (s * r.h) / 2];
+  }
   invalidate() { this.heatDirty = true; this.requestDraw(); }
 
   get plotRect() {
@@ -77,6 +89,7 @@ export class Plot2D {
     this.dpr = dpr;
     this.canvas.width = Math.round(w * dpr);
     this.canvas.height = Math.round(h * dpr);
+    if (this.equal && this.wanted) this.view = this.#fit(this.wanted);
     this.heatDirty = true;
     this.draw();
   }
@@ -181,8 +194,8 @@ export class Plot2D {
     }
     ctx.font = 'italic 13px system-ui, serif';
     ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
-    ctx.fillText('x', r.x + r.w, this.css.h - 1);
-    ctx.save(); ctx.translate(12, r.y + 8); ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText('y', 0, 0); ctx.restore();
+    ctx.fillText(this.axisNames[0], r.x + r.w, this.css.h - 1);
+    ctx.save(); ctx.translate(12, r.y + 8); ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(this.axisNames[1], 0, 0); ctx.restore();
   }
 
   // ---- interaction ---------------------------------------------------------------------------

@@ -1,0 +1,202 @@
+// A general x–y line chart on a high-DPI canvas (linear or log₁₀ y, optional log x), used by the
+// network labs: ‖W^k x‖ against depth, g′(x), cost against step, error against epoch, mean and
+// variance against layer. Series hand in accessor functions that return arrays or engine views;
+// the chart only reads them (no copies per frame). Non-finite values, and values ≤ 0 on a log
+// axis, are never drawn: the line breaks there.
+import { niceTicks, tickLabel, sig } from './format.js';
+import { drawMarker } from './palette.js';
+
+const M = { left: 58, right: 14, top: 12, bottom: 34 };
+
+function finite(v) { return typeof v === 'number' && Number.isFinite(v); }
+
+export class XYChart {
+  /**
+   * @param {HTMLCanvasElement} canvas
+   * @param {object} o  {xLabel, yLabel, logY, logX, xMin, xMax, yMin, yMax, legend: 'tr'|'tl'|'br'|'bl'|false,
+   *                      integerX (ticks on integers only), yFloorDecades (log: show at most this many decades)}
+   */
+  constructor(canvas, o = {}) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.o = { legend: 'tr', ...o };
+    this.series = [];   // [{label, color, dash, width, shape, x: () => array | null, y: () => array, points}]
+    this.hlines = [];   // [{y, label, color, dash}]
+    this.vlines = [];   // [{x, label, color, dash}]
+    this.marks = [];    // [{x, y, label, color, shape}]
+    this.css = { w: 300, h: 160 };
+    this.dpr = 1;
+    this.frame = 0;
+    this.lastExtent = null;
+    new ResizeObserver(() => this.resize()).observe(canvas);
+    this.resize();
+  }
+  set(o) { Object.assign(this.o, o); this.requestDraw(); }
+  resize() {
+    const b = this.canvas.getBoundingClientRect();
+    const w = Math.max(50, Math.round(b.width)), h = Math.max(50, Math.round(b.height));
+    const dpr = Math.min(3, window.devicePixelRatio || 1);
+    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
+    this.css = { w, h }; this.dpr = dpr;
+    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
+    this.draw();
+  }
+  requestDraw() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
+  }
+
+  /** The data extent over all series (transformed coordinates), with the options' fixed bounds. */
+  extent(arrays) {
+    const o = this.o, ly = !!o.logY, lx = !!o.logX;
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const { xs, ys } of arrays) {
+      const n = ys.length;
+      for (let i = 0; i < n; i++) {
+        const xv = xs ? xs[i] : i, yv = ys[i];
+        if (!finite(xv) || !finite(yv) || (ly && yv <= 0) || (lx && xv <= 0)) continue;
+        const tx = lx ? Math.log10(xv) : xv, ty = ly ? Math.log10(yv) : yv;
+        if (tx < x0) x0 = tx; if (tx > x1) x1 = tx;
+        if (ty < y0) y0 = ty; if (ty > y1) y1 = ty;
+      }
+    }
+    for (const h of this.hlines) if (finite(h.y) && (!ly || h.y > 0)) { const t = ly ? Math.log10(h.y) : h.y; y0 = Math.min(y0, t); y1 = Math.max(y1, t); }
+    const T = (v, log) => (log ? Math.log10(v) : v);
+    if (finite(o.xMin)) x0 = T(o.xMin, lx); if (finite(o.xMax)) x1 = T(o.xMax, lx);
+    if (finite(o.yMin)) y0 = T(o.yMin, ly); if (finite(o.yMax)) y1 = T(o.yMax, ly);
+    if (!finite(x0) || !finite(x1)) { x0 = 0; x1 = 1; }
+    if (!finite(y0) || !finite(y1)) { y0 = ly ? -1 : 0; y1 = ly ? 1 : 1; }
+    if (ly && finite(o.yFloorDecades) && y1 - y0 > o.yFloorDecades) y0 = y1 - o.yFloorDecades;
+    if (x1 - x0 < 1e-12) { x1 += 0.5; x0 -= 0.5; }
+    if (y1 - y0 < 1e-12) { y1 += ly ? 0.5 : Math.max(0.5, Math.abs(y1) * 0.1); y0 -= ly ? 0.5 : Math.max(0.5, Math.abs(y0) * 0.1); }
+    if (!finite(o.yMin) || !finite(o.yMax)) { const pad = (y1 - y0) * 0.05; if (!finite(o.yMin)) y0 -= pad; if (!finite(o.yMax)) y1 += pad; }
+    return { x0, x1, y0, y1 };
+  }
+
+  draw() {
+    const { ctx, dpr } = this, { w, h } = this.css, o = this.o;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const st = getComputedStyle(this.canvas);
+    const fg = st.getPropertyValue('--fg').trim() || '#222';
+    const bg = st.getPropertyValue('--bg').trim() || '#fff';
+    const grid = st.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.25)';
+    const r = { x: M.left, y: M.top, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom) };
+    const arrays = this.series.map((s) => ({ s, xs: s.x ? s.x() : null, ys: s.y() || [] }));
+    const e = this.extent(arrays);
+    this.lastExtent = e;
+    const ly = !!o.logY, lx = !!o.logX;
+    const X = (v) => r.x + ((v - e.x0) / (e.x1 - e.x0)) * r.w;
+    const Y = (v) => r.y + (1 - (v - e.y0) / (e.y1 - e.y0)) * r.h;
+    this.toPx = (xv, yv) => [X(lx ? Math.log10(xv) : xv), Y(ly ? Math.log10(yv) : yv)];
+    ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = fg; ctx.strokeStyle = grid; ctx.lineWidth = 1;
+    // y ticks
+    const yt = ly ? decadeTicks(e.y0, e.y1, Math.max(2, Math.round(r.h / 28))) : niceTicks(e.y0, e.y1, Math.max(2, Math.round(r.h / 40)));
+    const ys = yt.length > 1 ? yt[1] - yt[0] : 1;
+    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    for (const t of yt) {
+      const py = Y(t); ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x + r.w, py); ctx.stroke();
+      ctx.fillText(ly ? pow10Label(t) : tickLabel(t, ys), r.x - 5, py);
+    }
+    // x ticks
+    let xt = lx ? decadeTicks(e.x0, e.x1, Math.max(2, Math.round(r.w / 60))) : niceTicks(e.x0, e.x1, Math.max(2, Math.round(r.w / 70)));
+    if (o.integerX && !lx) xt = xt.filter((t) => Number.isInteger(t));
+    const xs = xt.length > 1 ? xt[1] - xt[0] : 1;
+    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    for (const t of xt) { const px = X(t); ctx.beginPath(); ctx.moveTo(px, r.y); ctx.lineTo(px, r.y + r.h); ctx.stroke(); ctx.fillText(lx ? pow10Label(t) : tickLabel(t, xs), px, r.y + r.h + 4); }
+    ctx.strokeStyle = fg; ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+    ctx.textAlign = 'right'; ctx.textBaseline = 'bottom'; ctx.fillText(o.xLabel || '', r.x + r.w, h - 1);
+    ctx.save(); ctx.translate(11, r.y + r.h / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+    ctx.fillText(`${o.yLabel || ''}${ly ? ' (log scale)' : ''}`, 0, 0); ctx.restore();
+
+    ctx.save(); ctx.beginPath(); ctx.rect(r.x, r.y, r.w, r.h); ctx.clip();
+    for (const hl of this.hlines) {
+      if (!finite(hl.y) || (ly && hl.y <= 0)) continue;
+      const py = Y(ly ? Math.log10(hl.y) : hl.y);
+      ctx.strokeStyle = hl.color || fg; ctx.setLineDash(hl.dash || [5, 4]); ctx.lineWidth = 1.2;
+      ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x + r.w, py); ctx.stroke(); ctx.setLineDash([]);
+      if (hl.label) { ctx.fillStyle = hl.color || fg; ctx.textAlign = 'left'; ctx.textBaseline = 'bottom'; ctx.fillText(hl.label, r.x + 4, py - 2); }
+    }
+    for (const vl of this.vlines) {
+      if (!finite(vl.x)) continue;
+      const px = X(lx ? Math.log10(vl.x) : vl.x);
+      ctx.strokeStyle = vl.color || fg; ctx.setLineDash(vl.dash || [3, 3]); ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(px, r.y); ctx.lineTo(px, r.y + r.h); ctx.stroke(); ctx.setLineDash([]);
+      if (vl.label) { ctx.fillStyle = vl.color || fg; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText(vl.label, Math.min(px + 3, r.x + r.w - 60), r.y + 3); }
+    }
+    for (const { s, xs: sx, ys: sy } of arrays) {
+      const n = sy.length;
+      if (!n) continue;
+      ctx.strokeStyle = s.color; ctx.lineWidth = s.width || 1.8; ctx.setLineDash(s.dash || []);
+      ctx.beginPath();
+      let pen = false;
+      const stride = Math.max(1, Math.floor(n / (r.w * 2)));
+      const plot = (i) => {
+        const xv = sx ? sx[i] : i, yv = sy[i];
+        if (!finite(xv) || !finite(yv) || (ly && yv <= 0) || (lx && xv <= 0)) { pen = false; return; }
+        const px = X(lx ? Math.log10(xv) : xv), py = Y(ly ? Math.log10(yv) : yv);
+        if (pen) ctx.lineTo(px, py); else { ctx.moveTo(px, py); pen = true; }
+      };
+      for (let i = 0; i < n; i += stride) plot(i);
+      if ((n - 1) % stride !== 0) plot(n - 1);
+      if (!s.noLine) ctx.stroke();
+      ctx.setLineDash([]);
+      if (s.points || s.shape) {
+        const every = s.points ? 1 : Math.max(1, Math.ceil(n / 12));
+        for (let i = 0; i < n; i += every) {
+          const xv = sx ? sx[i] : i, yv = sy[i];
+          if (!finite(xv) || !finite(yv) || (ly && yv <= 0) || (lx && xv <= 0)) continue;
+          drawMarker(ctx, s.shape || 'circle', X(lx ? Math.log10(xv) : xv), Y(ly ? Math.log10(yv) : yv), s.points ? 3.2 : 3.5, s.color, bg, 1);
+        }
+      }
+    }
+    for (const m of this.marks) {
+      if (!finite(m.x) || !finite(m.y) || (ly && m.y <= 0)) continue;
+      const px = X(lx ? Math.log10(m.x) : m.x), py = Y(ly ? Math.log10(m.y) : m.y);
+      drawMarker(ctx, m.shape || 'diamond', px, py, 5.5, m.color || fg, bg, 1.5);
+      if (m.label) { ctx.fillStyle = m.color || fg; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = px > r.x + r.w - 90 ? 'right' : 'left'; ctx.textBaseline = 'bottom'; ctx.fillText(m.label, px + (ctx.textAlign === 'right' ? -7 : 7), py - 4); ctx.font = '11px system-ui, sans-serif'; }
+    }
+    ctx.restore();
+    if (o.legend) this.#legend(ctx, r, fg, bg);
+  }
+
+  #legend(ctx, r, fg, bg) {
+    const items = this.series.filter((s) => s.label && !s.noLegend);
+    if (!items.length) return;
+    ctx.font = '11px system-ui, sans-serif';
+    const lw = Math.min(r.w - 8, Math.max(...items.map((s) => ctx.measureText(s.label).width)) + 30);
+    const lh = 14 * items.length + 6;
+    const pos = this.o.legend;
+    const x = pos.includes('l') ? r.x + 6 : r.x + r.w - lw - 6;
+    const y = pos.includes('b') ? r.y + r.h - lh - 6 : r.y + 6;
+    ctx.save();
+    ctx.globalAlpha = 0.85; ctx.fillStyle = bg; ctx.fillRect(x, y, lw, lh); ctx.globalAlpha = 1;
+    ctx.strokeStyle = 'rgba(128,128,128,0.5)'; ctx.strokeRect(x + 0.5, y + 0.5, lw - 1, lh - 1);
+    items.forEach((s, k) => {
+      const yy = y + 10 + 14 * k;
+      ctx.strokeStyle = s.color; ctx.lineWidth = s.width || 1.8; ctx.setLineDash(s.dash || []);
+      ctx.beginPath(); ctx.moveTo(x + 5, yy); ctx.lineTo(x + 21, yy); ctx.stroke(); ctx.setLineDash([]);
+      if (s.shape || s.points) drawMarker(ctx, s.shape || 'circle', x + 13, yy, 3, s.color, bg, 1);
+      ctx.fillStyle = fg; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+      ctx.fillText(s.label, x + 25, yy, lw - 28);
+    });
+    ctx.restore();
+  }
+}
+
+/** Integer exponents for a log axis, at most ~n of them. */
+export function decadeTicks(lo, hi, n = 6) {
+  const a = Math.ceil(lo - 1e-9), b = Math.floor(hi + 1e-9);
+  const step = Math.max(1, Math.ceil((b - a + 1) / Math.max(2, n)));
+  const out = [];
+  for (let t = a; t <= b; t += step) out.push(t);
+  if (!out.length) out.push(Math.round((lo + hi) / 2));
+  return out;
+}
+/** "1", "10", "0.1", then 1e±k. */
+export function pow10Label(t) {
+  const k = Math.round(t);
+  if (Math.abs(t - k) > 1e-9) return sig(10 ** t, 2);
+  if (k >= -2 && k <= 3) return String(Number((10 ** k).toPrecision(1)));
+  return `1e${k}`;
+}
