@@ -32,7 +32,13 @@ fn nums(v: &Val) -> Vec<f64> {
 }
 
 pub fn cases() -> Vec<Case> {
-    let all: Val = serde_json::from_str(REFERENCE).expect("reference JSON parses");
+    cases_from(REFERENCE)
+}
+
+/// Cases from a file in the reference's format; a case may name its engine landscape spec in
+/// `landscape` (e.g. a rotated quadratic or an expression) instead of `function`.
+pub fn cases_from(json: &str) -> Vec<Case> {
+    let all: Val = serde_json::from_str(json).expect("reference JSON parses");
     let Val::Arr(list) = all else {
         panic!("reference is a list")
     };
@@ -40,7 +46,12 @@ pub fn cases() -> Vec<Case> {
         .map(|c| {
             let get = |k: &str| c.get(k).cloned().unwrap_or(Val::Null);
             let spec = Val::Obj(vec![
-                ("landscape".into(), get("function")),
+                (
+                    "landscape".into(),
+                    c.get("landscape")
+                        .cloned()
+                        .unwrap_or_else(|| get("function")),
+                ),
                 ("start".into(), get("start")),
                 ("optimizer".into(), get("optimizer")),
                 ("scheduler".into(), get("scheduler")),
