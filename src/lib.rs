@@ -5,9 +5,11 @@
 //! wasm-bindgen and JavaScript.
 
 pub mod basins;
+pub mod data;
 pub mod deep_linear;
 pub mod landscape;
 pub mod meta;
+pub mod nn;
 pub mod optim;
 pub mod real;
 pub mod rng;

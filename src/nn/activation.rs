@@ -237,8 +237,8 @@ mod tests {
             (2.9, 0.9999589021219005),
             (3.5, 0.9999992569016276),
         ] {
-            assert!((erf(x) - want).abs() <= 2e-16 * want.max(1.0), "erf({x})");
-            assert!((erf(-x) + want).abs() <= 2e-16 * want.max(1.0));
+            assert!((erf(x) - want).abs() <= 1e-15 * want.max(1.0), "erf({x})");
+            assert!((erf(-x) + want).abs() <= 1e-15 * want.max(1.0));
         }
         for (x, want) in [(3.0, 2.2090496998585438e-05), (5.0, 1.5374597944280351e-12)] {
             assert!((erfc_cf(x) - want).abs() <= 1e-14 * want, "erfc({x})");

@@ -14,6 +14,9 @@ use js_sys::{Float32Array, Float64Array, Int32Array, Object, Reflect, Uint8Clamp
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod nn;
+pub use nn::{activation_curve, mlp_gradients, network_options, MatmulBench, Trainer};
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
 /** A named landscape, a named landscape with parameters, or a custom expression in x and y. */

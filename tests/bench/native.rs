@@ -3,6 +3,8 @@
 
 use optplay::landscape::grid::{sample, Canvas, Colormap, Rect, RenderOptions};
 use optplay::landscape::{Builtin, Landscape};
+use optplay::nn::gemm::{matmul_nn, matmul_nt, matmul_tn, Workspace};
+use optplay::nn::{self, Trainer};
 use optplay::run::Run;
 use optplay::spec::{self, Val};
 use std::hint::black_box;
@@ -31,6 +33,8 @@ fn time_it(mut f: impl FnMut()) -> f64 {
 fn row(case: &str, value: f64, unit: &str) {
     let v = if unit == "ms" {
         format!("{value:.3}")
+    } else if unit == "GFLOP/s" {
+        format!("{value:.1}")
     } else {
         format!("{}", value.round() as u64)
     };
@@ -105,5 +109,103 @@ fn main() {
             }),
             "ms",
         );
+    }
+    mlp();
+}
+
+/// The nets of ../shared/PERF.md: inputs x[i][j] = sin(1 + 0.7i + 1.3j), labels x0·x1 > 0 (or
+/// i mod 10 for the wide net); one fixed full batch; Adam(lr 0.01). Same cases as www/js/bench.js.
+pub const NETS: [(&str, &str, &str, &str, usize); 3] = [
+    ("small 2-8-8-1 tanh mse B32", "[2,8,8,1]", "tanh", "mse", 32),
+    (
+        "medium 2-64-64-64-1 relu mse B256",
+        "[2,64,64,64,1]",
+        "relu",
+        "mse",
+        256,
+    ),
+    (
+        "wide 784-256-128-10 relu CE B256",
+        "[784,256,128,10]",
+        "relu",
+        "cross_entropy",
+        256,
+    ),
+];
+
+fn net_spec(sizes: &str, act: &str, loss: &str, batch: usize) -> String {
+    let dims: Vec<usize> = serde_json::from_str(sizes).unwrap();
+    let (d, classes) = (dims[0], *dims.last().unwrap());
+    let x: Vec<Vec<f64>> = (0..batch)
+        .map(|i| {
+            (0..d)
+                .map(|j| (1.0 + 0.7 * i as f64 + 1.3 * j as f64).sin())
+                .collect()
+        })
+        .collect();
+    let labels: Vec<usize> = (0..batch)
+        .map(|i| {
+            if classes > 1 {
+                i % classes
+            } else {
+                usize::from(x[i][0] * x[i][1] > 0.0)
+            }
+        })
+        .collect();
+    format!(
+        r#"{{"layer_sizes":{sizes},"activation":"{act}","loss":"{loss}","init":"xavier_uniform","optimizer":{{"name":"adam","lr":0.01}},"batch_size":{batch},"data":{{"inputs":{},"labels":{}}}}}"#,
+        serde_json::to_string(&x).unwrap(),
+        serde_json::to_string(&labels).unwrap()
+    )
+}
+
+fn mlp() {
+    println!("  mlp training step (forward + backward + Adam, f32)");
+    for (name, sizes, act, loss, batch) in NETS {
+        let v: Val = serde_json::from_str(&net_spec(sizes, act, loss, batch)).unwrap();
+        let s = nn::spec::trainer(&v).unwrap();
+        let flop = 6.0
+            * batch as f64
+            * s.config
+                .arch
+                .sizes
+                .windows(2)
+                .map(|w| (w[0] * w[1]) as f64)
+                .sum::<f64>();
+        let mut t = Trainer::<f32>::new(s.config, &s.data);
+        let reps = (2e7 / flop).clamp(1.0, 200.0) as usize;
+        let ms = time_it(|| {
+            black_box(t.step(reps));
+        });
+        let sps = reps as f64 / (ms / 1e3);
+        row(name, sps, "steps/s");
+        row(
+            &format!("  {} (6·B·Σ in·out)", name.split(' ').next().unwrap_or("")),
+            sps * flop / 1e9,
+            "GFLOP/s",
+        );
+    }
+    println!("  matmul f32, the wide net's first layer (B 256, in 784, out 256)");
+    let (b, i, o) = (256, 784, 256);
+    let x: Vec<f32> = (0..b * i).map(|k| (k as f32 * 0.37).sin()).collect();
+    let w: Vec<f32> = (0..o * i).map(|k| (k as f32 * 0.11).cos()).collect();
+    let dz: Vec<f32> = (0..b * o).map(|k| (k as f32 * 0.23).sin()).collect();
+    let mut ws = Workspace::default();
+    let mut c = vec![0f32; b * i.max(o)];
+    let flop = 2.0 * (b * i * o) as f64;
+    for (case, which) in [
+        ("forward Z = X·Wᵀ", 0),
+        ("weight gradient ∂W = ∂Zᵀ·X", 1),
+        ("input gradient ∂X = ∂Z·W", 2),
+    ] {
+        let ms = time_it(|| {
+            match which {
+                0 => matmul_nt(b, o, i, &x, &w, &mut c, &mut ws),
+                1 => matmul_tn(o, i, b, &dz, &x, &mut c, &mut ws),
+                _ => matmul_nn(b, i, o, &dz, &w, &mut c, &mut ws),
+            }
+            black_box(&c);
+        });
+        row(case, flop / (ms / 1e3) / 1e9, "GFLOP/s");
     }
 }

@@ -245,3 +245,261 @@ fn data_landscape_samples_mini_batches() {
     .unwrap();
     assert!(error_message(web::trajectory(bad)).starts_with("batch_size:"));
 }
+
+// ---- networks ----
+
+const TORCH_NN: &str = include_str!("../data/torch_nn.json");
+
+fn flat(v: &serde_json::Value) -> Vec<f64> {
+    match v {
+        serde_json::Value::Array(a) => a.iter().flat_map(flat).collect(),
+        serde_json::Value::Number(n) => vec![n.as_f64().unwrap()],
+        _ => panic!("not numeric"),
+    }
+}
+
+/// A JS value (nested arrays of numbers) flattened.
+fn js_flat(v: &JsValue) -> Vec<f64> {
+    if let Some(x) = v.as_f64() {
+        return vec![x];
+    }
+    js_sys::Array::from(v)
+        .iter()
+        .flat_map(|x| js_flat(&x))
+        .collect()
+}
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &k.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn mlp_gradients_through_the_js_api_match_pytorch() {
+    let r: serde_json::Value = serde_json::from_str(TORCH_NN).unwrap();
+    let m = &r["mlp"];
+    let mut worst = 0.0f64;
+    for c in m["cases"].as_array().unwrap() {
+        for dtype in ["f64", "f32"] {
+            let spec = serde_json::json!({
+                "layer_sizes": m["layer_sizes"], "activation": c["activation"], "loss": c["loss"],
+                "weights": m["W"], "biases": m["b"], "inputs": m["inputs"], "targets": c["targets"],
+                "dtype": dtype,
+            });
+            let out = web::mlp_gradients(JSON::parse(&spec.to_string()).unwrap())
+                .unwrap_or_else(|_| panic!("{} threw", c["id"]));
+            let hidden = js_sys::Array::from(&get(&out, "hidden"));
+            let pairs = [
+                (js_flat(&get(&hidden.get(0), "z")), flat(&c["z1"])),
+                (js_flat(&get(&hidden.get(0), "h")), flat(&c["h1"])),
+                (js_flat(&get(&hidden.get(1), "z")), flat(&c["z2"])),
+                (js_flat(&get(&hidden.get(1), "h")), flat(&c["h2"])),
+                (js_flat(&get(&out, "output")), flat(&c["output"])),
+                (
+                    js_flat(&get(&out, "loss")),
+                    vec![c["loss_value"].as_f64().unwrap()],
+                ),
+                (js_flat(&get(&out, "grad_weights")), flat(&c["grad_W"])),
+                (js_flat(&get(&out, "grad_biases")), flat(&c["grad_b"])),
+            ];
+            let e = pairs
+                .iter()
+                .map(|(a, b)| common::max_rel_err(a, b))
+                .fold(0.0, f64::max);
+            // f32: single precision (≈ 1e-7 relative, measured against max(|ref|, 1e-3)).
+            let tol = if dtype == "f64" { 1e-9 } else { 2e-4 };
+            assert!(e <= tol, "{} {dtype}: {e:e}", c["id"]);
+            if dtype == "f64" {
+                worst = worst.max(e);
+            }
+        }
+    }
+    web_sys::console::log_1(&format!("wasm mlpGradients: worst vs PyTorch {worst:e}").into());
+    let bad = serde_json::json!({"layer_sizes": [2, 1], "activation": "relu", "loss": "mse",
+        "weights": [[[1, 2, 3]]], "biases": [[0]], "inputs": [[1, 2]], "targets": [[1]]});
+    let msg = error_message(web::mlp_gradients(JSON::parse(&bad.to_string()).unwrap()));
+    assert!(msg.starts_with("weights[0][0]:"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn simd_matrix_products_match_the_triple_loop() {
+    use optplay::nn::gemm::{matmul_nn, matmul_nt, matmul_tn, naive, Mat, Workspace};
+    let mut ws = Workspace::<f32>::default();
+    for &(m, n, k) in &[
+        (1, 1, 1),
+        (5, 9, 3),
+        (4, 8, 300),
+        (37, 70, 260),
+        (256, 10, 128),
+    ] {
+        let a: Vec<f64> = (0..m * k).map(|i| (i as f64 * 0.37).sin()).collect();
+        let b: Vec<f64> = (0..n * k).map(|i| (i as f64 * 0.11).cos()).collect();
+        let (a32, b32): (Vec<f32>, Vec<f32>) = (
+            a.iter().map(|&v| v as f32).collect(),
+            b.iter().map(|&v| v as f32).collect(),
+        );
+        let mut c = vec![0f32; m * n];
+        let check = |c: &[f32], want: Vec<f64>, what: &str| {
+            let e = c
+                .iter()
+                .zip(&want)
+                .map(|(x, y)| (*x as f64 - y).abs())
+                .fold(0.0, f64::max);
+            assert!(e < 1e-5 * k as f64, "{what} {m}×{n}×{k}: {e}");
+        };
+        matmul_nt(m, n, k, &a32, &b32, &mut c, &mut ws);
+        check(
+            &c,
+            naive(
+                m,
+                n,
+                k,
+                Mat {
+                    data: &a,
+                    rs: k,
+                    cs: 1,
+                },
+                Mat {
+                    data: &b,
+                    rs: 1,
+                    cs: k,
+                },
+            ),
+            "nt",
+        );
+        matmul_tn(m, n, k, &a32, &b32, &mut c, &mut ws);
+        check(
+            &c,
+            naive(
+                m,
+                n,
+                k,
+                Mat {
+                    data: &a,
+                    rs: 1,
+                    cs: m,
+                },
+                Mat {
+                    data: &b,
+                    rs: n,
+                    cs: 1,
+                },
+            ),
+            "tn",
+        );
+        matmul_nn(m, n, k, &a32, &b32, &mut c, &mut ws);
+        check(
+            &c,
+            naive(
+                m,
+                n,
+                k,
+                Mat {
+                    data: &a,
+                    rs: k,
+                    cs: 1,
+                },
+                Mat {
+                    data: &b,
+                    rs: n,
+                    cs: 1,
+                },
+            ),
+            "nn",
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn trainer_handle_trains_inspects_and_draws() {
+    let spec = JSON::parse(
+        r#"{"layer_sizes":[2,16,16,1],"activation":"tanh","init":"xavier_normal","optimizer":{"name":"adam","lr":0.02},"scheduler":{"name":"cosine","T_max":400},"batch_size":32,"seed":5,"data":{"name":"circle","n":300,"noise":0.05,"validation_split":0.2},"batch_norm":true,"dropout":0.1}"#,
+    )
+    .unwrap();
+    let mut t = web::Trainer::new(spec).unwrap();
+    assert_eq!(
+        (t.layers(), t.dim(), t.classes(), t.batch_size()),
+        (3, 2, 2, 32)
+    );
+    let e0 = t.evaluate();
+    assert_eq!(t.step(400), 400);
+    let e = t.evaluate();
+    let num = |o: &js_sys::Object, k: &str| get(o, k).as_f64().unwrap();
+    assert!(num(&e, "train_loss") < num(&e0, "train_loss"));
+    assert!(
+        num(&e, "val_accuracy") >= 0.9,
+        "{}",
+        num(&e, "val_accuracy")
+    );
+    assert_eq!(t.loss_history().length(), 400);
+    let ins = t.inspect(20).unwrap();
+    assert_eq!(
+        js_sys::Float32Array::from(get(&ins, "stats")).length() as usize,
+        3 * optplay::nn::stats::NSTAT
+    );
+    for kind in ["activation", "preactivation", "gradient"] {
+        let h = js_sys::Float32Array::from(get(&ins, kind)).to_vec();
+        assert_eq!(h.len(), 60);
+        assert!((h[..20].iter().sum::<f32>() - 1.0).abs() < 1e-4, "{kind}");
+    }
+    t.set_histogram_range("activation", Some(-1.0), Some(1.0))
+        .unwrap();
+    assert!(t.set_histogram_range("weights", None, None).is_err());
+    let g = t
+        .predict_grid(32, 16, -1.5, 1.5, -1.5, 1.5)
+        .unwrap()
+        .to_vec();
+    assert_eq!(g.len(), 512);
+    assert!(g.iter().all(|p| (0.0..=1.0).contains(p)));
+    assert_eq!(t.parameter_layout().length(), 12);
+    assert_eq!(t.parameters().length(), t.parameter_count());
+    assert_eq!(t.train_inputs().length(), 2 * t.train_labels().length());
+    assert_eq!(t.val_labels().length(), 60);
+    let bad = [
+        (
+            r#"{"layer_sizes":[2,0,1],"optimizer":{"name":"adam"},"data":{"name":"xor"}}"#,
+            "layer_sizes[1]:",
+        ),
+        (
+            r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"adam"},"data":{"name":"xor","noise":-1}}"#,
+            "data.noise:",
+        ),
+        (
+            r#"{"layer_sizes":[2,4,1],"init":{"name":"kaiming_normal","mode":"fan_middle"},"optimizer":{"name":"adam"},"data":{"name":"xor"}}"#,
+            "init.mode:",
+        ),
+        (
+            r#"{"layer_sizes":[4,4,1],"optimizer":{"name":"adam"},"data":{"csv":"a,b,label\n1,2,0\n"}}"#,
+            "layer_sizes[0]:",
+        ),
+    ];
+    for (spec, field) in bad {
+        let e: JsValue = web::Trainer::new(JSON::parse(spec).unwrap())
+            .err()
+            .expect("an error")
+            .into();
+        let msg = get(&e, "message").as_string().unwrap();
+        assert!(msg.starts_with(field), "{spec} → {msg}");
+    }
+    let digits = JSON::parse(r#"{"layer_sizes":[3,4,3],"optimizer":{"name":"sgd"},"data":{"inputs":[[1,2,3],[4,5,6]],"labels":[0,2]}}"#).unwrap();
+    let mut t = web::Trainer::new(digits).unwrap();
+    assert!(
+        t.predict_grid(8, 8, 0.0, 1.0, 0.0, 1.0).is_err(),
+        "3-D data has no grid"
+    );
+}
+
+#[wasm_bindgen_test]
+fn activation_curves_come_from_the_engine() {
+    let c = web::activation_curve("sigmoid", -6.0, 6.0, 1201).unwrap();
+    let dg = f64s(&c, "dg");
+    let max = dg.iter().cloned().fold(0.0, f64::max);
+    assert!((max - 0.25).abs() < 1e-12, "sigmoid′ peaks at 1/4: {max}");
+    let relu = web::activation_curve("relu", -1.0, 1.0, 5).unwrap();
+    assert_eq!(
+        f64s(&relu, "dg"),
+        vec![0.0, 0.0, 0.0, 1.0, 1.0],
+        "relu′(0) = 0 as in torch"
+    );
+    assert!(web::activation_curve("swish", -1.0, 1.0, 5).is_err());
+    assert!(web::activation_curve("tanh", 1.0, -1.0, 5).is_err());
+}

@@ -97,7 +97,48 @@ export function runBench(E, { quick = false } = {}) {
     add("grid 512²", `${name}: plain JS evaluate + colour (no contours)`, timeIt(() => { jsEval(n, vals, info.domain); jsColour(vals, rgba, lut, tmp); }, opts), "ms");
     L.free();
   }
+  runNetworkBench(E, opts, add);
   return rows;
+}
+
+/** The network rows only (runBench includes them): MLP training steps and matrix products. */
+export function runNetworkBench(E, opts = {}, add = null) {
+  const rows = [];
+  add ??= (group, c, value, unit) => rows.push({ group, case: c, value, unit });
+  // MLP training steps per second: the nets of ../shared/PERF.md with one fixed full batch
+  // (x[i][j] = sin(1 + 0.7i + 1.3j), labels x0·x1 > 0 or i mod 10), Adam(lr 0.01); the same
+  // cases as tests/bench/native.rs. GFLOP/s counts 6·B·Σ in·out per step.
+  for (const [name, sizes, activation, loss, batch] of MLP_NETS) {
+    const t = new E.Trainer(mlpSpec(sizes, activation, loss, batch));
+    const flop = 6 * batch * sizes.slice(1).reduce((s, o, l) => s + sizes[l] * o, 0);
+    const reps = Math.max(1, Math.min(200, Math.floor(2e7 / flop)));
+    const ms = timeIt(() => t.step(reps), opts);
+    const sps = reps / (ms / 1000);
+    add("mlp training step (forward + backward + Adam, f32)", name, sps, "steps/s");
+    add("mlp training step (forward + backward + Adam, f32)", `  ${name.split(" ")[0]} (6·B·Σ in·out)`, (sps * flop) / 1e9, "GFLOP/s");
+    t.free();
+  }
+  // The three matrix-product orientations at the wide net's first layer (B 256, in 784, out 256).
+  for (const [name, kind, m, n, k] of [["forward Z = X·Wᵀ", "nt", 256, 256, 784], ["weight gradient ∂W = ∂Zᵀ·X", "tn", 256, 784, 256], ["input gradient ∂X = ∂Z·W", "nn", 256, 784, 256]]) {
+    const mb = new E.MatmulBench(kind, m, n, k);
+    const ms = timeIt(() => mb.run(1), opts);
+    add("matmul f32, the wide net's first layer (B 256, in 784, out 256)", name, (2 * m * n * k) / (ms / 1000) / 1e9, "GFLOP/s");
+    mb.free();
+  }
+  return rows;
+}
+
+const MLP_NETS = [
+  ["small 2-8-8-1 tanh mse B32", [2, 8, 8, 1], "tanh", "mse", 32],
+  ["medium 2-64-64-64-1 relu mse B256", [2, 64, 64, 64, 1], "relu", "mse", 256],
+  ["wide 784-256-128-10 relu CE B256", [784, 256, 128, 10], "relu", "cross_entropy", 256],
+];
+
+function mlpSpec(sizes, activation, loss, batch) {
+  const d = sizes[0], classes = sizes[sizes.length - 1];
+  const inputs = Array.from({ length: batch }, (_, i) => Array.from({ length: d }, (_, j) => Math.sin(1 + 0.7 * i + 1.3 * j)));
+  const labels = inputs.map((x, i) => (classes > 1 ? i % classes : x[0] * x[1] > 0 ? 1 : 0));
+  return { layer_sizes: sizes, activation, loss, init: "xavier_uniform", optimizer: { name: "adam", lr: 0.01 }, batch_size: batch, data: { inputs, labels } };
 }
 
 /** Rows → a fixed-width text table. */
@@ -106,7 +147,7 @@ export function formatRows(title, rows) {
   let group = "";
   for (const r of rows) {
     if (r.group !== group) { group = r.group; lines.push(`  ${group}`); }
-    const v = r.unit === "ms" ? r.value.toFixed(3) : Math.round(r.value).toLocaleString("en-US");
+    const v = r.unit === "ms" ? r.value.toFixed(3) : r.unit === "GFLOP/s" ? r.value.toFixed(1) : Math.round(r.value).toLocaleString("en-US");
     lines.push(`    ${r.case.padEnd(52)} ${v.padStart(14)} ${r.unit}`);
   }
   return lines.join("\n");

@@ -1,0 +1,385 @@
+//! Layers behind one small trait. A layer owns no trained parameters: they live in the
+//! network's one flat vector (so one `Optimizer` call steps them all) and each layer gets its
+//! slice `p` and gradient slice `g`. A layer may keep non-trained state (batch norm's running
+//! statistics) and per-batch caches for its backward pass (x̂, dropout masks).
+//!
+//! [`Mode`] lets layers behave differently in training and inference, as `module.train()` /
+//! `module.eval()` do in torch.
+//!
+//! - [`Dense`] (`nn.Linear`): p = [W (out×in, row-major), b (out)]; z = x·Wᵀ + b.
+//!   Backward: ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z, ∂x = ∂z·W.
+//! - [`Act`]: h = g(z) elementwise, ∂z = ∂h·g′(z).
+//! - [`BatchNorm1d`] (`nn.BatchNorm1d(n, eps=1e-5, momentum=0.1)`): p = [γ (n), β (n)].
+//!   Train: μ_B = mean, σ²_B = biased variance over the batch, x̂ = (x − μ_B)/√(σ²_B + ε),
+//!   y = γx̂ + β; running_mean ← (1 − m)·running_mean + m·μ_B and
+//!   running_var ← (1 − m)·running_var + m·σ²_B·B/(B − 1) (unbiased). torch's momentum m weights
+//!   the NEW value, exactly the lecture's δ in MA(μ)(t) = δ μ_B(t) + (1 − δ) MA(μ)(t−1) (torch starts
+//!   from running stats 0 and 1 rather than the lecture's MA(1) = μ_B(1)). Eval: normalize with the
+//!   running statistics. Backward (batch statistics):
+//!   ∂x = γ/√(σ²_B + ε)·(∂y − mean(∂y) − x̂·mean(∂y·x̂)), ∂γ = Σ ∂y·x̂, ∂β = Σ ∂y.
+//! - [`Dropout`] (`nn.Dropout(p)`, inverted): in training each unit is kept with probability
+//!   1 − p and scaled by 1/(1 − p), so E[y] = x and inference is the identity.
+
+use super::activation::Activation;
+use super::gemm::{matmul_nn, matmul_nt, matmul_tn, Float, Workspace};
+use super::rng::Rng;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Training: batch statistics (updating the running ones), dropout active.
+    Train,
+    /// Inference: running statistics, no dropout.
+    Eval,
+    /// Training-mode arithmetic without side effects: batch statistics without updating the
+    /// running ones, no dropout (for inspecting a network before it is trained).
+    Probe,
+}
+
+pub struct Ctx<'a, F> {
+    pub mode: Mode,
+    pub rng: &'a mut Rng,
+    pub ws: &'a mut Workspace<F>,
+}
+
+pub trait Layer<F: Float> {
+    fn name(&self) -> &'static str;
+    fn n_in(&self) -> usize;
+    fn n_out(&self) -> usize;
+    fn n_params(&self) -> usize {
+        0
+    }
+    /// Set initial parameter values (layers other than Dense: their fixed defaults).
+    fn init_params(&self, _p: &mut [F]) {}
+    /// y (rows × n_out) from x (rows × n_in).
+    fn forward(&mut self, p: &[F], x: &[F], y: &mut [F], rows: usize, ctx: &mut Ctx<F>);
+    /// From ∂L/∂y: write ∂L/∂p into `g` and, when asked, ∂L/∂x into `dx`. Follows the forward
+    /// pass of the same batch.
+    #[allow(clippy::too_many_arguments)]
+    fn backward(
+        &mut self,
+        p: &[F],
+        x: &[F],
+        y: &[F],
+        dy: &[F],
+        dx: Option<&mut [F]>,
+        g: &mut [F],
+        rows: usize,
+        ws: &mut Workspace<F>,
+    );
+    fn activation(&self) -> Option<Activation> {
+        None
+    }
+    /// Non-trained state by name (batch norm's running statistics).
+    fn buffers(&self) -> Vec<(&'static str, &[F])> {
+        Vec::new()
+    }
+}
+
+pub struct Dense {
+    pub n_in: usize,
+    pub n_out: usize,
+}
+
+impl<F: Float> Layer<F> for Dense {
+    fn name(&self) -> &'static str {
+        "linear"
+    }
+    fn n_in(&self) -> usize {
+        self.n_in
+    }
+    fn n_out(&self) -> usize {
+        self.n_out
+    }
+    fn n_params(&self) -> usize {
+        self.n_out * self.n_in + self.n_out
+    }
+    fn forward(&mut self, p: &[F], x: &[F], y: &mut [F], rows: usize, ctx: &mut Ctx<F>) {
+        let (o, i) = (self.n_out, self.n_in);
+        let (w, b) = p.split_at(o * i);
+        matmul_nt(rows, o, i, x, w, y, ctx.ws);
+        for row in y.chunks_exact_mut(o).take(rows) {
+            row.iter_mut().zip(b).for_each(|(z, &b)| *z = *z + b);
+        }
+    }
+    fn backward(
+        &mut self,
+        p: &[F],
+        x: &[F],
+        _y: &[F],
+        dy: &[F],
+        dx: Option<&mut [F]>,
+        g: &mut [F],
+        rows: usize,
+        ws: &mut Workspace<F>,
+    ) {
+        let (o, i) = (self.n_out, self.n_in);
+        let (gw, gb) = g.split_at_mut(o * i);
+        matmul_tn(o, i, rows, dy, x, gw, ws);
+        gb.iter_mut().for_each(|v| *v = F::zero());
+        for row in dy.chunks_exact(o).take(rows) {
+            gb.iter_mut().zip(row).for_each(|(s, &d)| *s = *s + d);
+        }
+        if let Some(dx) = dx {
+            matmul_nn(rows, i, o, dy, &p[..o * i], dx, ws);
+        }
+    }
+}
+
+pub struct Act {
+    pub n: usize,
+    pub f: Activation,
+}
+
+impl<F: Float> Layer<F> for Act {
+    fn name(&self) -> &'static str {
+        self.f.name()
+    }
+    fn n_in(&self) -> usize {
+        self.n
+    }
+    fn n_out(&self) -> usize {
+        self.n
+    }
+    fn forward(&mut self, _p: &[F], x: &[F], y: &mut [F], rows: usize, _ctx: &mut Ctx<F>) {
+        let n = rows * self.n;
+        self.f.forward(&x[..n], &mut y[..n]);
+    }
+    fn backward(
+        &mut self,
+        _p: &[F],
+        x: &[F],
+        y: &[F],
+        dy: &[F],
+        dx: Option<&mut [F]>,
+        _g: &mut [F],
+        rows: usize,
+        _ws: &mut Workspace<F>,
+    ) {
+        if let Some(dx) = dx {
+            let n = rows * self.n;
+            self.f.backward(&x[..n], &y[..n], &dy[..n], &mut dx[..n]);
+        }
+    }
+    fn activation(&self) -> Option<Activation> {
+        Some(self.f)
+    }
+}
+
+pub struct BatchNorm1d<F> {
+    pub n: usize,
+    pub eps: f64,
+    pub momentum: f64,
+    pub running_mean: Vec<F>,
+    pub running_var: Vec<F>,
+    /// How many training batches updated the running statistics (torch's num_batches_tracked).
+    pub batches_tracked: u64,
+    inv_std: Vec<F>,
+    xhat: Vec<F>,
+    /// Whether the last forward pass used the running statistics.
+    eval: bool,
+}
+
+impl<F: Float> BatchNorm1d<F> {
+    pub fn new(n: usize, eps: f64, momentum: f64) -> Self {
+        BatchNorm1d {
+            n,
+            eps,
+            momentum,
+            running_mean: vec![F::zero(); n],
+            running_var: vec![F::one(); n],
+            batches_tracked: 0,
+            inv_std: vec![F::zero(); n],
+            xhat: Vec::new(),
+            eval: false,
+        }
+    }
+}
+
+impl<F: Float> Layer<F> for BatchNorm1d<F> {
+    fn name(&self) -> &'static str {
+        "batch_norm"
+    }
+    fn n_in(&self) -> usize {
+        self.n
+    }
+    fn n_out(&self) -> usize {
+        self.n
+    }
+    fn n_params(&self) -> usize {
+        2 * self.n
+    }
+    fn init_params(&self, p: &mut [F]) {
+        let (gamma, beta) = p.split_at_mut(self.n);
+        gamma.iter_mut().for_each(|v| *v = F::one());
+        beta.iter_mut().for_each(|v| *v = F::zero());
+    }
+    fn forward(&mut self, p: &[F], x: &[F], y: &mut [F], rows: usize, ctx: &mut Ctx<F>) {
+        let n = self.n;
+        let (gamma, beta) = p.split_at(n);
+        if self.xhat.len() < rows * n {
+            self.xhat.resize(rows * n, F::zero());
+        }
+        self.eval = ctx.mode == Mode::Eval || rows == 0;
+        for j in 0..n {
+            let (mean, inv_std) = if self.eval {
+                let v = self.running_var[j].f64();
+                (self.running_mean[j].f64(), 1.0 / (v + self.eps).sqrt())
+            } else {
+                let mean = (0..rows).map(|r| x[r * n + j].f64()).sum::<f64>() / rows as f64;
+                let var = (0..rows)
+                    .map(|r| (x[r * n + j].f64() - mean).powi(2))
+                    .sum::<f64>()
+                    / rows as f64;
+                if ctx.mode == Mode::Train {
+                    let m = self.momentum;
+                    let unbiased = if rows > 1 {
+                        var * rows as f64 / (rows - 1) as f64
+                    } else {
+                        var
+                    };
+                    self.running_mean[j] = F::of((1.0 - m) * self.running_mean[j].f64() + m * mean);
+                    self.running_var[j] =
+                        F::of((1.0 - m) * self.running_var[j].f64() + m * unbiased);
+                }
+                (mean, 1.0 / (var + self.eps).sqrt())
+            };
+            self.inv_std[j] = F::of(inv_std);
+            let (m, s) = (F::of(mean), F::of(inv_std));
+            for r in 0..rows {
+                let xh = (x[r * n + j] - m) * s;
+                self.xhat[r * n + j] = xh;
+                y[r * n + j] = gamma[j] * xh + beta[j];
+            }
+        }
+        if ctx.mode == Mode::Train {
+            self.batches_tracked += 1;
+        }
+    }
+    fn backward(
+        &mut self,
+        p: &[F],
+        _x: &[F],
+        _y: &[F],
+        dy: &[F],
+        dx: Option<&mut [F]>,
+        g: &mut [F],
+        rows: usize,
+        _ws: &mut Workspace<F>,
+    ) {
+        let n = self.n;
+        let (gg, gb) = g.split_at_mut(n);
+        let mut dx = dx;
+        for j in 0..n {
+            let (mut s_dy, mut s_dyx) = (0.0, 0.0);
+            for r in 0..rows {
+                let d = dy[r * n + j].f64();
+                s_dy += d;
+                s_dyx += d * self.xhat[r * n + j].f64();
+            }
+            gg[j] = F::of(s_dyx);
+            gb[j] = F::of(s_dy);
+            if let Some(dx) = dx.as_deref_mut() {
+                let k = p[j].f64() * self.inv_std[j].f64();
+                if self.eval {
+                    for r in 0..rows {
+                        dx[r * n + j] = F::of(k * dy[r * n + j].f64());
+                    }
+                } else {
+                    let (mdy, mdyx) = (s_dy / rows as f64, s_dyx / rows as f64);
+                    for r in 0..rows {
+                        let v = dy[r * n + j].f64() - mdy - self.xhat[r * n + j].f64() * mdyx;
+                        dx[r * n + j] = F::of(k * v);
+                    }
+                }
+            }
+        }
+    }
+    fn buffers(&self) -> Vec<(&'static str, &[F])> {
+        vec![
+            ("running_mean", &self.running_mean),
+            ("running_var", &self.running_var),
+        ]
+    }
+}
+
+pub struct Dropout<F> {
+    pub n: usize,
+    pub p: f64,
+    /// 0 or 1/(1 − p) per element of the last training batch.
+    mask: Vec<F>,
+    active: bool,
+}
+
+impl<F: Float> Dropout<F> {
+    pub fn new(n: usize, p: f64) -> Self {
+        Dropout {
+            n,
+            p,
+            mask: Vec::new(),
+            active: false,
+        }
+    }
+}
+
+impl<F: Float> Layer<F> for Dropout<F> {
+    fn name(&self) -> &'static str {
+        "dropout"
+    }
+    fn n_in(&self) -> usize {
+        self.n
+    }
+    fn n_out(&self) -> usize {
+        self.n
+    }
+    fn forward(&mut self, _p: &[F], x: &[F], y: &mut [F], rows: usize, ctx: &mut Ctx<F>) {
+        let len = rows * self.n;
+        self.active = ctx.mode == Mode::Train && self.p > 0.0;
+        if !self.active {
+            y[..len].copy_from_slice(&x[..len]);
+            return;
+        }
+        if self.mask.len() < len {
+            self.mask.resize(len, F::zero());
+        }
+        let keep = 1.0 - self.p;
+        let scale = if keep > 0.0 {
+            F::of(1.0 / keep)
+        } else {
+            F::zero()
+        };
+        for ((m, y), &x) in self.mask[..len]
+            .iter_mut()
+            .zip(&mut y[..len])
+            .zip(&x[..len])
+        {
+            *m = if ctx.rng.uniform() < keep {
+                scale
+            } else {
+                F::zero()
+            };
+            *y = x * *m;
+        }
+    }
+    fn backward(
+        &mut self,
+        _p: &[F],
+        _x: &[F],
+        _y: &[F],
+        dy: &[F],
+        dx: Option<&mut [F]>,
+        _g: &mut [F],
+        rows: usize,
+        _ws: &mut Workspace<F>,
+    ) {
+        let len = rows * self.n;
+        if let Some(dx) = dx {
+            if self.active {
+                for ((d, &g), &m) in dx[..len].iter_mut().zip(&dy[..len]).zip(&self.mask) {
+                    *d = g * m;
+                }
+            } else {
+                dx[..len].copy_from_slice(&dy[..len]);
+            }
+        }
+    }
+}

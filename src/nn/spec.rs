@@ -1,0 +1,572 @@
+//! The edge for networks: untrusted trainer and gradient specs (a [`Val`]) become validated
+//! configurations, or a [`SpecError`] naming the field (`layer_sizes[2]: must be an integer in
+//! [1, 4096] (got 0)`). Nothing past this point needs to check anything.
+
+use super::activation::{Activation, ACTIVATIONS};
+use super::init::{preset, Init, INITS};
+use super::loss::{Loss, LOSSES};
+use super::net::Arch;
+use super::train::{TrainerConfig, MAX_ACTIVATIONS};
+use crate::data::{self, Dataset, Generator, GENERATORS};
+use crate::spec::{self, err, integer, number, SpecError, Val};
+
+/// Most Dense layers.
+pub const MAX_DEPTH: usize = 64;
+/// Widest layer.
+pub const MAX_WIDTH: usize = 4096;
+/// Most trained parameters.
+pub const MAX_PARAMS: usize = 8 << 20;
+/// Largest seed.
+pub const MAX_SEED: usize = u32::MAX as usize;
+
+pub(crate) fn short(v: &Val) -> String {
+    match v {
+        Val::Str(s) => format!("{:?}", s.chars().take(40).collect::<String>()),
+        Val::Num(x) => format!("{x}"),
+        Val::Null => "null".into(),
+        Val::Bool(b) => b.to_string(),
+        Val::Arr(_) => "an array".into(),
+        Val::Obj(_) => "an object".into(),
+    }
+}
+
+pub(crate) fn object<'a>(v: &'a Val, field: &str) -> Result<&'a [(String, Val)], SpecError> {
+    match v {
+        Val::Obj(kv) => Ok(kv),
+        other => err(field, format!("must be an object (got {})", short(other))),
+    }
+}
+
+pub(crate) fn array<'a>(v: &'a Val, field: &str) -> Result<&'a [Val], SpecError> {
+    match v {
+        Val::Arr(a) => Ok(a),
+        other => err(field, format!("must be an array (got {})", short(other))),
+    }
+}
+
+pub(crate) fn string<'a>(v: &'a Val, field: &str) -> Result<&'a str, SpecError> {
+    match v {
+        Val::Str(s) => Ok(s),
+        other => err(field, format!("must be a string (got {})", short(other))),
+    }
+}
+
+fn boolean(v: &Val, field: &str) -> Result<bool, SpecError> {
+    match v {
+        Val::Bool(b) => Ok(*b),
+        other => err(
+            field,
+            format!("must be true or false (got {})", short(other)),
+        ),
+    }
+}
+
+fn in_range(v: &Val, field: &str, lo: f64, hi: f64) -> Result<f64, SpecError> {
+    let x = number(v, field)?;
+    if x < lo || x > hi {
+        return err(field, format!("must be in [{lo}, {hi}] (got {x})"));
+    }
+    Ok(x)
+}
+
+pub(crate) fn only_keys(
+    kv: &[(String, Val)],
+    known: &[&str],
+    prefix: &str,
+) -> Result<(), SpecError> {
+    match kv.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        Some((k, _)) => {
+            let k: String = k.chars().take(40).collect();
+            let field = if prefix.is_empty() {
+                k
+            } else {
+                format!("{prefix}.{k}")
+            };
+            err(
+                field,
+                format!("unknown field (known: {})", known.join(", ")),
+            )
+        }
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn unknown<T>(
+    field: &str,
+    what: &str,
+    got: &str,
+    known: &[&str],
+) -> Result<T, SpecError> {
+    let got: String = got.chars().take(40).collect();
+    err(
+        field,
+        format!("unknown {what} {got:?} (known: {})", known.join(", ")),
+    )
+}
+
+/// `[h0, h1, …, hL]`.
+pub fn layer_sizes(v: &Val, field: &str) -> Result<Vec<usize>, SpecError> {
+    let a = array(v, field)?;
+    if a.len() < 2 || a.len() > MAX_DEPTH + 1 {
+        return err(
+            field,
+            format!("must list 2 to {} sizes (got {})", MAX_DEPTH + 1, a.len()),
+        );
+    }
+    let sizes = a
+        .iter()
+        .enumerate()
+        .map(|(i, s)| integer(s, &format!("{field}[{i}]"), 1, MAX_WIDTH))
+        .collect::<Result<Vec<_>, _>>()?;
+    let params: usize = sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum();
+    if params > MAX_PARAMS {
+        return err(
+            field,
+            format!("at most {MAX_PARAMS} parameters (got {params})"),
+        );
+    }
+    Ok(sizes)
+}
+
+/// `"tanh"` or `{name: "leaky_relu", negative_slope}`.
+pub fn activation(v: &Val, field: &str) -> Result<Activation, SpecError> {
+    let (name, kv) = match v {
+        Val::Str(s) => (s.as_str(), &[][..]),
+        Val::Obj(kv) => (
+            string(
+                v.get("name").unwrap_or(&Val::Null),
+                &format!("{field}.name"),
+            )?,
+            &kv[..],
+        ),
+        other => {
+            return err(
+                field,
+                format!("must be an activation name (got {})", short(other)),
+            )
+        }
+    };
+    let Some(mut a) = Activation::by_name(name) else {
+        return unknown(field, "activation", name, ACTIVATIONS);
+    };
+    only_keys(kv, &["name", "negative_slope"], field)?;
+    if let Some(s) = v.get("negative_slope") {
+        if !matches!(a, Activation::LeakyRelu(_)) {
+            return err(format!("{field}.negative_slope"), "only for leaky_relu");
+        }
+        a = Activation::LeakyRelu(in_range(s, &format!("{field}.negative_slope"), 0.0, 1.0)?);
+    }
+    Ok(a)
+}
+
+pub fn loss(v: &Val, field: &str) -> Result<Loss, SpecError> {
+    let name = string(v, field)?;
+    Loss::by_name(name).map_or_else(|| unknown(field, "loss", name, LOSSES), Ok)
+}
+
+/// torch.nn.init.calculate_gain(nonlinearity, a).
+fn gain(nonlinearity: &str, a: f64, field: &str) -> Result<f64, SpecError> {
+    Ok(match nonlinearity {
+        "linear" | "identity" | "sigmoid" => 1.0,
+        "tanh" => 5.0 / 3.0,
+        "relu" => std::f64::consts::SQRT_2,
+        "leaky_relu" => (2.0 / (1.0 + a * a)).sqrt(),
+        "selu" => 0.75,
+        other => {
+            return unknown(
+                field,
+                "nonlinearity",
+                other,
+                &["linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"],
+            )
+        }
+    })
+}
+
+/// `"xavier_normal"` or `{name, ...params}` (see `nn::init`).
+pub fn init(v: &Val, field: &str) -> Result<Init, SpecError> {
+    let (name, kv) = match v {
+        Val::Str(s) => (s.as_str(), &[][..]),
+        Val::Obj(kv) => (
+            string(
+                v.get("name").unwrap_or(&Val::Null),
+                &format!("{field}.name"),
+            )?,
+            &kv[..],
+        ),
+        other => {
+            return err(
+                field,
+                format!(
+                    "must be an initialization name or {{name, ...}} (got {})",
+                    short(other)
+                ),
+            )
+        }
+    };
+    let f = |k: &str| format!("{field}.{k}");
+    let num =
+        |k: &str, lo: f64, hi: f64, d: f64| v.get(k).map_or(Ok(d), |x| in_range(x, &f(k), lo, hi));
+    let allow = |keys: &[&str]| {
+        let mut known = vec!["name"];
+        known.extend_from_slice(keys);
+        only_keys(kv, &known, field)
+    };
+    let fan_out = |v: &Val| -> Result<bool, SpecError> {
+        match v.get("mode") {
+            None => Ok(false),
+            Some(m) => match string(m, &f("mode"))? {
+                "fan_in" => Ok(false),
+                "fan_out" => Ok(true),
+                other => unknown(&f("mode"), "mode", other, &["fan_in", "fan_out"]),
+            },
+        }
+    };
+    let init = match name {
+        "zeros" => Init::Zeros,
+        "constant" => {
+            allow(&["value"])?;
+            Init::Constant(num("value", -1e3, 1e3, 0.0)?)
+        }
+        "uniform" => {
+            allow(&["a"])?;
+            Init::Uniform(num("a", 0.0, 1e3, 1.0)?)
+        }
+        "normal" => {
+            allow(&["std"])?;
+            Init::Normal(num("std", 0.0, 1e3, 1.0)?)
+        }
+        "xavier_uniform" => {
+            allow(&["gain"])?;
+            Init::XavierUniform {
+                gain: num("gain", 0.0, 1e3, 1.0)?,
+            }
+        }
+        "xavier_normal" => {
+            allow(&["gain", "variant"])?;
+            let fan_in_only = match v.get("variant") {
+                None => false,
+                Some(x) => match string(x, &f("variant"))? {
+                    "fan_avg" => false,
+                    "fan_in" => true,
+                    other => {
+                        return unknown(&f("variant"), "variant", other, &["fan_avg", "fan_in"])
+                    }
+                },
+            };
+            Init::XavierNormal {
+                gain: num("gain", 0.0, 1e3, 1.0)?,
+                fan_in_only,
+            }
+        }
+        "kaiming_normal" | "kaiming_uniform" => {
+            allow(&["a", "mode", "nonlinearity"])?;
+            let a = num("a", 0.0, 1e3, 0.0)?;
+            let nl = match v.get("nonlinearity") {
+                None => "leaky_relu",
+                Some(x) => string(x, &f("nonlinearity"))?,
+            };
+            let gain = gain(nl, a, &f("nonlinearity"))?;
+            let fan_out = fan_out(v)?;
+            if name == "kaiming_normal" {
+                Init::KaimingNormal { gain, fan_out }
+            } else {
+                Init::KaimingUniform { gain, fan_out }
+            }
+        }
+        "lecun_normal" => Init::LecunNormal,
+        "orthogonal" => {
+            allow(&["gain"])?;
+            Init::Orthogonal {
+                gain: num("gain", 0.0, 1e3, 1.0)?,
+            }
+        }
+        "torch_default" => Init::TorchDefault,
+        other => match preset(other) {
+            Some(v) => Init::Preset(v),
+            None => {
+                return unknown(
+                    if kv.is_empty() {
+                        field.to_string()
+                    } else {
+                        f("name")
+                    }
+                    .as_str(),
+                    "initialization",
+                    other,
+                    INITS,
+                )
+            }
+        },
+    };
+    allow(match init {
+        Init::Constant(_) => &["value"],
+        Init::Uniform(_) => &["a"],
+        Init::Normal(_) => &["std"],
+        Init::XavierUniform { .. } | Init::Orthogonal { .. } => &["gain"],
+        Init::XavierNormal { .. } => &["gain", "variant"],
+        Init::KaimingNormal { .. } | Init::KaimingUniform { .. } => &["a", "mode", "nonlinearity"],
+        _ => &[],
+    })?;
+    Ok(init)
+}
+
+/// A data set and how to split and scale it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataSpec {
+    pub data: Dataset,
+    pub validation_split: f64,
+    pub normalize: bool,
+}
+
+const DATA_FIELDS: &[&str] = &[
+    "name",
+    "n",
+    "noise",
+    "seed",
+    "csv",
+    "inputs",
+    "labels",
+    "validation_split",
+    "normalize",
+];
+
+/// `{name: "spiral", n, noise, seed}` | `{csv: "text"}` | `{inputs: [[…]], labels: […]}`, each
+/// with optional `validation_split` (0) and `normalize` (false). `seed` defaults to `seed`.
+pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecError> {
+    let kv = object(v, field)?;
+    only_keys(kv, DATA_FIELDS, field)?;
+    let f = |k: &str| format!("{field}.{k}");
+    let validation_split = v
+        .get("validation_split")
+        .map_or(Ok(0.0), |x| in_range(x, &f("validation_split"), 0.0, 0.9))?;
+    let normalize = v
+        .get("normalize")
+        .map_or(Ok(false), |x| boolean(x, &f("normalize")))?;
+    let sources = ["name", "csv", "inputs"]
+        .iter()
+        .filter(|k| v.get(k).is_some())
+        .count();
+    if sources != 1 {
+        return err(
+            field,
+            "must have exactly one of name (a generator), csv or inputs",
+        );
+    }
+    let not_for = |keys: &[&str], what: &str| -> Result<(), SpecError> {
+        match keys.iter().find(|k| v.get(k).is_some()) {
+            Some(k) => err(f(k), format!("only for {what}")),
+            None => Ok(()),
+        }
+    };
+    let data = if let Some(name) = v.get("name") {
+        not_for(&["labels"], "inputs")?;
+        let name = string(name, &f("name"))?;
+        let Some(g) = Generator::by_name(name) else {
+            return unknown(&f("name"), "data set", name, GENERATORS);
+        };
+        let n = v
+            .get("n")
+            .map_or(Ok(200), |x| integer(x, &f("n"), 2, data::MAX_SAMPLES))?;
+        let noise = v
+            .get("noise")
+            .map_or(Ok(0.0), |x| in_range(x, &f("noise"), 0.0, 10.0))?;
+        let seed = v.get("seed").map_or(Ok(default_seed as usize), |x| {
+            integer(x, &f("seed"), 0, MAX_SEED)
+        })?;
+        g.generate(n, noise, &mut super::rng::Rng::derive(seed as u64, 0))
+    } else if let Some(text) = v.get("csv") {
+        not_for(&["n", "noise", "seed", "labels"], "generators")?;
+        data::parse_csv(string(text, &f("csv"))?).map_err(|e| SpecError {
+            field: f("csv"),
+            message: e.to_string(),
+        })?
+    } else {
+        not_for(&["n", "noise", "seed"], "generators")?;
+        let rows = array(v.get("inputs").unwrap_or(&Val::Null), &f("inputs"))?;
+        let Some(labels) = v.get("labels") else {
+            return err(f("labels"), "is missing");
+        };
+        let labels = array(labels, &f("labels"))?;
+        if rows.is_empty() {
+            return err(f("inputs"), "must have at least one row");
+        }
+        if labels.len() != rows.len() {
+            return err(
+                f("labels"),
+                format!(
+                    "must have one label per input row ({}; got {})",
+                    rows.len(),
+                    labels.len()
+                ),
+            );
+        }
+        let dim = array(&rows[0], &format!("{field}.inputs[0]"))?.len();
+        if dim == 0 || dim > data::MAX_FEATURES || dim * rows.len() > data::MAX_VALUES {
+            return err(
+                format!("{field}.inputs[0]"),
+                format!("must have 1 to {} numbers", data::MAX_FEATURES),
+            );
+        }
+        let x = matrix(rows, dim, &f("inputs"))?;
+        let labels = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                integer(l, &format!("{field}.labels[{i}]"), 0, data::MAX_CLASSES - 1)
+                    .map(|c| c as u32)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let n_classes = labels.iter().max().map_or(0, |&m| m as usize + 1);
+        Dataset {
+            x,
+            labels,
+            dim,
+            n_classes,
+            features: (1..=dim).map(|i| format!("x{i}")).collect(),
+        }
+    };
+    Ok(DataSpec {
+        data,
+        validation_split,
+        normalize,
+    })
+}
+
+/// Rows of exactly `cols` finite numbers, flattened.
+pub(crate) fn matrix(rows: &[Val], cols: usize, field: &str) -> Result<Vec<f64>, SpecError> {
+    let mut out = Vec::with_capacity(rows.len() * cols);
+    for (i, r) in rows.iter().enumerate() {
+        let fi = format!("{field}[{i}]");
+        let r = array(r, &fi)?;
+        if r.len() != cols {
+            return err(fi, format!("must have {cols} numbers (got {})", r.len()));
+        }
+        for (j, x) in r.iter().enumerate() {
+            out.push(number(x, &format!("{fi}[{j}]"))?);
+        }
+    }
+    Ok(out)
+}
+
+/// A validated trainer spec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainerSpec {
+    pub config: TrainerConfig,
+    pub data: Dataset,
+}
+
+const TRAINER_FIELDS: &[&str] = &[
+    "layer_sizes",
+    "activation",
+    "loss",
+    "init",
+    "optimizer",
+    "scheduler",
+    "batch_size",
+    "seed",
+    "data",
+    "batch_norm",
+    "dropout",
+];
+
+/// `{layer_sizes, activation = "relu", loss (cross_entropy for several outputs, else
+/// bce_with_logits), init = "torch_default", optimizer, scheduler = null, batch_size (full batch),
+/// seed = 0, data, batch_norm = false, dropout = 0}`.
+pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
+    let kv = object(v, "spec")?;
+    only_keys(kv, TRAINER_FIELDS, "")?;
+    let need = |k: &str| v.get(k).map_or_else(|| err(k, "is missing"), Ok);
+    let sizes = layer_sizes(need("layer_sizes")?, "layer_sizes")?;
+    let activation = v
+        .get("activation")
+        .map_or(Ok(Activation::Relu), |a| activation(a, "activation"))?;
+    let n_out = sizes.last().copied().unwrap_or(1);
+    let loss = match v.get("loss") {
+        Some(l) => loss(l, "loss")?,
+        None if n_out > 1 => Loss::CrossEntropy,
+        None => Loss::BceWithLogits,
+    };
+    let init = v
+        .get("init")
+        .map_or(Ok(Init::TorchDefault), |i| init(i, "init"))?;
+    let optimizer = spec::optimizer(need("optimizer")?, "optimizer")?;
+    if optimizer.def.name == "newton" {
+        return err(
+            "optimizer.name",
+            "newton needs the Hessian of a 2-D landscape; choose a first-order optimizer",
+        );
+    }
+    let schedule = spec::scheduler(v.get("scheduler"), "scheduler")?;
+    let seed = v
+        .get("seed")
+        .map_or(Ok(0), |s| integer(s, "seed", 0, MAX_SEED))? as u64;
+    let batch_norm = v
+        .get("batch_norm")
+        .map_or(Ok(false), |b| boolean(b, "batch_norm"))?;
+    let dropout = v.get("dropout").map_or(Ok(0.0), |d| number(d, "dropout"))?;
+    if !(0.0..1.0).contains(&dropout) {
+        return err("dropout", format!("must be in [0, 1) (got {dropout})"));
+    }
+    let d = data(need("data")?, "data", seed)?;
+    let batch_size = v.get("batch_size").map_or(Ok(usize::MAX), |b| {
+        integer(b, "batch_size", 1, data::MAX_SAMPLES)
+    })?;
+    if d.data.dim != sizes[0] {
+        return err(
+            "layer_sizes[0]",
+            format!(
+                "must equal the data's {} features (got {})",
+                d.data.dim, sizes[0]
+            ),
+        );
+    }
+    let k = d.data.n_classes;
+    let ok = match loss {
+        Loss::CrossEntropy => n_out >= k,
+        _ if n_out == 1 => k <= 2,
+        _ => n_out >= k,
+    };
+    if !ok {
+        let need = if loss != Loss::CrossEntropy && k <= 2 {
+            "1 or ≥ 2".to_string()
+        } else {
+            format!("≥ {k}")
+        };
+        return err(
+            format!("layer_sizes[{}]", sizes.len() - 1),
+            format!(
+                "the data have {k} classes: {} needs {need} outputs (got {n_out})",
+                loss.name()
+            ),
+        );
+    }
+    let n_train = d.data.len()
+        - ((d.data.len() as f64 * d.validation_split).round() as usize).min(d.data.len() - 1);
+    let rows = batch_size.min(n_train).max(1024.min(d.data.len()));
+    let per_row: usize =
+        sizes.iter().sum::<usize>() * if batch_norm || dropout > 0.0 { 4 } else { 2 };
+    if rows.saturating_mul(per_row) > MAX_ACTIVATIONS * 2 {
+        return err("batch_size", format!("batch × Σ layer sizes is too large (at most {} values per pass); use a smaller batch", MAX_ACTIVATIONS * 2));
+    }
+    let config = TrainerConfig {
+        arch: Arch {
+            sizes,
+            activation,
+            batch_norm,
+            dropout,
+        },
+        loss,
+        init,
+        optimizer,
+        schedule,
+        batch_size,
+        seed,
+        validation_split: d.validation_split,
+        normalize: d.normalize,
+    };
+    Ok(TrainerSpec {
+        config,
+        data: d.data,
+    })
+}

@@ -1,0 +1,498 @@
+//! Networks for JavaScript: `mlpGradients(spec)` (one forward/backward pass in torch_nn.json's
+//! layout) and the `Trainer` handle (train, step, inspect through typed-array views).
+//! Specs are validated by `crate::nn::spec`; every failure is a JS `Error` naming the field.
+
+use super::{set, spec_err, spec_val, to_js};
+use crate::data::GENERATORS;
+use crate::nn::activation::ACTIVATIONS;
+use crate::nn::init::INITS;
+use crate::nn::loss::LOSSES;
+use crate::nn::stats::{HIST_KINDS, MAX_BINS, NSTAT, STAT_FIELDS};
+use crate::nn::{self, Trainer as Engine};
+use js_sys::{Float32Array, Object, Uint32Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_NN: &str = r#"
+export type ActivationName = "identity" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "gelu";
+export type LossName = "mse" | "bce_with_logits" | "cross_entropy";
+/** An initialization name, or {name, ...params}: constant {value}, uniform {a}, normal {std},
+ *  xavier_uniform {gain}, xavier_normal {gain, variant: "fan_avg" | "fan_in"},
+ *  kaiming_normal / kaiming_uniform {mode: "fan_in" | "fan_out", nonlinearity, a}, orthogonal {gain}. */
+export type InitSpec =
+  | "zeros" | "xavier_uniform" | "xavier_normal" | "kaiming_normal" | "kaiming_uniform" | "lecun_normal"
+  | "orthogonal" | "torch_default" | "zero" | "too_small" | "appropriate" | "too_large"
+  | { name: string; [param: string]: number | string };
+export interface MlpGradientsSpec {
+  layer_sizes: number[];
+  activation: ActivationName | { name: "leaky_relu"; negative_slope: number };
+  loss: LossName;
+  /** weights[l][out][in] */
+  weights: number[][][];
+  /** biases[l][out] */
+  biases: number[][];
+  /** inputs[B][layer_sizes[0]] */
+  inputs: number[][];
+  /** [B][out] numbers; [B] class indices for cross_entropy; [B] numbers when there is one output. */
+  targets: number[][] | number[];
+  /** Default "f64". */
+  dtype?: "f64" | "f32";
+}
+export interface MlpGradients {
+  /** Per hidden layer: pre-activation z and activation h, each [B][width]. */
+  hidden: { z: number[][]; h: number[][] }[];
+  output: number[][];
+  loss: number;
+  grad_weights: number[][][];
+  grad_biases: number[][];
+}
+/** Exactly one of name (a generator), csv (text with a header row, last column `label`) or inputs. */
+export interface DataSpec {
+  name?: "circle" | "xor" | "blobs" | "spiral" | "moons";
+  /** Samples (default 200) */
+  n?: number;
+  /** Gaussian noise sd per coordinate (default 0) */
+  noise?: number;
+  /** Defaults to the trainer's seed. */
+  seed?: number;
+  csv?: string;
+  inputs?: number[][];
+  labels?: number[];
+  /** Fraction held out for validation, in [0, 0.9] (default 0). */
+  validation_split?: number;
+  /** Standardize features with the training set's mean and sd (default false). */
+  normalize?: boolean;
+}
+export interface TrainerSpec {
+  layer_sizes: number[];
+  /** Default "relu". */
+  activation?: ActivationName | { name: "leaky_relu"; negative_slope: number };
+  /** Default cross_entropy for several outputs, else bce_with_logits. */
+  loss?: LossName;
+  /** Default "torch_default" (nn.Linear's own). */
+  init?: InitSpec;
+  optimizer: OptimizerSpec;
+  scheduler?: SchedulerSpec | null;
+  /** Default: full batch. */
+  batch_size?: number;
+  /** Default 0. */
+  seed?: number;
+  data: DataSpec;
+  /** BatchNorm1d between each hidden Dense and its activation (default false). */
+  batch_norm?: boolean;
+  /** Dropout probability after each hidden activation (default 0). */
+  dropout?: number;
+}
+export interface Evaluation {
+  train_loss: number; train_accuracy: number; train_errors: number;
+  /** NaN without a validation split. */
+  val_loss: number; val_accuracy: number; val_errors: number;
+}
+export interface Inspection {
+  layers: number;
+  bins: number;
+  /** Names of the columns of `stats`. */
+  fields: string[];
+  /** layers × fields.length, row l = Dense layer l + 1. */
+  stats: Float32Array;
+  /** layers × bins each: fractions per bin. */
+  activation: Float32Array;
+  preactivation: Float32Array;
+  gradient: Float32Array;
+  /** layers × 6: [lo, hi] of the activation, pre-activation and gradient histograms. */
+  ranges: Float32Array;
+}
+export interface NetworkOptions {
+  activations: string[]; losses: string[]; inits: string[]; generators: string[];
+  stat_fields: string[]; histogram_kinds: string[];
+}
+"#;
+
+#[derive(Serialize)]
+struct Hidden {
+    z: Vec<Vec<f64>>,
+    h: Vec<Vec<f64>>,
+}
+
+#[derive(Serialize)]
+struct GradientsOut {
+    hidden: Vec<Hidden>,
+    output: Vec<Vec<f64>>,
+    loss: f64,
+    grad_weights: Vec<Vec<Vec<f64>>>,
+    grad_biases: Vec<Vec<f64>>,
+}
+
+fn rows(v: &[f64], width: usize) -> Vec<Vec<f64>> {
+    v.chunks(width.max(1)).map(|r| r.to_vec()).collect()
+}
+
+/// One forward and backward pass of a given network on one batch, with torch_nn.json's layout.
+#[wasm_bindgen(js_name = mlpGradients, unchecked_return_type = "MlpGradients")]
+pub fn mlp_gradients(
+    #[wasm_bindgen(unchecked_param_type = "MlpGradientsSpec")] spec: JsValue,
+) -> Result<JsValue, JsError> {
+    let v = spec_val(spec, "spec")?;
+    let s = nn::grad_spec::gradients(&v).map_err(spec_err)?;
+    let g = if s.f32 {
+        nn::gradients::<f32>(&s)
+    } else {
+        nn::gradients::<f64>(&s)
+    };
+    let sz = &s.sizes;
+    let out = GradientsOut {
+        hidden: g
+            .hidden
+            .iter()
+            .enumerate()
+            .map(|(l, (z, h))| Hidden {
+                z: rows(z, sz[l + 1]),
+                h: rows(h, sz[l + 1]),
+            })
+            .collect(),
+        output: rows(&g.output, sz[sz.len() - 1]),
+        loss: g.loss,
+        grad_weights: g
+            .grad_weights
+            .iter()
+            .enumerate()
+            .map(|(l, w)| rows(w, sz[l]))
+            .collect(),
+        grad_biases: g.grad_biases,
+    };
+    to_js(&out)
+}
+
+#[derive(Serialize)]
+struct Options {
+    activations: &'static [&'static str],
+    losses: &'static [&'static str],
+    inits: &'static [&'static str],
+    generators: &'static [&'static str],
+    stat_fields: &'static [&'static str],
+    histogram_kinds: &'static [&'static str],
+}
+
+/// Names the network controls offer.
+/// An activation g and its derivative g′ on n points of [x0, x1], from the engine's own
+/// activation code: `{x, g, dg}` (Float64Arrays). For leaky_relu the slope is torch's 0.01.
+#[wasm_bindgen(js_name = activationCurve, unchecked_return_type = "{x: Float64Array, g: Float64Array, dg: Float64Array}")]
+pub fn activation_curve(name: &str, x0: f64, x1: f64, n: u32) -> Result<JsValue, JsError> {
+    let act = nn::activation::Activation::by_name(name).ok_or_else(|| {
+        JsError::new(&format!(
+            "activation: unknown activation {name:?} (known: {})",
+            ACTIVATIONS.join(", ")
+        ))
+    })?;
+    if !(x0.is_finite() && x1.is_finite() && x0 < x1 && (2..=100_000).contains(&n)) {
+        return Err(JsError::new(
+            "activationCurve: need finite x0 < x1 and 2 ≤ n ≤ 100000",
+        ));
+    }
+    let x: Vec<f64> = (0..n)
+        .map(|i| x0 + (x1 - x0) * i as f64 / (n - 1) as f64)
+        .collect();
+    let mut g = vec![0.0; x.len()];
+    act.forward(&x, &mut g);
+    let dg: Vec<f64> = x.iter().map(|&z| act.derivative(z)).collect();
+    let o = Object::new();
+    set(&o, "x", &js_sys::Float64Array::from(&x[..]).into());
+    set(&o, "g", &js_sys::Float64Array::from(&g[..]).into());
+    set(&o, "dg", &js_sys::Float64Array::from(&dg[..]).into());
+    Ok(o.into())
+}
+
+#[wasm_bindgen(js_name = networkOptions, unchecked_return_type = "NetworkOptions")]
+pub fn network_options() -> Result<JsValue, JsError> {
+    to_js(&Options {
+        activations: ACTIVATIONS,
+        losses: LOSSES,
+        inits: INITS,
+        generators: GENERATORS,
+        stat_fields: STAT_FIELDS,
+        histogram_kinds: HIST_KINDS,
+    })
+}
+
+/// A network in training (f32; SIMD128 matrix products). Views returned by its methods stay
+/// valid until the next call that may allocate (`step`, `inspect`, `predictGrid`, `evaluate`).
+#[wasm_bindgen]
+pub struct Trainer {
+    inner: Engine<f32>,
+    layout: Vec<u32>,
+}
+
+fn view(v: &[f32]) -> Float32Array {
+    // SAFETY: a view of memory owned by the handle, returned at once; the doc comments tell JS
+    // to re-fetch views after calls that may allocate.
+    unsafe { Float32Array::view(v) }
+}
+
+fn view_u32(v: &[u32]) -> Uint32Array {
+    // SAFETY: as in `view`.
+    unsafe { Uint32Array::view(v) }
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "TrainerSpec")] spec: JsValue,
+    ) -> Result<Trainer, JsError> {
+        let v = spec_val(spec, "spec")?;
+        let s = nn::spec::trainer(&v).map_err(spec_err)?;
+        let inner = Engine::<f32>::new(s.config, &s.data);
+        let net = &inner.net;
+        let layout = (0..net.depth())
+            .flat_map(|l| {
+                let (w, b) = (net.weight_range(l), net.bias_range(l));
+                [w.start, w.len(), b.start, b.len()].map(|v| v as u32)
+            })
+            .collect();
+        Ok(Trainer { inner, layout })
+    }
+
+    /// Run up to `n` optimizer steps; returns how many were taken (fewer once diverged).
+    pub fn step(&mut self, n: u32) -> u32 {
+        self.inner.step(n as usize) as u32
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn steps(&self) -> u32 {
+        self.inner.steps() as u32
+    }
+    /// Epochs completed (fractional).
+    #[wasm_bindgen(getter)]
+    pub fn epoch(&self) -> f64 {
+        self.inner.epoch()
+    }
+    /// The lr the next step uses.
+    #[wasm_bindgen(getter)]
+    pub fn lr(&self) -> f64 {
+        self.inner.lr()
+    }
+    /// The step whose loss was not finite (it was not applied), or undefined.
+    #[wasm_bindgen(getter)]
+    pub fn diverged_at_step(&self) -> Option<u32> {
+        self.inner.diverged_at_step().map(|k| k as u32)
+    }
+    /// Number of Dense layers.
+    #[wasm_bindgen(getter)]
+    pub fn layers(&self) -> u32 {
+        self.inner.net.depth() as u32
+    }
+    #[wasm_bindgen(getter)]
+    pub fn parameter_count(&self) -> u32 {
+        self.inner.net.params.len() as u32
+    }
+    #[wasm_bindgen(getter)]
+    pub fn batch_size(&self) -> u32 {
+        self.inner.batch_size() as u32
+    }
+    /// Input features.
+    #[wasm_bindgen(getter)]
+    pub fn dim(&self) -> u32 {
+        self.inner.dim as u32
+    }
+    #[wasm_bindgen(getter)]
+    pub fn classes(&self) -> u32 {
+        self.inner.n_classes as u32
+    }
+
+    /// Loss and accuracy on the whole training and validation sets (inference mode).
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
+    pub fn evaluate(&mut self) -> Object {
+        let e = self.inner.evaluate();
+        let o = Object::new();
+        for (k, v) in [
+            ("train_loss", e.train_loss),
+            ("train_accuracy", e.train_accuracy),
+            ("train_errors", e.train_errors as f64),
+            ("val_loss", e.val_loss),
+            ("val_accuracy", e.val_accuracy),
+            ("val_errors", e.val_errors as f64),
+        ] {
+            set(&o, k, &JsValue::from_f64(v));
+        }
+        o
+    }
+
+    /// View of the mini-batch loss of each step (from step `historyStart + 1` on).
+    #[wasm_bindgen(js_name = lossHistory)]
+    pub fn loss_history(&self) -> Float32Array {
+        view(self.inner.losses())
+    }
+    #[wasm_bindgen(getter, js_name = historyStart)]
+    pub fn history_start(&self) -> u32 {
+        self.inner.history_start() as u32
+    }
+
+    /// Per-layer statistics and histograms of the last training batch (before the first step:
+    /// of the first batch, without side effects), as views of reusable buffers.
+    #[wasm_bindgen(unchecked_return_type = "Inspection")]
+    pub fn inspect(&mut self, bins: u32) -> Result<Object, JsError> {
+        if bins == 0 || bins as usize > MAX_BINS {
+            return Err(JsError::new(&format!(
+                "bins: must be an integer in [1, {MAX_BINS}] (got {bins})"
+            )));
+        }
+        let ins = self.inner.inspect(bins as usize);
+        let (l, b) = (ins.layers, ins.bins);
+        let o = Object::new();
+        set(&o, "layers", &JsValue::from_f64(l as f64));
+        set(&o, "bins", &JsValue::from_f64(b as f64));
+        set(&o, "fields", &to_js(&STAT_FIELDS)?);
+        set(&o, "stats", &view(&ins.stats[..l * NSTAT]).into());
+        for (k, name) in HIST_KINDS.iter().enumerate() {
+            let part = &ins.hist[k * l * b..(k + 1) * l * b];
+            set(&o, name, &view(part).into());
+        }
+        set(&o, "ranges", &view(&ins.ranges[..l * 6]).into());
+        Ok(o)
+    }
+
+    /// Fix the histogram range of `kind` ("activation" | "preactivation" | "gradient") to
+    /// [lo, hi]; omit lo and hi (or pass lo ≥ hi) for each layer's own [min, max].
+    #[wasm_bindgen(js_name = setHistogramRange)]
+    pub fn set_histogram_range(
+        &mut self,
+        kind: &str,
+        lo: Option<f64>,
+        hi: Option<f64>,
+    ) -> Result<(), JsError> {
+        let Some(k) = HIST_KINDS.iter().position(|n| *n == kind) else {
+            return Err(JsError::new(&format!(
+                "kind: must be one of {} (got {:?})",
+                HIST_KINDS.join(", "),
+                kind.chars().take(40).collect::<String>()
+            )));
+        };
+        self.inner.inspection.fixed[k] = match (lo, hi) {
+            (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a < b => Some((a, b)),
+            _ => None,
+        };
+        Ok(())
+    }
+
+    /// Decision-boundary values on an nx × ny grid over the data's original coordinates (row j
+    /// at y0 + j·(y1 − y0)/(ny − 1)): p(class 1) for one bce output or two cross-entropy
+    /// outputs, the output itself for one mse output, else the argmax class. 2-D data only.
+    #[wasm_bindgen(js_name = predictGrid)]
+    pub fn predict_grid(
+        &mut self,
+        nx: u32,
+        ny: u32,
+        x0: f64,
+        x1: f64,
+        y0: f64,
+        y1: f64,
+    ) -> Result<Float32Array, JsError> {
+        if self.inner.dim != 2 {
+            return Err(JsError::new(&format!(
+                "predictGrid: needs 2-D data (these have {} features)",
+                self.inner.dim
+            )));
+        }
+        let r = super::rect(nx, ny, x0, x1, y0, y1)?;
+        if (nx as u64) * (ny as u64) > 1 << 20 {
+            return Err(JsError::new("grid: at most 1 Mi points"));
+        }
+        Ok(view(self.inner.predict_grid(
+            nx as usize,
+            ny as usize,
+            r.x0,
+            r.x1,
+            r.y0,
+            r.y1,
+        )))
+    }
+
+    /// View of all trained parameters (see `parameterLayout`).
+    pub fn parameters(&self) -> Float32Array {
+        view(&self.inner.net.params)
+    }
+    /// View of the gradient of the last step, same layout.
+    pub fn gradients(&self) -> Float32Array {
+        view(&self.inner.net.grads)
+    }
+    /// Per Dense layer l: [W offset, W length, b offset, b length]; W[l] is [out][in] row-major.
+    #[wasm_bindgen(js_name = parameterLayout)]
+    pub fn parameter_layout(&self) -> Uint32Array {
+        view_u32(&self.layout)
+    }
+
+    /// View of the training inputs in original units (rows × dim).
+    #[wasm_bindgen(js_name = trainInputs)]
+    pub fn train_inputs(&self) -> Float32Array {
+        view(&self.inner.train.raw)
+    }
+    #[wasm_bindgen(js_name = trainLabels)]
+    pub fn train_labels(&self) -> Uint32Array {
+        view_u32(&self.inner.train.labels)
+    }
+    #[wasm_bindgen(js_name = valInputs)]
+    pub fn val_inputs(&self) -> Float32Array {
+        view(&self.inner.val.raw)
+    }
+    #[wasm_bindgen(js_name = valLabels)]
+    pub fn val_labels(&self) -> Uint32Array {
+        view_u32(&self.inner.val.labels)
+    }
+}
+
+/// A matrix product on fixed operands, for benchmarks: `kind` "nt" (forward X·Wᵀ), "tn" (weight
+/// gradient ∂Zᵀ·X) or "nn" (input gradient ∂Z·W), C m×n with depth k.
+#[wasm_bindgen]
+pub struct MatmulBench {
+    kind: u8,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: Vec<f32>,
+    b: Vec<f32>,
+    c: Vec<f32>,
+    ws: nn::gemm::Workspace<f32>,
+}
+
+#[wasm_bindgen]
+impl MatmulBench {
+    #[wasm_bindgen(constructor)]
+    pub fn new(kind: &str, m: u32, n: u32, k: u32) -> Result<MatmulBench, JsError> {
+        let kind = match kind {
+            "nt" => 0,
+            "tn" => 1,
+            "nn" => 2,
+            _ => return Err(JsError::new("kind: must be \"nt\", \"tn\" or \"nn\"")),
+        };
+        let (m, n, k) = (m as usize, n as usize, k as usize);
+        if [m, n, k].iter().any(|&d| d == 0 || d > 4096) {
+            return Err(JsError::new("m, n, k: must be in [1, 4096]"));
+        }
+        let fill = |len: usize, s: f32| (0..len).map(|i| (i as f32 * s).sin()).collect();
+        Ok(MatmulBench {
+            kind,
+            m,
+            n,
+            k,
+            a: fill(m * k, 0.37),
+            b: fill(k * n, 0.11),
+            c: vec![0.0; m * n],
+            ws: Default::default(),
+        })
+    }
+
+    /// Run the product `reps` times; returns C[0][0] (so nothing is optimized away).
+    pub fn run(&mut self, reps: u32) -> f32 {
+        use nn::gemm::{matmul_nn, matmul_nt, matmul_tn};
+        let (m, n, k) = (self.m, self.n, self.k);
+        for _ in 0..reps {
+            match self.kind {
+                0 => matmul_nt(m, n, k, &self.a, &self.b, &mut self.c, &mut self.ws),
+                1 => matmul_tn(m, n, k, &self.a, &self.b, &mut self.c, &mut self.ws),
+                _ => matmul_nn(m, n, k, &self.a, &self.b, &mut self.c, &mut self.ws),
+            }
+        }
+        self.c.first().copied().unwrap_or(0.0)
+    }
+}

@@ -1,0 +1,581 @@
+//! The network engine against PyTorch (tests/data/torch_nn.json, float64, to 1e-9 with the
+//! reference README's error measure), finite differences, the promised initializer variances,
+//! dropout's expectation, and a digits network that learns.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use common::max_rel_err;
+use optplay::nn::layer::{BatchNorm1d, Ctx, Dropout, Layer, Mode};
+use optplay::nn::{self, gemm::Workspace, Activation, Arch, Buffers, Init, Loss, Mlp, Rng};
+use optplay::spec::Val;
+use serde_json::Value;
+
+const TORCH_NN: &str = include_str!("data/torch_nn.json");
+
+fn flat(v: &Value) -> Vec<f64> {
+    match v {
+        Value::Array(a) => a.iter().flat_map(flat).collect(),
+        Value::Number(n) => vec![n.as_f64().unwrap()],
+        _ => panic!("not numeric: {v}"),
+    }
+}
+
+fn val(v: &Value) -> Val {
+    serde_json::from_value(v.clone()).unwrap()
+}
+
+/// The mlp cases as `mlpGradients` specs (the same objects the JS test passes).
+pub fn mlp_specs(dtype: &str) -> Vec<(String, Value, Value)> {
+    let r: Value = serde_json::from_str(TORCH_NN).unwrap();
+    let m = &r["mlp"];
+    m["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let spec = serde_json::json!({
+                "layer_sizes": m["layer_sizes"], "activation": c["activation"], "loss": c["loss"],
+                "weights": m["W"], "biases": m["b"], "inputs": m["inputs"], "targets": c["targets"],
+                "dtype": dtype,
+            });
+            (c["id"].as_str().unwrap().to_string(), spec, c.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn mlp_forward_and_backward_match_pytorch() {
+    let mut worst = 0.0f64;
+    for (id, spec, c) in mlp_specs("f64") {
+        let s = nn::grad_spec::gradients(&val(&spec)).unwrap();
+        let g = nn::gradients::<f64>(&s);
+        let mut errs = vec![
+            max_rel_err(&g.hidden[0].0, &flat(&c["z1"])),
+            max_rel_err(&g.hidden[0].1, &flat(&c["h1"])),
+            max_rel_err(&g.hidden[1].0, &flat(&c["z2"])),
+            max_rel_err(&g.hidden[1].1, &flat(&c["h2"])),
+            max_rel_err(&g.output, &flat(&c["output"])),
+            max_rel_err(&[g.loss], &[c["loss_value"].as_f64().unwrap()]),
+        ];
+        for l in 0..3 {
+            errs.push(max_rel_err(&g.grad_weights[l], &flat(&c["grad_W"][l])));
+            errs.push(max_rel_err(&g.grad_biases[l], &flat(&c["grad_b"][l])));
+        }
+        let e = errs.iter().copied().fold(0.0, f64::max);
+        assert!(e <= 1e-9, "{id}: {errs:?}");
+        worst = worst.max(e);
+        // f32 agrees to f32 precision.
+        let mut s32 = s.clone();
+        s32.f32 = true;
+        let g32 = nn::gradients::<f32>(&s32);
+        assert!(
+            (g32.loss - g.loss).abs() <= 1e-5 * g.loss.abs().max(1.0),
+            "{id} f32"
+        );
+    }
+    println!("mlp: worst error vs PyTorch {worst:e}");
+}
+
+#[test]
+fn cross_entropy_matches_pytorch_including_huge_logits() {
+    let r: Value = serde_json::from_str(TORCH_NN).unwrap();
+    for c in r["cross_entropy"]["cases"].as_array().unwrap() {
+        let logits = flat(&c["logits"]);
+        let targets = flat(&c["targets"]);
+        let rows = targets.len();
+        let o = logits.len() / rows;
+        let mut grad = vec![0.0; logits.len()];
+        let loss = Loss::CrossEntropy.eval(&logits, &targets, rows, o, Some(&mut grad));
+        let e = max_rel_err(&[loss], &[c["loss_value"].as_f64().unwrap()])
+            .max(max_rel_err(&grad, &flat(&c["grad_logits"])));
+        assert!(e <= 1e-9, "{}: {e:e}", c["id"]);
+    }
+}
+
+#[test]
+fn batchnorm1d_matches_pytorch_in_train_and_eval() {
+    let r: Value = serde_json::from_str(TORCH_NN).unwrap();
+    let b = &r["batchnorm1d"];
+    let n = b["num_features"].as_u64().unwrap() as usize;
+    let mut bn = BatchNorm1d::<f64>::new(
+        n,
+        b["eps"].as_f64().unwrap(),
+        b["momentum"].as_f64().unwrap(),
+    );
+    let p: Vec<f64> = flat(&b["gamma"])
+        .into_iter()
+        .chain(flat(&b["beta"]))
+        .collect();
+    let mut ws = Workspace::default();
+    let mut rng = Rng::new(0);
+    for (k, batch) in b["train_batches"].as_array().unwrap().iter().enumerate() {
+        let x = flat(&batch["input"]);
+        let rows = x.len() / n;
+        let mut y = vec![0.0; x.len()];
+        bn.forward(
+            &p,
+            &x,
+            &mut y,
+            rows,
+            &mut Ctx {
+                mode: Mode::Train,
+                rng: &mut rng,
+                ws: &mut ws,
+            },
+        );
+        let dy = flat(&batch["upstream_grad"]);
+        let (mut dx, mut g) = (vec![0.0; x.len()], vec![0.0; 2 * n]);
+        bn.backward(&p, &x, &y, &dy, Some(&mut dx), &mut g, rows, &mut ws);
+        let errs = [
+            max_rel_err(&y, &flat(&batch["output"])),
+            max_rel_err(&bn.running_mean, &flat(&batch["running_mean_after"])),
+            max_rel_err(&bn.running_var, &flat(&batch["running_var_after"])),
+            max_rel_err(&dx, &flat(&batch["grad_input"])),
+            max_rel_err(&g[..n], &flat(&batch["grad_gamma"])),
+            max_rel_err(&g[n..], &flat(&batch["grad_beta"])),
+        ];
+        assert!(errs.iter().all(|&e| e <= 1e-9), "batch {k}: {errs:?}");
+    }
+    assert_eq!(
+        bn.batches_tracked,
+        b["num_batches_tracked"].as_u64().unwrap()
+    );
+    let x = flat(&b["eval"]["input"]);
+    let mut y = vec![0.0; x.len()];
+    bn.forward(
+        &p,
+        &x,
+        &mut y,
+        x.len() / n,
+        &mut Ctx {
+            mode: Mode::Eval,
+            rng: &mut rng,
+            ws: &mut ws,
+        },
+    );
+    assert!(max_rel_err(&y, &flat(&b["eval"]["output"])) <= 1e-9);
+    assert!(max_rel_err(&bn.running_var, &flat(&b["eval"]["running_var"])) <= 1e-9);
+}
+
+/// Central differences of the loss against backprop for every parameter of a small network.
+fn fd_check(arch: Arch, loss: Loss, seed: u64) {
+    let label = format!(
+        "{} bn={} dropout={} {}",
+        arch.activation.name(),
+        arch.batch_norm,
+        arch.dropout,
+        loss.name()
+    );
+    let mut net = Mlp::<f64>::new(arch.clone());
+    let mut rng = Rng::new(seed);
+    net.init(&Init::Normal(0.7), &mut rng);
+    // Non-trivial batch-norm γ, β and biases.
+    for p in net.params.iter_mut() {
+        *p += 0.1 * rng.normal();
+    }
+    let (rows, n_in, n_out) = (6, net.n_in(), net.n_out());
+    let x: Vec<f64> = (0..rows * n_in).map(|_| rng.normal()).collect();
+    let t: Vec<f64> = match loss {
+        Loss::CrossEntropy => (0..rows).map(|_| rng.below(n_out) as f64).collect(),
+        Loss::BceWithLogits => (0..rows * n_out).map(|_| rng.below(2) as f64).collect(),
+        Loss::Mse => (0..rows * n_out).map(|_| rng.normal()).collect(),
+    };
+    let mask_rng = Rng::new(99);
+    let mut bufs = Buffers::default();
+    net.loss_and_grad(
+        &x,
+        &t,
+        rows,
+        loss,
+        Mode::Train,
+        &mut mask_rng.clone(),
+        &mut bufs,
+    );
+    let grads = net.grads.clone();
+    let h = 1e-6;
+    for (i, &g) in grads.iter().enumerate() {
+        let p0 = net.params[i];
+        let mut f = |v: f64| {
+            net.params[i] = v;
+            let out = net
+                .forward(&x, rows, Mode::Train, &mut mask_rng.clone(), &mut bufs)
+                .to_vec();
+            loss.eval(&out, &t, rows, n_out, None)
+        };
+        let fd = (f(p0 + h) - f(p0 - h)) / (2.0 * h);
+        net.params[i] = p0;
+        let tol = 1e-6 * (1.0 + g.abs());
+        assert!(
+            (fd - g).abs() <= tol,
+            "{label}: param {i}: backprop {g} vs fd {fd}"
+        );
+    }
+}
+
+#[test]
+fn finite_differences_for_every_activation_loss_and_layer() {
+    let acts = [
+        Activation::Identity,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu(0.01),
+        Activation::Gelu,
+    ];
+    let losses = [
+        (Loss::Mse, 2),
+        (Loss::BceWithLogits, 2),
+        (Loss::CrossEntropy, 3),
+    ];
+    let mut seed = 1;
+    for a in acts {
+        for (loss, n_out) in losses {
+            for (bn, dropout) in [(false, 0.0), (true, 0.0), (false, 0.3), (true, 0.5)] {
+                let arch = Arch {
+                    sizes: vec![3, 5, 4, n_out],
+                    activation: a,
+                    batch_norm: bn,
+                    dropout,
+                };
+                fd_check(arch, loss, seed);
+                seed += 1;
+            }
+        }
+    }
+}
+
+#[test]
+fn dropout_is_inverted_expected_activation_unchanged() {
+    let (rows, n, p) = (2000, 50, 0.3);
+    let mut d = Dropout::<f64>::new(n, p);
+    let x: Vec<f64> = (0..rows * n).map(|i| 1.0 + (i % n) as f64).collect();
+    let mut y = vec![0.0; x.len()];
+    let (mut rng, mut ws) = (Rng::new(4), Workspace::default());
+    d.forward(
+        &[],
+        &x,
+        &mut y,
+        rows,
+        &mut Ctx {
+            mode: Mode::Train,
+            rng: &mut rng,
+            ws: &mut ws,
+        },
+    );
+    let dropped = y.iter().filter(|v| **v == 0.0).count() as f64 / y.len() as f64;
+    assert!(
+        (dropped - p).abs() < 5.0 * (p * (1.0 - p) / y.len() as f64).sqrt(),
+        "{dropped}"
+    );
+    for j in 0..n {
+        let mean = (0..rows).map(|r| y[r * n + j]).sum::<f64>() / rows as f64;
+        let want = x[j];
+        // Each kept value is x/(1 − p): the sample mean's sd is x·sqrt(p/(1−p)/rows).
+        let sd = want * (p / (1.0 - p) / rows as f64).sqrt();
+        assert!(
+            (mean - want).abs() < 5.0 * sd,
+            "unit {j}: E[y] {mean} vs x {want}"
+        );
+    }
+    d.forward(
+        &[],
+        &x,
+        &mut y,
+        rows,
+        &mut Ctx {
+            mode: Mode::Eval,
+            rng: &mut rng,
+            ws: &mut ws,
+        },
+    );
+    assert_eq!(x, y, "inference is the identity");
+}
+
+#[test]
+fn initializers_have_the_variance_they_promise() {
+    let (fan_out, fan_in) = (300, 500);
+    let n = (fan_in * fan_out) as f64;
+    let inits = [
+        Init::Uniform(0.3),
+        Init::Normal(0.02),
+        Init::XavierUniform { gain: 1.0 },
+        Init::XavierNormal {
+            gain: 1.0,
+            fan_in_only: false,
+        },
+        Init::XavierNormal {
+            gain: 5.0 / 3.0,
+            fan_in_only: true,
+        },
+        Init::KaimingNormal {
+            gain: 2f64.sqrt(),
+            fan_out: false,
+        },
+        Init::KaimingNormal {
+            gain: 2f64.sqrt(),
+            fan_out: true,
+        },
+        Init::KaimingUniform {
+            gain: 2f64.sqrt(),
+            fan_out: false,
+        },
+        Init::LecunNormal,
+        Init::TorchDefault,
+        Init::Preset(0.01),
+        Init::Preset(1.0),
+        Init::Preset(100.0),
+        Init::Orthogonal { gain: 1.0 },
+    ];
+    for (k, init) in inits.iter().enumerate() {
+        let mut w = vec![0.0f64; fan_in * fan_out];
+        let mut b = vec![0.0f64; fan_out];
+        init.fill(
+            &mut w,
+            &mut b,
+            fan_in,
+            fan_out,
+            &mut Rng::new(100 + k as u64),
+        );
+        let want = init.variance(fan_in, fan_out);
+        let mean = w.iter().sum::<f64>() / n;
+        let var = w.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+        let m4 = w.iter().map(|x| x.powi(4)).sum::<f64>() / n;
+        // Sampling sd of the variance estimate: sqrt((E x⁴ − σ⁴)/n) (2σ⁴/n for a normal,
+        // 4a⁴/45/n for a uniform); 6 sd.
+        let tol = 6.0 * ((m4 - want * want).max(0.0) / n).sqrt();
+        assert!(
+            (var - want).abs() <= tol.max(1e-12 * want),
+            "{init:?}: var {var} vs {want} (±{tol})"
+        );
+        assert!(
+            mean.abs() <= 6.0 * (want / n).sqrt(),
+            "{init:?}: mean {mean}"
+        );
+        if *init != Init::TorchDefault {
+            assert!(b.iter().all(|&v| v == 0.0), "{init:?}: biases 0");
+        }
+    }
+    // Orthogonal: rows orthonormal (more columns than rows), times the gain.
+    let (r, c) = (40, 70);
+    let mut w = vec![0.0f64; r * c];
+    Init::Orthogonal { gain: 2.0 }.fill(&mut w, &mut [0.0; 40], c, r, &mut Rng::new(3));
+    for i in 0..r {
+        for j in 0..r {
+            let d: f64 = (0..c).map(|k| w[i * c + k] * w[j * c + k]).sum();
+            let want = if i == j { 4.0 } else { 0.0 };
+            assert!((d - want).abs() < 1e-12, "WWᵀ[{i}][{j}] = {d}");
+        }
+    }
+    let mut w = vec![1.0f64; 12];
+    Init::Zeros.fill(&mut w, &mut [0.0; 3], 4, 3, &mut Rng::new(0));
+    assert!(w.iter().all(|&v| v == 0.0));
+    Init::Constant(0.5).fill(&mut w, &mut [0.0; 3], 4, 3, &mut Rng::new(0));
+    assert!(w.iter().all(|&v| v == 0.5));
+}
+
+fn trainer_spec(json: &str) -> nn::spec::TrainerSpec {
+    nn::spec::trainer(&serde_json::from_str(json).unwrap()).unwrap()
+}
+
+#[test]
+fn one_flat_optimizer_step_is_sgd_on_every_parameter() {
+    let s = trainer_spec(
+        r#"{"layer_sizes":[2,5,3,1],"activation":"tanh","loss":"bce_with_logits","init":"xavier_normal","optimizer":{"name":"sgd","lr":0.5},"seed":3,"data":{"name":"moons","n":64,"noise":0.1},"batch_norm":true}"#,
+    );
+    let mut t = nn::Trainer::<f64>::new(s.config, &s.data);
+    let before = t.net.params.clone();
+    assert_eq!(t.step(1), 1);
+    for ((a, b), g) in t.net.params.iter().zip(&before).zip(&t.net.grads) {
+        assert!((a - (b - 0.5 * g)).abs() < 1e-15);
+    }
+    assert!(t.net.grads.iter().any(|g| *g != 0.0));
+}
+
+#[test]
+fn trains_2d_sets_and_draws_decision_boundaries() {
+    for (data, batch, lr, steps, want) in [
+        ("xor", 32, 0.02, 600, 0.95),
+        ("circle", 32, 0.02, 600, 0.95),
+        ("moons", 32, 0.02, 800, 0.95),
+    ] {
+        let s = trainer_spec(&format!(
+            r#"{{"layer_sizes":[2,16,16,1],"activation":"tanh","init":"xavier_uniform","optimizer":{{"name":"adam","lr":{lr}}},"batch_size":{batch},"seed":7,"data":{{"name":"{data}","n":300,"noise":0.05,"validation_split":0.2}}}}"#
+        ));
+        let mut t = nn::Trainer::<f32>::new(s.config, &s.data);
+        let e0 = t.evaluate();
+        assert_eq!(t.step(steps), steps);
+        let e = t.evaluate();
+        assert!(e.train_loss < e0.train_loss, "{data}: loss fell");
+        assert!(
+            e.train_accuracy >= want,
+            "{data}: train accuracy {} after {steps} steps",
+            e.train_accuracy
+        );
+        let g = t.predict_grid(20, 10, -1.5, 1.5, -1.5, 1.5).to_vec();
+        assert_eq!(g.len(), 200);
+        assert!(g.iter().all(|p| (0.0..=1.0).contains(p)));
+        assert_eq!(t.losses().len(), steps);
+        let ins = t.inspect(16);
+        assert_eq!((ins.layers, ins.bins), (3, 16));
+        assert!((ins.hist[..16].iter().sum::<f32>() - 1.0).abs() < 1e-5);
+    }
+}
+
+#[test]
+fn digits_network_reaches_the_stated_test_accuracy() {
+    // 64-64-10 ReLU, Adam(lr 1e-3), batch 32, 20 % held out, standardized features, seed 1.
+    let csv = include_str!("../www/data/digits.csv");
+    let v = Val::Obj(vec![
+        (
+            "layer_sizes".into(),
+            serde_json::from_str("[64,64,10]").unwrap(),
+        ),
+        ("activation".into(), Val::Str("relu".into())),
+        ("init".into(), Val::Str("kaiming_normal".into())),
+        (
+            "optimizer".into(),
+            serde_json::from_str(r#"{"name":"adam","lr":0.001}"#).unwrap(),
+        ),
+        ("batch_size".into(), Val::Num(32.0)),
+        ("seed".into(), Val::Num(1.0)),
+        (
+            "data".into(),
+            Val::Obj(vec![
+                ("csv".into(), Val::Str(csv.into())),
+                ("validation_split".into(), Val::Num(0.2)),
+                ("normalize".into(), Val::Bool(true)),
+            ]),
+        ),
+    ]);
+    let s = nn::spec::trainer(&v).unwrap();
+    assert_eq!((s.data.len(), s.data.dim, s.data.n_classes), (1797, 64, 10));
+    let mut t = nn::Trainer::<f32>::new(s.config, &s.data);
+    assert_eq!((t.train.len(), t.val.len()), (1438, 359));
+    t.step(1500); // ≈ 33 epochs
+    let e = t.evaluate();
+    println!(
+        "digits: train {:.4}, held-out {:.4} ({} errors of 359)",
+        e.train_accuracy, e.val_accuracy, e.val_errors
+    );
+    assert!(
+        e.val_accuracy >= 0.95,
+        "held-out accuracy {}",
+        e.val_accuracy
+    );
+}
+
+#[test]
+fn inspection_sees_dead_relus_saturation_and_layer_variances() {
+    // deeplearning.ai's "too large" preset saturates a deep tanh network.
+    let big = trainer_spec(
+        r#"{"layer_sizes":[2,50,50,50,1],"activation":"tanh","init":"too_large","optimizer":{"name":"sgd","lr":0.1},"data":{"name":"circle","n":128}}"#,
+    );
+    let mut t = nn::Trainer::<f64>::new(big.config, &big.data);
+    let ins = t.inspect(10).clone();
+    let f = |l: usize, name: &str| {
+        ins.stats[l * nn::stats::NSTAT
+            + nn::stats::STAT_FIELDS
+                .iter()
+                .position(|n| *n == name)
+                .unwrap()]
+    };
+    assert!(
+        f(1, "saturated_fraction") > 0.5,
+        "{}",
+        f(1, "saturated_fraction")
+    );
+    // Xavier keeps the pre-activation variance of tanh layers roughly constant.
+    let ok = trainer_spec(
+        r#"{"layer_sizes":[2,200,200,200,1],"activation":"tanh","init":{"name":"xavier_normal","variant":"fan_in"},"optimizer":{"name":"sgd","lr":0.1},"data":{"name":"blobs","n":256}}"#,
+    );
+    let mut t = nn::Trainer::<f64>::new(ok.config, &ok.data);
+    let ins = t.inspect(10).clone();
+    let f = |l: usize, name: &str| {
+        ins.stats[l * nn::stats::NSTAT
+            + nn::stats::STAT_FIELDS
+                .iter()
+                .position(|n| *n == name)
+                .unwrap()]
+    };
+    assert!(f(1, "saturated_fraction") < 0.05);
+    let (v1, v2) = (f(1, "pre_var"), f(2, "pre_var"));
+    assert!(
+        v2 / v1 > 0.5,
+        "Xavier: variance kept across layers ({v1} → {v2})"
+    );
+    // "too_small" (v = 0.01) shrinks it about 100× per layer: vanishing activations.
+    let small = trainer_spec(
+        r#"{"layer_sizes":[2,200,200,200,1],"activation":"tanh","init":"too_small","optimizer":{"name":"sgd","lr":0.1},"data":{"name":"blobs","n":256}}"#,
+    );
+    let mut t = nn::Trainer::<f64>::new(small.config, &small.data);
+    let ins = t.inspect(10).clone();
+    let f = |l: usize, name: &str| {
+        ins.stats[l * nn::stats::NSTAT
+            + nn::stats::STAT_FIELDS
+                .iter()
+                .position(|n| *n == name)
+                .unwrap()]
+    };
+    assert!(
+        f(2, "pre_var") / f(1, "pre_var") < 0.02,
+        "{} → {}",
+        f(1, "pre_var"),
+        f(2, "pre_var")
+    );
+    // ReLUs all pushed negative die.
+    let dead = trainer_spec(
+        r#"{"layer_sizes":[2,30,1],"activation":"relu","init":{"name":"constant","value":-1},"optimizer":{"name":"sgd"},"data":{"inputs":[[1,1],[2,3],[0.5,4]],"labels":[0,1,0]}}"#,
+    );
+    let mut t = nn::Trainer::<f64>::new(dead.config, &dead.data);
+    let ins = t.inspect(10).clone();
+    assert_eq!(
+        ins.stats[nn::stats::STAT_FIELDS
+            .iter()
+            .position(|n| *n == "dead_fraction")
+            .unwrap()],
+        1.0
+    );
+}
+
+#[test]
+fn spec_errors_name_the_field() {
+    let base = r#""optimizer":{"name":"adam"},"data":{"name":"xor"}"#;
+    for (spec, field) in [
+        (format!(r#"{{"layer_sizes":[2,0,1],{base}}}"#), "layer_sizes[1]"),
+        (format!(r#"{{"layer_sizes":[3,4,1],{base}}}"#), "layer_sizes[0]"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"activation":"swish",{base}}}"#), "activation"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"init":{{"name":"normal","std":-1}},{base}}}"#), "init.std"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"init":"he",{base}}}"#), "init"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"loss":"cross_entropy",{base}}}"#), "layer_sizes[2]"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"dropout":1,{base}}}"#), "dropout"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"batch_size":0,{base}}}"#), "batch_size"),
+        (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"newton"},"data":{"name":"xor"}}"#.into(), "optimizer.name"),
+        (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"adam","lr":-1},"data":{"name":"xor"}}"#.into(), "optimizer.lr"),
+        (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"adam"},"data":{"name":"xor","n":1}}"#.into(), "data.n"),
+        (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"adam"},"data":{"csv":"a,b,label\n1,x,0"}}"#.into(), "data.csv"),
+        (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"adam"},"data":{"inputs":[[1,2],[3]],"labels":[0,1]}}"#.into(), "data.inputs[1]"),
+        (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"adam"}}"#.into(), "data"),
+        (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"adam"},"data":{"name":"xor"},"lr":3}"#.into(), "lr"),
+    ] {
+        let e = nn::spec::trainer(&serde_json::from_str(&spec).unwrap()).unwrap_err();
+        assert_eq!(e.field, field, "{spec} → {e}");
+    }
+    let e = nn::spec::trainer(
+        &serde_json::from_str(
+            r#"{"layer_sizes":[2,0,1],"optimizer":{"name":"adam"},"data":{"name":"xor"}}"#,
+        )
+        .unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "layer_sizes[1]: must be an integer in [1, 4096] (got 0)"
+    );
+    let (_, mut spec, _) = mlp_specs("f64").remove(0);
+    spec["weights"][1][2] = serde_json::json!([1, 2]);
+    assert_eq!(
+        nn::grad_spec::gradients(&val(&spec)).unwrap_err().field,
+        "weights[1][2]"
+    );
+}

@@ -1,0 +1,235 @@
+//! Property tests for the network edge: random and mutated trainer and gradient specs never
+//! panic (a wasm panic would kill the page); every rejection names a field; every accepted spec
+//! trains, evaluates, inspects and draws without panicking, even when it diverges.
+#![cfg(not(target_arch = "wasm32"))]
+
+use optplay::nn::{self, Trainer};
+use optplay::spec::Val;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+const KEYS: &[&str] = &[
+    "layer_sizes",
+    "activation",
+    "loss",
+    "init",
+    "optimizer",
+    "scheduler",
+    "batch_size",
+    "seed",
+    "data",
+    "batch_norm",
+    "dropout",
+    "name",
+    "n",
+    "noise",
+    "csv",
+    "inputs",
+    "labels",
+    "validation_split",
+    "normalize",
+    "lr",
+    "gain",
+    "variant",
+    "mode",
+    "nonlinearity",
+    "a",
+    "std",
+    "value",
+    "negative_slope",
+    "weights",
+    "biases",
+    "targets",
+    "dtype",
+    "__proto__",
+];
+const NAMES: &[&str] = &[
+    "relu",
+    "tanh",
+    "sigmoid",
+    "gelu",
+    "leaky_relu",
+    "identity",
+    "mse",
+    "bce_with_logits",
+    "cross_entropy",
+    "xavier_normal",
+    "kaiming_uniform",
+    "orthogonal",
+    "too_large",
+    "zero",
+    "spiral",
+    "xor",
+    "moons",
+    "circle",
+    "blobs",
+    "adam",
+    "sgd",
+    "newton",
+    "cosine",
+    "fan_in",
+    "fan_out",
+    "f32",
+    "f64",
+    "",
+    "a,b,label\n1,2,0\n3,4,1",
+    "label\n1",
+    "x,label\n1,7\n",
+];
+const NUMS: &[f64] = &[
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    0.999,
+    2.0,
+    3.0,
+    7.0,
+    64.0,
+    1e-300,
+    1e300,
+    -1e300,
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    1e5,
+    4097.0,
+    2.5,
+];
+
+fn random_val(r: &mut Rng, depth: usize) -> Val {
+    match r.below(if depth > 3 { 4 } else { 7 }) {
+        0 => Val::Null,
+        1 => Val::Bool(r.below(2) == 0),
+        2 => Val::Num(*r.pick(NUMS)),
+        3 => Val::Str(r.pick(NAMES).to_string()),
+        4 => Val::Arr((0..r.below(5)).map(|_| random_val(r, depth + 1)).collect()),
+        _ => Val::Obj(
+            (0..r.below(6))
+                .map(|_| (r.pick(KEYS).to_string(), random_val(r, depth + 1)))
+                .collect(),
+        ),
+    }
+}
+
+fn mutate(r: &mut Rng, v: &mut Val) {
+    match v {
+        Val::Obj(kv) if !kv.is_empty() && r.below(3) != 0 => {
+            let i = r.below(kv.len());
+            if r.below(4) == 0 {
+                kv.push((r.pick(KEYS).to_string(), random_val(r, 2)));
+            } else {
+                mutate(r, &mut kv[i].1);
+            }
+        }
+        Val::Arr(a) if !a.is_empty() && r.below(3) != 0 => {
+            let i = r.below(a.len());
+            mutate(r, &mut a[i]);
+        }
+        _ => *v = random_val(r, 1),
+    }
+}
+
+const VALID: &[&str] = &[
+    r#"{"layer_sizes":[2,8,8,1],"activation":"tanh","loss":"bce_with_logits","init":"xavier_normal","optimizer":{"name":"adam","lr":0.01},"scheduler":{"name":"cosine","T_max":50},"batch_size":16,"seed":3,"data":{"name":"spiral","n":64,"noise":0.1,"validation_split":0.25,"normalize":true},"batch_norm":true,"dropout":0.2}"#,
+    r#"{"layer_sizes":[2,5,3],"activation":{"name":"leaky_relu","negative_slope":0.1},"loss":"cross_entropy","init":{"name":"kaiming_uniform","mode":"fan_out","nonlinearity":"relu"},"optimizer":{"name":"sgd","lr":0.1,"momentum":0.9},"data":{"inputs":[[0,1],[1,0],[2,2],[3,1]],"labels":[0,1,2,1]}}"#,
+    r#"{"layer_sizes":[3,4,1],"activation":"gelu","loss":"mse","init":{"name":"orthogonal","gain":2},"optimizer":{"name":"rmsprop"},"batch_size":2,"data":{"csv":"a,b,c,label\n1,2,3,0\n4,5,6,1\n7,8,9,1\n"}}"#,
+];
+
+fn exercise(v: &Val) -> bool {
+    match nn::spec::trainer(v) {
+        Ok(s) => {
+            let params: usize = s.config.arch.sizes.windows(2).map(|w| w[0] * w[1]).sum();
+            let mut t = Trainer::<f32>::new(s.config, &s.data);
+            if params * s.data.len() <= 2_000_000 {
+                t.step(3);
+                let _ = t.evaluate();
+                let _ = t.inspect(7);
+                let _ = t.predict_grid(5, 4, f64::NAN, 1.0, -1e300, 1e300);
+            }
+            true
+        }
+        Err(e) => {
+            assert!(!e.field.is_empty() && !e.message.is_empty(), "{e:?}");
+            false
+        }
+    }
+}
+
+#[test]
+fn random_and_mutated_trainer_specs_never_panic() {
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    let (mut ok, mut total) = (0, 0);
+    for i in 0..6000 {
+        let v = if i % 3 == 0 {
+            random_val(&mut r, 0)
+        } else {
+            let mut v: Val = serde_json::from_str(VALID[r.below(VALID.len())]).unwrap();
+            for _ in 0..1 + r.below(3) {
+                mutate(&mut r, &mut v);
+            }
+            v
+        };
+        ok += usize::from(exercise(&v));
+        total += 1;
+    }
+    for s in VALID {
+        assert!(exercise(&serde_json::from_str(s).unwrap()), "{s}");
+    }
+    println!("{ok} of {total} random/mutated specs were valid and ran");
+    assert!(ok > 60, "the mutations should keep some specs valid ({ok})");
+}
+
+#[test]
+fn random_and_mutated_gradient_specs_never_panic() {
+    let base = r#"{"layer_sizes":[2,3,2],"activation":"relu","loss":"cross_entropy","weights":[[[1,2],[3,4],[5,6]],[[1,0,1],[0,1,0]]],"biases":[[0,0,0],[1,1]],"inputs":[[1,2],[3,4]],"targets":[0,1],"dtype":"f32"}"#;
+    let mut r = Rng(12345);
+    let mut ok = 0;
+    for _ in 0..4000 {
+        let mut v: Val = serde_json::from_str(base).unwrap();
+        for _ in 0..1 + r.below(2) {
+            mutate(&mut r, &mut v);
+        }
+        match nn::grad_spec::gradients(&v) {
+            Ok(s) => {
+                let g = if s.f32 {
+                    nn::gradients::<f32>(&s)
+                } else {
+                    nn::gradients::<f64>(&s)
+                };
+                assert_eq!(g.grad_weights.len(), s.sizes.len() - 1);
+                ok += 1;
+            }
+            Err(e) => assert!(!e.field.is_empty()),
+        }
+    }
+    assert!(ok > 100, "{ok}");
+}
+
+#[test]
+fn diverging_training_stops_cleanly() {
+    let v: Val = serde_json::from_str(r#"{"layer_sizes":[2,16,1],"activation":"relu","loss":"mse","init":"too_large","optimizer":{"name":"sgd","lr":1000},"data":{"name":"blobs","n":50}}"#).unwrap();
+    let s = nn::spec::trainer(&v).unwrap();
+    let mut t = Trainer::<f32>::new(s.config, &s.data);
+    let taken = t.step(1000);
+    assert!(taken < 1000);
+    assert_eq!(t.diverged_at_step(), Some(taken + 1));
+    assert_eq!(t.step(10), 0);
+    assert!(t.losses().iter().all(|l| l.is_finite()));
+    let _ = t.inspect(5);
+}
