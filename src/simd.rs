@@ -58,6 +58,17 @@ mod lanes {
                 i32x4_extract_lane::<3>(v),
             ]
         }
+        /// Truncate four vectors to integers and pack their 16 lanes into bytes (saturating).
+        #[inline(always)]
+        pub fn pack_u8(v: [Self; 4]) -> [u8; 16] {
+            let i = |x: Self| i32x4_trunc_sat_f32x4(x.0);
+            let lo = i16x8_narrow_i32x4(i(v[0]), i(v[1]));
+            let hi = i16x8_narrow_i32x4(i(v[2]), i(v[3]));
+            let mut out = [0u8; 16];
+            // SAFETY: `out` is 16 bytes; v128_store allows unaligned addresses.
+            unsafe { v128_store(out.as_mut_ptr() as *mut v128, u8x16_narrow_i16x8(lo, hi)) };
+            out
+        }
         #[inline(always)]
         pub fn vadd(self, b: Self) -> Self {
             F32x4(f32x4_add(self.0, b.0))
@@ -191,6 +202,13 @@ mod lanes {
         pub fn to_i32(self) -> [i32; 4] {
             self.0.map(|x| x as i32)
         }
+        pub fn pack_u8(v: [Self; 4]) -> [u8; 16] {
+            let mut out = [0u8; 16];
+            for (k, o) in out.iter_mut().enumerate() {
+                *o = (v[k / 4].0[k % 4] as i32).clamp(0, 255) as u8;
+            }
+            out
+        }
         pub fn vadd(self, b: Self) -> Self {
             zip(self, b, |x, y| x + y)
         }
@@ -316,6 +334,19 @@ impl F32x4 {
     }
 
     fn ln_impl(self) -> Self {
+        let r = self.ln_positive();
+        // Special values: ln 0 = −∞, ln(x<0) = NaN, ln ∞ = ∞, NaN → NaN.
+        let c = |k: f32| Self::splat(k);
+        let zero = c(0.0);
+        let r = Self::select(self.eq(c(f32::INFINITY)), self, r);
+        let r = Self::select(zero.lt(self), r, c(f32::NAN));
+        let r = Self::select(self.eq(zero), c(f32::NEG_INFINITY), r);
+        Self::select(self.eq(self), r, self)
+    }
+
+    /// ln x for finite positive normal x (no special-value handling: the heatmap's inner loop).
+    #[inline(always)]
+    pub fn ln_positive(self) -> Self {
         // x = m · 2^e with m ∈ [√½, √2): ln x = e ln 2 + 2 atanh((m−1)/(m+1)).
         let e = self.u32_shr(23).bit_and(0xff).i32_add(-127);
         let m = self.bit_and(0x007f_ffff).bit_or(0x3f80_0000);
@@ -330,13 +361,7 @@ impl F32x4 {
         let p = p.vmul(z).vadd(c(1.0 / 5.0));
         let p = p.vmul(z).vadd(c(1.0 / 3.0));
         let p = p.vmul(z).vadd(c(1.0));
-        let r = e.vmul(c(LN_2)).vadd(c(2.0).vmul(s).vmul(p));
-        // Special values: ln 0 = −∞, ln(x<0) = NaN, ln ∞ = ∞, NaN → NaN.
-        let zero = c(0.0);
-        let r = Self::select(self.eq(c(f32::INFINITY)), self, r);
-        let r = Self::select(zero.lt(self), r, c(f32::NAN));
-        let r = Self::select(self.eq(zero), c(f32::NEG_INFINITY), r);
-        Self::select(self.eq(self), r, self)
+        e.vmul(c(LN_2)).vadd(c(2.0).vmul(s).vmul(p))
     }
 }
 
@@ -476,6 +501,21 @@ mod tests {
             |x| x.powi(-3),
             &sweep(0.5, 3.0, 101),
             1e-6,
+        );
+    }
+
+    #[test]
+    fn pack_truncates_and_saturates() {
+        let v = [
+            F32x4::from_array([0.0, 1.9, 255.0, 300.0]),
+            F32x4::from_array([-5.0, 17.5, 128.2, 254.99]),
+            F32x4::splat(3.0),
+            F32x4::from_array([f32::NAN, 1e9, 0.5, 64.0]),
+        ];
+        let p = F32x4::pack_u8(v);
+        assert_eq!(
+            p,
+            [0, 1, 255, 255, 0, 17, 128, 254, 3, 3, 3, 3, 0, 255, 0, 64]
         );
     }
 

@@ -4,7 +4,6 @@
 
 use super::builtin::Specialized;
 use super::{Landscape, Scale};
-use crate::real::Real;
 use crate::simd::F32x4;
 
 /// Largest grid side accepted (pixels).
@@ -195,6 +194,8 @@ pub struct Canvas {
     /// Contour band per pixel; [`NO_VALUE`] where f is not finite.
     band: Vec<u8>,
     rgba: Vec<u32>,
+    /// Per-row colour-table indices (scratch).
+    row_index: Vec<u16>,
     pub levels: Vec<f64>,
 }
 
@@ -245,75 +246,79 @@ impl Canvas {
                 Scale::Log => t.exp() - delta as f64 + lo as f64,
             });
         }
-        // Pass 1 (SIMD): the colour coordinate q ∈ [0, 4096) → colour index q/16 and contour
-        // band q·levels/4096; non-finite values get q = 65535 (→ NO_VALUE).
-        let (s_lo, s_scale) = (
+        // Pass 1 (SIMD, 16 pixels at a time): the colour coordinate u = (t − t_lo)/(t_hi − t_lo)
+        // ∈ [0, 1) → colour index ⌊256u⌋ and contour band ⌊levels·u⌋ (band k lies between
+        // `levels[k−1]` and `levels[k]`); a non-finite value gets band NO_VALUE.
+        let (s_lo, inv) = (
             F32x4::splat(t_lo as f32),
-            F32x4::splat((4095.0 / t_span) as f32),
+            F32x4::splat((1.0 / t_span) as f32),
         );
         let (v_lo, v_delta) = (F32x4::splat(lo), F32x4::splat(delta));
-        let (zero, top, inf, none) = (
+        let (zero, below_one, inf) = (
             F32x4::splat(0.0),
-            F32x4::splat(4095.0),
+            F32x4::splat(0.999_999_9),
             F32x4::splat(f32::INFINITY),
-            F32x4::splat(65535.0),
         );
-        let bands = nl.max(1) as u32;
-        let quantize = |v: F32x4, c: &mut [u8], b: &mut [u8]| {
-            let t = match opts.scale {
-                Scale::Linear => v,
-                Scale::Log => (v - v_lo + v_delta).ln(),
+        let (c256, cbands, none) = (
+            F32x4::splat(256.0),
+            F32x4::splat(nl.max(1) as f32),
+            F32x4::splat(NO_VALUE as f32),
+        );
+        let log = opts.scale == Scale::Log;
+        let quantize = |v: F32x4| -> (F32x4, F32x4) {
+            let finite = v.vabs().lt(inf);
+            let t = if log {
+                (v - v_lo + v_delta).vmax(v_delta).ln_positive()
+            } else {
+                v
             };
-            let q = ((t - s_lo) * s_scale).vmax(zero).vmin(top);
-            let q = F32x4::select(v.vabs().lt(inf), q, none).to_i32();
-            for k in 0..c.len() {
-                let qk = q[k] as u32;
-                c[k] = (qk >> 4).min(255) as u8;
-                b[k] = if qk > 4095 {
-                    NO_VALUE
-                } else {
-                    ((qk * bands) >> 12) as u8
-                };
-            }
+            let u = ((t - s_lo) * inv).vmax(zero).vmin(below_one);
+            let u = F32x4::select(finite, u, zero);
+            (u * c256, F32x4::select(finite, u * cbands, none))
         };
-        let mut vq = self.values.chunks_exact(4);
-        let mut cq = self.cidx.chunks_exact_mut(4);
-        let mut bq = self.band.chunks_exact_mut(4);
+        let mut vq = self.values.chunks_exact(16);
+        let mut cq = self.cidx.chunks_exact_mut(16);
+        let mut bq = self.band.chunks_exact_mut(16);
         for ((v, c), b) in (&mut vq).zip(&mut cq).zip(&mut bq) {
-            quantize(F32x4::load(v), c, b);
+            let q = [0, 4, 8, 12].map(|k| quantize(F32x4::load(&v[k..])));
+            c.copy_from_slice(&F32x4::pack_u8(q.map(|p| p.0)));
+            b.copy_from_slice(&F32x4::pack_u8(q.map(|p| p.1)));
         }
         let (vr, cr, br) = (vq.remainder(), cq.into_remainder(), bq.into_remainder());
         if !vr.is_empty() {
-            let mut a = [f32::NAN; 4];
+            let mut a = [f32::NAN; 16];
             a[..vr.len()].copy_from_slice(vr);
-            quantize(F32x4::from_array(a), cr, br);
+            let q = [0, 4, 8, 12].map(|k| quantize(F32x4::load(&a[k..])));
+            cr.copy_from_slice(&F32x4::pack_u8(q.map(|p| p.0))[..vr.len()]);
+            br.copy_from_slice(&F32x4::pack_u8(q.map(|p| p.1))[..vr.len()]);
         }
-        // Pass 2: colour; a contour pixel where the band changes to the right or below. One
-        // branch-free table lookup per pixel: index c, c + 256 on a contour, 512 when not finite.
+        // Pass 2: colour; a contour pixel where the band changes to the right or below. Per row,
+        // first a byte loop the compiler vectorizes builds a table index (colour | contour << 8 |
+        // not-finite << 9), then one lookup per pixel.
         let lut = opts.colormap.lut();
-        let mut table = [0u32; 513];
+        let mut table = [0u32; 1024];
         table[..256].copy_from_slice(&lut);
         table[256..512].copy_from_slice(&lut.map(blend_white));
-        let contours = nl > 1;
+        let contours = (nl > 1) as u16;
+        self.row_index.resize(nx, 0);
         for j in 0..ny {
             let row = j * nx;
             let below = if j + 1 < ny { row + nx } else { row };
             let me = &self.band[row..row + nx];
             let down = &self.band[below..below + nx];
-            let right = me[1..].iter().chain(std::iter::once(&me[nx - 1]));
-            let cells = me
-                .iter()
-                .zip(right)
-                .zip(down)
-                .zip(&self.cidx[row..row + nx]);
-            for (out, (((&m, &r), &d), &c)) in self.rgba[row..row + nx].iter_mut().zip(cells) {
-                let edge = contours & (((r != m) & (r != NO_VALUE)) | ((d != m) & (d != NO_VALUE)));
-                let idx = if m == NO_VALUE {
-                    512
-                } else {
-                    c as usize + ((edge as usize) << 8)
-                };
-                *out = table[idx];
+            let colour = &self.cidx[row..row + nx];
+            let idx = &mut self.row_index[..nx];
+            for i in 0..nx - 1 {
+                let (m, r, d) = (me[i], me[i + 1], down[i]);
+                let edge =
+                    (((r != m) & (r != NO_VALUE)) | ((d != m) & (d != NO_VALUE))) as u16 & contours;
+                idx[i] = colour[i] as u16 | edge << 8 | ((m == NO_VALUE) as u16) << 9;
+            }
+            let (m, d) = (me[nx - 1], down[nx - 1]);
+            let edge = ((d != m) & (d != NO_VALUE)) as u16 & contours;
+            idx[nx - 1] = colour[nx - 1] as u16 | edge << 8 | ((m == NO_VALUE) as u16) << 9;
+            for (out, &k) in self.rgba[row..row + nx].iter_mut().zip(idx.iter()) {
+                *out = table[(k & 1023) as usize];
             }
         }
     }
