@@ -74,7 +74,7 @@ serve_bg() {
   SERVER_PID=$!
   trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
   for _ in $(seq 50); do
-    curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && return 0
+    python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORT/', timeout=1)" 2>/dev/null && return 0
     sleep 0.1
   done
   echo "server did not start on port $PORT" >&2
