@@ -3,24 +3,17 @@
 //! trains, evaluates, inspects and draws without panicking, even when it diverges.
 #![cfg(not(target_arch = "wasm32"))]
 
+use common::fuzz::{Rng, Vocabulary};
 use optplay::nn::{self, Trainer};
 use optplay::spec::Val;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
+mod common;
+
+const VOCAB: Vocabulary = Vocabulary {
+    keys: KEYS,
+    names: NAMES,
+    nums: NUMS,
+};
 
 const KEYS: &[&str] = &[
     "layer_sizes",
@@ -112,39 +105,6 @@ const NUMS: &[f64] = &[
     2.5,
 ];
 
-fn random_val(r: &mut Rng, depth: usize) -> Val {
-    match r.below(if depth > 3 { 4 } else { 7 }) {
-        0 => Val::Null,
-        1 => Val::Bool(r.below(2) == 0),
-        2 => Val::Num(*r.pick(NUMS)),
-        3 => Val::Str(r.pick(NAMES).to_string()),
-        4 => Val::Arr((0..r.below(5)).map(|_| random_val(r, depth + 1)).collect()),
-        _ => Val::Obj(
-            (0..r.below(6))
-                .map(|_| (r.pick(KEYS).to_string(), random_val(r, depth + 1)))
-                .collect(),
-        ),
-    }
-}
-
-fn mutate(r: &mut Rng, v: &mut Val) {
-    match v {
-        Val::Obj(kv) if !kv.is_empty() && r.below(3) != 0 => {
-            let i = r.below(kv.len());
-            if r.below(4) == 0 {
-                kv.push((r.pick(KEYS).to_string(), random_val(r, 2)));
-            } else {
-                mutate(r, &mut kv[i].1);
-            }
-        }
-        Val::Arr(a) if !a.is_empty() && r.below(3) != 0 => {
-            let i = r.below(a.len());
-            mutate(r, &mut a[i]);
-        }
-        _ => *v = random_val(r, 1),
-    }
-}
-
 const VALID: &[&str] = &[
     r#"{"layer_sizes":[2,8,8,1],"activation":"tanh","loss":"bce_with_logits","init":"xavier_normal","optimizer":{"name":"adam","lr":0.01},"scheduler":{"name":"cosine","T_max":50},"batch_size":16,"seed":3,"data":{"name":"spiral","n":64,"noise":0.1,"validation_split":0.25,"normalize":true},"batch_norm":true,"dropout":0.2}"#,
     r#"{"layer_sizes":[2,5,3],"activation":{"name":"leaky_relu","negative_slope":0.1},"loss":"cross_entropy","init":{"name":"kaiming_uniform","mode":"fan_out","nonlinearity":"relu"},"optimizer":{"name":"sgd","lr":0.1,"momentum":0.9},"data":{"inputs":[[0,1],[1,0],[2,2],[3,1]],"labels":[0,1,2,1]}}"#,
@@ -177,11 +137,11 @@ fn random_and_mutated_trainer_specs_never_panic() {
     let (mut ok, mut total) = (0, 0);
     for i in 0..6000 {
         let v = if i % 3 == 0 {
-            random_val(&mut r, 0)
+            VOCAB.random_val(&mut r, 0)
         } else {
             let mut v: Val = serde_json::from_str(VALID[r.below(VALID.len())]).unwrap();
             for _ in 0..1 + r.below(3) {
-                mutate(&mut r, &mut v);
+                VOCAB.mutate(&mut r, &mut v);
             }
             v
         };
@@ -203,7 +163,7 @@ fn random_and_mutated_gradient_specs_never_panic() {
     for _ in 0..4000 {
         let mut v: Val = serde_json::from_str(base).unwrap();
         for _ in 0..1 + r.below(2) {
-            mutate(&mut r, &mut v);
+            VOCAB.mutate(&mut r, &mut v);
         }
         match nn::grad_spec::gradients(&v) {
             Ok(s) => {

@@ -2,26 +2,19 @@
 //! panic would kill the page); every rejection names a field.
 #![cfg(not(target_arch = "wasm32"))]
 
+use common::fuzz::{Rng, Vocabulary};
 use optplay::landscape::grid::{Canvas, Colormap, RenderOptions};
 use optplay::landscape::{grid::Rect, Expr, Landscape, Scale};
 use optplay::run::trajectory;
 use optplay::spec::{self, Val, MAX_STEPS};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
+mod common;
+
+const VOCAB: Vocabulary = Vocabulary {
+    keys: KEYS,
+    names: NAMES,
+    nums: NUMS,
+};
 
 const KEYS: &[&str] = &[
     "landscape",
@@ -104,21 +97,6 @@ const NUMS: &[f64] = &[
     2.0,
 ];
 
-fn random_val(r: &mut Rng, depth: usize) -> Val {
-    match r.below(if depth > 3 { 4 } else { 7 }) {
-        0 => Val::Null,
-        1 => Val::Bool(r.below(2) == 0),
-        2 => Val::Num(*r.pick(NUMS)),
-        3 => Val::Str(r.pick(NAMES).to_string()),
-        4 => Val::Arr((0..r.below(4)).map(|_| random_val(r, depth + 1)).collect()),
-        _ => Val::Obj(
-            (0..r.below(6))
-                .map(|_| (r.pick(KEYS).to_string(), random_val(r, depth + 1)))
-                .collect(),
-        ),
-    }
-}
-
 fn valid_spec(r: &mut Rng) -> Val {
     let opt = *r.pick(&[
         "sgd", "adam", "adamw", "adamax", "nadam", "radam", "rmsprop", "adagrad", "adadelta",
@@ -173,25 +151,6 @@ fn extreme_hyperparameters(r: &mut Rng) -> Val {
     v
 }
 
-/// Replace a random node of `v` with a random value.
-fn mutate(r: &mut Rng, v: &mut Val) {
-    match v {
-        Val::Obj(kv) if !kv.is_empty() && r.below(3) != 0 => {
-            let i = r.below(kv.len());
-            if r.below(4) == 0 {
-                kv.push((r.pick(KEYS).to_string(), random_val(r, 2)));
-            } else {
-                mutate(r, &mut kv[i].1);
-            }
-        }
-        Val::Arr(a) if !a.is_empty() && r.below(3) != 0 => {
-            let i = r.below(a.len());
-            mutate(r, &mut a[i]);
-        }
-        _ => *v = random_val(r, 1),
-    }
-}
-
 fn exercise(v: &Val) -> bool {
     match spec::trajectory(v, None, MAX_STEPS) {
         Ok(mut s) => {
@@ -220,13 +179,13 @@ fn random_and_mutated_specs_never_panic() {
     let (mut accepted, mut rejected) = (0, 0);
     for i in 0..20_000 {
         let v = if i % 3 == 0 {
-            random_val(&mut r, 0)
+            VOCAB.random_val(&mut r, 0)
         } else if i % 3 == 1 {
             extreme_hyperparameters(&mut r)
         } else {
             let mut v = valid_spec(&mut r);
             for _ in 0..1 + r.below(3) {
-                mutate(&mut r, &mut v);
+                VOCAB.mutate(&mut r, &mut v);
             }
             v
         };

@@ -4,6 +4,8 @@
 
 use optplay::spec::Val;
 
+pub mod fuzz;
+
 pub const REFERENCE: &str = include_str!("../data/torch_optim_trajectories.json");
 
 pub struct Case {
