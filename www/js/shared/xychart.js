@@ -68,7 +68,12 @@ export class XYChart {
     if (!finite(y0) || !finite(y1)) { y0 = ly ? -1 : 0; y1 = ly ? 1 : 1; }
     if (ly && finite(o.yFloorDecades) && y1 - y0 > o.yFloorDecades) y0 = y1 - o.yFloorDecades;
     if (x1 - x0 < 1e-12) { x1 += 0.5; x0 -= 0.5; }
-    if (y1 - y0 < 1e-12) { y1 += ly ? 0.5 : Math.max(0.5, Math.abs(y1) * 0.1); y0 -= ly ? 0.5 : Math.max(0.5, Math.abs(y0) * 0.1); }
+    // A (nearly) constant series gets a readable span, not a magnified float rounding error.
+    const minY = ly ? 0.3 : Math.max(1e-9, 0.02 * Math.max(Math.abs(y0), Math.abs(y1)));
+    if (y1 - y0 < minY && !(finite(o.yMin) && finite(o.yMax))) {
+      const c = (y0 + y1) / 2;
+      if (finite(o.yMin)) y1 = y0 + minY; else if (finite(o.yMax)) y0 = y1 - minY; else { y0 = c - minY / 2; y1 = c + minY / 2; }
+    }
     if (!finite(o.yMin) || !finite(o.yMax)) { const pad = (y1 - y0) * 0.05; if (!finite(o.yMin)) y0 -= pad; if (!finite(o.yMax)) y1 += pad; }
     return { x0, x1, y0, y1 };
   }
@@ -91,7 +96,7 @@ export class XYChart {
     this.toPx = (xv, yv) => [X(lx ? Math.log10(xv) : xv), Y(ly ? Math.log10(yv) : yv)];
     ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = fg; ctx.strokeStyle = grid; ctx.lineWidth = 1;
     // y ticks
-    const yt = ly ? decadeTicks(e.y0, e.y1, Math.max(2, Math.round(r.h / 28))) : niceTicks(e.y0, e.y1, Math.max(2, Math.round(r.h / 40)));
+    const yt = ly ? logTicks(e.y0, e.y1, Math.max(2, Math.round(r.h / 28))) : niceTicks(e.y0, e.y1, Math.max(2, Math.round(r.h / 40)));
     const ys = yt.length > 1 ? yt[1] - yt[0] : 1;
     ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
     for (const t of yt) {
@@ -115,7 +120,7 @@ export class XYChart {
       const py = Y(ly ? Math.log10(hl.y) : hl.y);
       ctx.strokeStyle = hl.color || fg; ctx.setLineDash(hl.dash || [5, 4]); ctx.lineWidth = 1.2;
       ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x + r.w, py); ctx.stroke(); ctx.setLineDash([]);
-      if (hl.label) { ctx.fillStyle = hl.color || fg; ctx.textAlign = 'left'; ctx.textBaseline = 'bottom'; ctx.fillText(hl.label, r.x + 4, py - 2); }
+      if (hl.label) { ctx.fillStyle = hl.color || fg; const right = hl.align === 'right'; ctx.textAlign = right ? 'right' : 'left'; const below = py - 14 < r.y; ctx.textBaseline = below ? 'top' : 'bottom'; ctx.fillText(hl.label, right ? r.x + r.w - 4 : r.x + 4, below ? py + 2 : py - 2); }
     }
     for (const vl of this.vlines) {
       if (!finite(vl.x)) continue;
@@ -150,12 +155,20 @@ export class XYChart {
         }
       }
     }
-    for (const m of this.marks) {
-      if (!finite(m.x) || !finite(m.y) || (ly && m.y <= 0)) continue;
+    // Marks (e.g. where a curve crosses a threshold); their labels are stacked so they never overlap.
+    this.marks.forEach((m, k) => {
+      if (!finite(m.x) || !finite(m.y) || (ly && m.y <= 0)) return;
       const px = X(lx ? Math.log10(m.x) : m.x), py = Y(ly ? Math.log10(m.y) : m.y);
       drawMarker(ctx, m.shape || 'diamond', px, py, 5.5, m.color || fg, bg, 1.5);
-      if (m.label) { ctx.fillStyle = m.color || fg; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = px > r.x + r.w - 90 ? 'right' : 'left'; ctx.textBaseline = 'bottom'; ctx.fillText(m.label, px + (ctx.textAlign === 'right' ? -7 : 7), py - 4); ctx.font = '11px system-ui, sans-serif'; }
-    }
+      if (m.label) {
+        ctx.font = 'bold 11px system-ui, sans-serif';
+        const ty = py - 8 - 14 * k, tx = Math.min(Math.max(px + 7, r.x + 4), r.x + r.w - ctx.measureText(m.label).width - 4);
+        ctx.strokeStyle = m.color || fg; ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(px, py - 5); ctx.lineTo(tx, ty - 4); ctx.stroke();
+        ctx.fillStyle = bg; ctx.globalAlpha = 0.8; ctx.fillRect(tx - 2, ty - 12, ctx.measureText(m.label).width + 4, 13); ctx.globalAlpha = 1;
+        ctx.fillStyle = m.color || fg; ctx.textAlign = 'left'; ctx.textBaseline = 'bottom'; ctx.fillText(m.label, tx, ty);
+        ctx.font = '11px system-ui, sans-serif';
+      }
+    });
     ctx.restore();
     if (o.legend) this.#legend(ctx, r, fg, bg);
   }
@@ -193,10 +206,25 @@ export function decadeTicks(lo, hi, n = 6) {
   if (!out.length) out.push(Math.round((lo + hi) / 2));
   return out;
 }
+/** Log-axis ticks (exponents): decades, or 1-2-5 (then 1…9) steps inside a short span. */
+export function logTicks(lo, hi, n = 6) {
+  if (hi - lo >= 2) return decadeTicks(lo, hi, n);
+  for (const ms of [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const out = [];
+    for (let k = Math.floor(lo) - 1; k <= Math.ceil(hi); k++) for (const m of ms) { const t = k + Math.log10(m); if (t >= lo - 1e-9 && t <= hi + 1e-9) out.push(t); }
+    if (out.length >= 3) return out;
+  }
+  // Less than one 1…9 step in range: linear "nice" ticks of the values, placed on the log axis.
+  const a = 10 ** lo, b = 10 ** hi, raw = (b - a) / Math.max(2, n), mag = 10 ** Math.floor(Math.log10(raw)), f = raw / mag;
+  const step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag, lin = [];
+  for (let v = Math.ceil(a / step) * step; v <= b * (1 + 1e-12); v += step) if (v > 0) lin.push(Math.log10(v));
+  if (lin.length >= 2) return lin;
+  return decadeTicks(lo, hi, n);
+}
 /** "1", "10", "0.1", then 1e±k. */
 export function pow10Label(t) {
   const k = Math.round(t);
-  if (Math.abs(t - k) > 1e-9) return sig(10 ** t, 2);
+  if (Math.abs(t - k) > 1e-9) return sig(10 ** t, 3);
   if (k >= -2 && k <= 3) return String(Number((10 ** k).toPrecision(1)));
   return `1e${k}`;
 }

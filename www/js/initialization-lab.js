@@ -1,0 +1,483 @@
+// The initialization lab (lecture §4, Xavier/Glorot; everything the deeplearning.ai initialization
+// demo does, offline). Two parts on tabs, one transport: the playground (2-6-3-1 on 2-D data, the
+// four scale presets, network diagram, decision boundary, cost) and the deep tanh network on the
+// digits (per-layer histograms, the mean/variance objectives, misclassified count and cost).
+// State: ONE `values` map behind nn/initialization-config.js's URL table.
+import { loadEngine, errorMessage } from './shared/engine.js';
+import { UrlState, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { XYChart } from './shared/xychart.js';
+import { HistStrip, snapshotInspection } from './shared/histstrip.js';
+import { NetDiagram } from './shared/netdiagram.js';
+import { Boundary } from './shared/boundary.js';
+import { FrameLoop, StepBudget } from './shared/trainloop.js';
+import { parseField, flag } from './shared/params-ui.js';
+import { COLORS } from './shared/palette.js';
+import { sig } from './shared/format.js';
+import { networkScript, splitParameters, columnsCSV } from './shared/torch-nn.js';
+import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery, parseHidden } from './nn/common.js';
+import { PRESETS, PRESET_IDS, presetById, baseFor, buildTable, playgroundSpec, deepSpec, activationRange, DEEP_DATA, GENERATORS, HIST_KINDS } from './nn/initialization-config.js';
+
+const $ = (id) => document.getElementById(id);
+const PG_KEYS = /^(hidden|act|init(\..*)?|opt|lr|momentum|batch|seed|data|n|noise)$/;
+const DEEP_KEYS = /^deep\.(hidden|act|init(\..*)?|opt|lr|momentum|batch|seed|data)$/;
+const PG_INITS = [['zero', 'zero'], ['too_small', 'too small'], ['appropriate', 'appropriate'], ['too_large', 'too large']];
+const DEEP_INITS = [['zeros', 'zero', {}], ['torch_default', 'uniform ±1/√n', {}], ['xavier_normal', 'Xavier', {}], ['normal', 'N(0, 1)', { 'deep.init.std': 1 }], ['kaiming_normal', 'He (ReLU)', { 'deep.act': 'relu' }]];
+const DATA_LABELS = { circle: 'circle', xor: 'xor', blobs: 'blobs', spiral: 'spiral', moons: 'moons' };
+
+const lab = {
+  E: null, S: null, locked: false, playing: false, loop: null, charts: {},
+  pg: { trainer: null, spec: null, initParams: null, evaluation: null, evalAt: 0, budget: new StepBudget(0.02), acc: 0, lastT: 0 },
+  deep: { trainer: null, spec: null, csv: null, ghost: null, initRows: null, rows: null, evaluation: null, evalEpoch: -1, evalMs: 0, budget: new StepBudget(3), acc: 0, lastT: 0, errors: [], loading: null },
+};
+window.__lab = lab;
+
+main().catch(fatal);
+
+async function main() {
+  lab.E = await loadEngine();
+  const q = new URLSearchParams(location.search);
+  const { id, locked } = presetFromQuery(q, PRESET_IDS);
+  lab.S = new UrlState(buildTable(baseFor(id)), q);
+  lab.locked = locked;
+  startPage(lab.S, redrawAll);
+  setupCharts();
+  setupControls();
+  lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('status-line').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
+  rebuildPlayground();
+  syncControls();
+  showPart();
+  lockNow();
+  bindKeys({ toggle, step: stepOnce, reset });
+  if (V().part === 'deep') await ensureDeep();
+  document.body.classList.add('ready');
+}
+
+const V = () => lab.S.values;
+const part = () => V().part;
+
+function set(changes) {
+  const changed = lab.S.set(changes);
+  const has = (re) => changed.some((k) => re.test(k));
+  if (has(/^part$/)) { pause(); showPart(); if (part() === 'deep') ensureDeep(); }
+  if (has(PG_KEYS)) { if (part() === 'playground') pause(); rebuildPlayground(); }
+  if (has(DEEP_KEYS)) { if (part() === 'deep') pause(); if (lab.deep.csv) rebuildDeep(); }
+  if (has(/^deep\.(kind|bins)$/) && lab.deep.trainer) { configureHistograms(); drawLive(); }
+  if (has(/^edges$/)) drawLive();
+  if (changed.length) syncControls();
+}
+
+// ---- part 1: the playground ---------------------------------------------------------------------
+function rebuildPlayground() {
+  const P = lab.pg, v = V();
+  P.trainer?.free();
+  P.trainer = null; P.evaluation = null;
+  try {
+    P.spec = playgroundSpec(v);
+    P.trainer = new lab.E.Trainer(P.spec);
+  } catch (e) { status(`The network could not be built: ${errorMessage(e)}`, true); return; }
+  const t = P.trainer;
+  P.initParams = Float32Array.from(t.parameters());
+  P.layout = Uint32Array.from(t.parameterLayout());
+  const pts = { x: Float32Array.from(t.trainInputs()), labels: Uint32Array.from(t.trainLabels()) };
+  lab.charts.boundary.points = pts;
+  lab.charts.boundary.fit(pts);
+  lab.charts.boundary.predict = (nx, ny, view) => (P.trainer ? P.trainer.predictGrid(nx, ny, view[0], view[1], view[2], view[3]) : null);
+  lab.charts.pgCost.series = [{ label: 'cost', color: COLORS[0], width: 1.8, y: () => (P.trainer ? P.trainer.lossHistory() : []) }];
+  P.acc = 0;
+  evalPlayground();
+  const c0 = P.evaluation?.train_loss;
+  lab.charts.pgCost.hlines = Number.isFinite(c0) ? [{ y: c0, label: `at initialization: ${sig(c0, 3)}`, color: 'rgba(128,128,128,0.95)' }] : [];
+  if (part() === 'playground') drawLive();
+}
+function evalPlayground() { const P = lab.pg; if (P.trainer) { P.evaluation = P.trainer.evaluate(); P.evalAt = performance.now(); } }
+
+// ---- part 2: the deep network -------------------------------------------------------------------
+async function ensureDeep() {
+  const D = lab.deep;
+  if (D.csv) { if (!D.trainer) rebuildDeep(); return; }
+  if (!D.loading) {
+    status('Loading the digits…');
+    D.loading = fetchData(DEEP_DATA[V()['deep.data']].file).then((csv) => { D.csv = csv; rebuildDeep(); }).catch((e) => status(`Could not load the data: ${errorMessage(e)}`, true));
+  }
+  await D.loading;
+}
+
+function rebuildDeep() {
+  const D = lab.deep, v = V();
+  D.trainer?.free();
+  D.trainer = null; D.evaluation = null; D.errors = []; D.evalEpoch = -1; D.pendingEval = false;
+  try {
+    D.spec = deepSpec(v, D.csv);
+    D.trainer = new lab.E.Trainer(D.spec);
+  } catch (e) { status(`The network could not be built: ${errorMessage(e)}`, true); return; }
+  D.n = D.trainer.trainLabels().length;
+  D.stepsPerEpoch = Math.ceil(D.n / D.trainer.batch_size);
+  configureHistograms(true);
+  lab.charts.deepCost.series = [
+    { label: 'mini-batch cost', color: COLORS[0], width: 1.3, y: () => (D.trainer ? D.trainer.lossHistory() : []) },
+  ];
+  D.acc = 0;
+  evalDeep();
+  if (part() === 'deep') drawLive();
+}
+
+/** Histogram ranges (fixed [−1, 1] for tanh activations) and the reference snapshot at initialization. */
+function configureHistograms(fresh = false) {
+  const D = lab.deep, v = V(), t = D.trainer;
+  if (!t) return;
+  const r = activationRange(v['deep.act']);
+  if (r) t.setHistogramRange('activation', r[0], r[1]); else t.setHistogramRange('activation');
+  if (fresh || !D.ghosts || D.ghostBins !== v['deep.bins']) {
+    // At initialization: inspect() before the first step describes the first batch without side effects.
+    if (fresh || t.steps === 0) {
+      const ins = t.inspect(v['deep.bins']);
+      D.ghosts = Object.fromEntries(HIST_KINDS.map((k) => [k, snapshotInspection(ins, k)]));
+      D.initRows = layerRows(ins);
+      D.ghostBins = v['deep.bins'];
+    } else D.ghosts = null; // bins changed mid-training: no comparable reference
+  }
+}
+
+function layerRows(ins) {
+  const F = ins.fields, n = F.length, at = (l, f) => ins.stats[l * n + F.indexOf(f)];
+  return Array.from({ length: ins.layers }, (_, l) => ({
+    mean: at(l, 'act_mean'), var: at(l, 'act_var'), grad: at(l, 'grad_norm'), sat: at(l, 'saturated_fraction'), dead: at(l, 'dead_fraction'),
+  }));
+}
+
+function evalDeep() {
+  const D = lab.deep;
+  if (!D.trainer) return;
+  const t0 = performance.now();
+  D.evaluation = D.trainer.evaluate();
+  D.evalMs = performance.now() - t0;
+  D.evalAt = performance.now();
+  D.evalEpoch = Math.floor(D.trainer.epoch + 1e-9);
+  D.errors[D.evalEpoch] = D.evaluation.train_errors;
+  D.errEpochs = []; D.errCounts = [];
+  D.errors.forEach((v, e) => { if (v != null) { D.errEpochs.push(e); D.errCounts.push(v); } });
+}
+
+// ---- animation ---------------------------------------------------------------------------------
+const pgDone = () => { const t = lab.pg.trainer; return !t || t.diverged_at_step != null || t.steps >= V().steps; };
+const deepDone = () => { const t = lab.deep.trainer; return !t || t.diverged_at_step != null || t.epoch >= V()['deep.epochs'] - 1e-9; };
+const done = () => (part() === 'deep' ? deepDone() : pgDone());
+
+function work(budgetMs, now) {
+  if (part() === 'deep') return workDeep(budgetMs, now);
+  const P = lab.pg, t = P.trainer;
+  if (!t || pgDone()) return false;
+  const dt = P.lastT ? Math.min(0.1, (now - P.lastT) / 1000) : 1 / 60;
+  P.lastT = now;
+  P.acc = Math.min(P.acc + dt * V().speed, 1e6);
+  const want = Math.min(Math.floor(P.acc), V().steps - t.steps);
+  if (want > 0) {
+    const n = P.budget.steps(budgetMs - 3, want);
+    const t0 = performance.now();
+    const took = t.step(n);
+    P.budget.record(took, performance.now() - t0);
+    P.acc -= took;
+  }
+  if (now - P.evalAt > 200) evalPlayground();
+  if (pgDone()) { evalPlayground(); return false; }
+  return true;
+}
+
+function workDeep(budgetMs) {
+  const D = lab.deep, t = D.trainer;
+  if (!t) return false;
+  // The evaluation of a finished epoch (all training images) gets a frame of its own.
+  if (D.pendingEval && (performance.now() - D.evalAt > 250 || deepDone())) { D.pendingEval = false; evalDeep(); return !deepDone(); }
+  if (deepDone()) return false;
+  // Stop exactly at the next epoch boundary, so the misclassified count is per epoch.
+  const nextBoundary = (Math.floor(t.steps / D.stepsPerEpoch) + 1) * D.stepsPerEpoch;
+  const n = D.budget.steps(budgetMs - 2, nextBoundary - t.steps);
+  const t0 = performance.now();
+  const took = t.step(n);
+  D.budget.record(took, performance.now() - t0);
+  if (took > 0 && t.steps % D.stepsPerEpoch === 0) D.pendingEval = true; // counted at most every 0.25 s (evaluate() is one engine call of ~20 ms)
+  return true;
+}
+
+function drawLive() {
+  if (part() === 'deep') drawDeep(); else drawPlayground();
+}
+
+function drawPlayground() {
+  const P = lab.pg, t = P.trainer, v = V();
+  if (!t) return;
+  const grads = v.edges === 'gradients';
+  lab.charts.diagram.set({ sizes: P.spec.layer_sizes, values: grads ? t.gradients() : t.parameters(), layout: P.layout, mode: v.edges, activation: v.act });
+  lab.charts.diagram.draw();
+  $('diagram-scale').textContent = `thickest edge: |${grads ? '∂L/∂w' : 'w'}| = ${sig(lab.charts.diagram.maxAbs || 0, 3)}${grads && t.steps === 0 ? ' (gradients appear after the first step)' : ''}`;
+  lab.charts.boundary.draw();
+  lab.charts.pgCost.draw();
+  $('progress').value = Math.min(1, t.steps / v.steps);
+  $('counter').textContent = `step ${t.steps} / ${v.steps}`;
+  if (t.diverged_at_step != null) { status(`Diverged at step ${t.diverged_at_step}: the cost was not finite; that step was not applied and training stopped.`, true); return; }
+  const e = P.evaluation, h = t.lossHistory();
+  const cost = h.length ? h[h.length - 1] : e?.train_loss;
+  status(`${initShort(v)} · cost ${sig(cost ?? NaN, 4)} · training accuracy ${e ? (100 * e.train_accuracy).toFixed(1) : '—'}% (${e ? e.train_errors : '—'} of ${P.spec.data.n} misclassified)`);
+}
+
+function drawDeep() {
+  const D = lab.deep, t = D.trainer, v = V();
+  if (!t) { $('counter').textContent = 'epoch 0'; return; }
+  const ins = t.inspect(v['deep.bins']);
+  const kind = v['deep.kind'];
+  D.rows = layerRows(ins);
+  const hidden = ins.layers; // every Dense layer; the last is the linear output (its "activation" = logits)
+  lab.charts.hists.o.title = (l) => (l === hidden - 1 ? `output (logits)` : `layer ${l + 1}`);
+  lab.charts.hists.set({ layers: ins.layers, bins: ins.bins, hist: ins[kind], ranges: ins.ranges, kind, stats: kind === 'activation' ? D.rows : null }, D.ghosts ? D.ghosts[kind] : null);
+  lab.charts.hists.draw();
+  const L = D.rows.length - 1; // hidden layers only for the objectives
+  const layers = Float64Array.from({ length: L }, (_, l) => l + 1);
+  const col = (rows, f) => Float64Array.from({ length: L }, (_, l) => rows[l][f]);
+  const mNow = col(D.rows, 'mean'), vNow = col(D.rows, 'var');
+  const m0 = D.initRows ? col(D.initRows, 'mean') : null, v0 = D.initRows ? col(D.initRows, 'var') : null;
+  lab.charts.means.series = [
+    { label: 'now', color: COLORS[0], width: 2.2, shape: 'circle', points: true, x: () => layers, y: () => mNow },
+    ...(m0 ? [{ label: 'at initialization', color: COLORS[1], dash: [5, 3], width: 1.5, shape: 'square', points: true, x: () => layers, y: () => m0 }] : []),
+  ];
+  lab.charts.vars.series = [
+    { label: 'now', color: COLORS[0], width: 2.2, shape: 'circle', points: true, x: () => layers, y: () => vNow },
+    ...(v0 ? [{ label: 'at initialization', color: COLORS[1], dash: [5, 3], width: 1.5, shape: 'square', points: true, x: () => layers, y: () => v0 }] : []),
+  ];
+  lab.charts.vars.hlines = L && Number.isFinite(vNow[0]) && vNow[0] > 0 ? [{ y: vNow[0], label: 'objective: constant (= layer 1)', color: 'rgba(0,158,115,0.95)', align: 'right' }] : [];
+  lab.charts.deepErrors.set({ xMax: v['deep.epochs'], yMax: D.n });
+  lab.charts.means.draw(); lab.charts.vars.draw(); lab.charts.deepCost.draw(); lab.charts.deepErrors.draw();
+  // table
+  const tb = $('deep-table').querySelector('tbody');
+  const act = v['deep.act'];
+  tb.replaceChildren(...D.rows.map((r, l) => {
+    const tr = document.createElement('tr');
+    const sat = act === 'relu' || act === 'leaky_relu' ? (l < L ? `${(100 * r.dead).toFixed(0)}% dead` : '—') : (l < L && (act === 'tanh' || act === 'sigmoid') ? `${(100 * r.sat).toFixed(0)}%` : '—');
+    for (const s of [l < L ? String(l + 1) : 'out', sig(r.mean, 3), sig(r.var, 3), sig(r.grad, 3), sat]) { const td = document.createElement('td'); td.textContent = s; tr.append(td); }
+    return tr;
+  }));
+  const ep = t.epoch;
+  $('progress').value = Math.min(1, ep / v['deep.epochs']);
+  $('counter').textContent = `epoch ${sig(ep, 3)} / ${v['deep.epochs']} · step ${t.steps}`;
+  if (t.diverged_at_step != null) { status(`Diverged at step ${t.diverged_at_step}: the cost was not finite; that step was not applied and training stopped.`, true); return; }
+  const e = D.evaluation;
+  status(`${initShort(v, 'deep.init')} · ${ACTIVATION_LABELS[act]} · training cost ${e ? sig(e.train_loss, 4) : '—'} · misclassified ${e ? `${e.train_errors} of ${D.n}` : '—'}${D.evalEpoch >= 0 ? ` (after epoch ${D.evalEpoch})` : ''}`);
+}
+
+function status(text, bad = false) { const el = $('status-line'); el.textContent = text; el.classList.toggle('bad', bad); }
+
+function play() {
+  const P = part() === 'deep' ? lab.deep : lab.pg;
+  if (!P.trainer) return;
+  if (done()) { if (P.trainer.diverged_at_step != null) return; part() === 'deep' ? rebuildDeep() : rebuildPlayground(); }
+  lab.playing = true; P.lastT = 0;
+  lab.loop.start();
+  syncTransport();
+}
+function pause() { lab.playing = false; if (lab.loop?.running) lab.loop.stop(); syncTransport(); }
+function toggle() { lab.playing ? pause() : play(); }
+function stepOnce() {
+  pause();
+  const P = part() === 'deep' ? lab.deep : lab.pg;
+  if (!P.trainer || done()) return;
+  P.trainer.step(1);
+  if (part() === 'deep') { if (P.trainer.steps % lab.deep.stepsPerEpoch === 0) evalDeep(); } else evalPlayground();
+  drawLive();
+}
+function reset() { pause(); part() === 'deep' ? rebuildDeep() : rebuildPlayground(); announce('Reset to the initial weights.'); }
+function syncTransport() { $('play').textContent = lab.playing ? '❚❚ Pause' : '▶ Play'; $('play').setAttribute('aria-pressed', String(lab.playing)); }
+
+// ---- controls ----------------------------------------------------------------------------------
+function setupCharts() {
+  lab.charts.diagram = new NetDiagram($('diagram'));
+  lab.charts.boundary = new Boundary($('boundary'), { res: 72 });
+  lab.charts.pgCost = new XYChart($('cost'), { xLabel: 'gradient step', yLabel: 'cost', logY: true, legend: false });
+  lab.charts.hists = new HistStrip($('hists'), { color: COLORS[0], minPanel: 130, panelH: 96 });
+  lab.charts.means = new XYChart($('means'), { xLabel: 'hidden layer l', yLabel: 'mean', integerX: true, legend: 'tr' });
+  lab.charts.means.hlines = [{ y: 0, label: 'objective: 0', color: 'rgba(0,158,115,0.95)' }];
+  lab.charts.vars = new XYChart($('vars'), { xLabel: 'hidden layer l', yLabel: 'variance', logY: true, integerX: true, legend: 'bl' });
+  lab.charts.deepCost = new XYChart($('deep-cost'), { xLabel: 'step', yLabel: 'cost', logY: true, legend: false });
+  lab.charts.deepErrors = new XYChart($('deep-errors'), { xLabel: 'epoch', yLabel: 'misclassified', yMin: 0, xMin: 0, legend: false });
+  lab.charts.deepErrors.series = [{ label: 'misclassified', color: COLORS[1], width: 2, shape: 'circle', points: true, x: () => lab.deep.errEpochs || [], y: () => lab.deep.errCounts || [] }];
+}
+function redrawAll() { for (const c of Object.values(lab.charts)) c.requestDraw(); }
+
+function numberInput(id, key, p) {
+  $(id).addEventListener('change', () => {
+    const r = parseField($(id).value, p);
+    if (typeof r === 'string') { flag($(id), r); return; }
+    flag($(id), null); set({ [key]: p.integer ? Math.round(r) : r });
+  });
+}
+function hiddenInput(id, key, maxLayers, maxWidth) {
+  $(id).addEventListener('change', () => {
+    try { parseHidden($(id).value.trim(), maxLayers, maxWidth); } catch (e) { flag($(id), e.message); return; }
+    flag($(id), null); set({ [key]: $(id).value.trim() });
+  });
+}
+function radioButtons(box, items, onPick) {
+  box.replaceChildren(...items.map(([value, label]) => {
+    const b = document.createElement('button');
+    b.type = 'button'; b.setAttribute('role', 'radio'); b.dataset.value = value; b.textContent = label;
+    b.addEventListener('click', () => onPick(value));
+    return b;
+  }));
+}
+function markRadios(box, value) { for (const b of box.querySelectorAll('[role="radio"]')) b.setAttribute('aria-checked', String(b.dataset.value === value)); }
+
+function setupControls() {
+  const pre = $('preset');
+  pre.append(new Option('— your own experiment —', ''));
+  for (const p of PRESETS) pre.append(new Option(p.title, p.id));
+  pre.addEventListener('change', () => loadPreset(pre.value));
+  $('tab-playground').addEventListener('click', () => set({ part: 'playground' }));
+  $('tab-deep').addEventListener('click', () => set({ part: 'deep' }));
+  for (const b of [$('tab-playground'), $('tab-deep')]) b.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') { e.preventDefault(); const next = part() === 'deep' ? 'playground' : 'deep'; set({ part: next }); $(`tab-${next}`).focus(); }
+  });
+  radioButtons($('init-buttons'), PG_INITS, (init) => set({ init }));
+  radioButtons($('data-buttons'), GENERATORS.map((g) => [g, DATA_LABELS[g]]), (data) => set({ data }));
+  radioButtons($('dinit-buttons'), DEEP_INITS.map(([a, b]) => [a, b]), (init) => set({ 'deep.init': init, ...(DEEP_INITS.find((d) => d[0] === init)[2]) }));
+  for (const [sel, prefix] of [['init', ''], ['deep-init', 'deep.']]) for (const [n, label] of INIT_CHOICES) $(sel).append(new Option(label, n)), void prefix;
+  for (const sel of ['act', 'deep-act']) for (const a of ACTIVATION_CHOICES) $(sel).append(new Option(ACTIVATION_LABELS[a], a));
+  for (const sel of ['opt', 'deep-opt']) for (const o of OPTIMIZER_CHOICES) $(sel).append(new Option(OPTIMIZER_LABELS[o], o));
+  for (const [id, key] of [['init', 'init'], ['act', 'act'], ['opt', 'opt'], ['deep-init', 'deep.init'], ['deep-act', 'deep.act'], ['deep-opt', 'deep.opt']]) $(id).addEventListener('change', () => set({ [key]: $(id).value }));
+  hiddenInput('hidden', 'hidden', 6, 16);
+  hiddenInput('deep-hidden', 'deep.hidden', 10, 1024);
+  numberInput('init-std', 'init.std', { min: 0, max: 100 }); numberInput('init-a', 'init.a', { min: 0, max: 100 });
+  numberInput('deep-init-std', 'deep.init.std', { min: 0, max: 100 }); numberInput('deep-init-a', 'deep.init.a', { min: 0, max: 100 });
+  numberInput('n', 'n', { min: 20, max: 2000, integer: true }); numberInput('noise', 'noise', { min: 0, max: 1 });
+  numberInput('lr', 'lr', { min: 0, max: 10, min_open: true }); numberInput('momentum', 'momentum', { min: 0, max: 0.999 });
+  numberInput('batch', 'batch', { min: 0, max: 2000, integer: true }); numberInput('seed', 'seed', { min: 0, max: 1e9, integer: true });
+  numberInput('steps', 'steps', { min: 1, max: 200000, integer: true }); numberInput('speed', 'speed', { min: 1, max: 100000 });
+  numberInput('deep-lr', 'deep.lr', { min: 0, max: 10, min_open: true }); numberInput('deep-momentum', 'deep.momentum', { min: 0, max: 0.999 });
+  numberInput('deep-batch', 'deep.batch', { min: 1, max: 2000, integer: true }); numberInput('deep-seed', 'deep.seed', { min: 0, max: 1e9, integer: true });
+  numberInput('deep-epochs', 'deep.epochs', { min: 1, max: 500, integer: true }); numberInput('deep-bins', 'deep.bins', { min: 8, max: 100, integer: true });
+  $('edges-w').addEventListener('click', () => set({ edges: 'weights' }));
+  $('edges-g').addEventListener('click', () => set({ edges: 'gradients' }));
+  for (const k of HIST_KINDS) $(`kind-${k}`).addEventListener('click', () => set({ 'deep.kind': k }));
+  $('play').addEventListener('click', toggle);
+  $('step').addEventListener('click', stepOnce);
+  $('reset').addEventListener('click', reset);
+  bindCopyLink($('copy-link'), lab.S);
+  $('exp-png').addEventListener('click', exportPNG);
+  $('exp-csv').addEventListener('click', exportCSV);
+  $('exp-json').addEventListener('click', exportJSON);
+  $('exp-py').addEventListener('click', exportPython);
+}
+
+function syncControls() {
+  const v = V();
+  const p = presetById(v.lesson || v.preset);
+  $('preset').value = v.lesson || v.preset || '';
+  $('preset-note').textContent = p ? p.note : (part() === 'deep'
+    ? 'A deep tanh network on the 8×8 digits: choose an initialization, look at the histograms of every layer at initialization, then train.'
+    : 'The deeplearning.ai demo offline: choose an initialization and a data set, press Play and watch the cost, the weights and the decision boundary.');
+  markRadios($('init-buttons'), v.init); markRadios($('data-buttons'), v.data); markRadios($('dinit-buttons'), v['deep.init']);
+  for (const [id, key] of [['init', 'init'], ['act', 'act'], ['opt', 'opt'], ['deep-init', 'deep.init'], ['deep-act', 'deep.act'], ['deep-opt', 'deep.opt']]) $(id).value = v[key];
+  for (const [id, key] of [['hidden', 'hidden'], ['deep-hidden', 'deep.hidden']]) if (document.activeElement !== $(id)) { $(id).value = v[key]; flag($(id), null); }
+  for (const pre of ['', 'deep.']) {
+    const idp = pre ? 'deep-' : '';
+    $(`${idp}init-std-row`).hidden = v[`${pre}init`] !== 'normal'; $(`${idp}init-a-row`).hidden = v[`${pre}init`] !== 'uniform';
+    if (v[`${pre}init`] === 'normal') $(`${idp}init-std`).value = String(v[`${pre}init.std`]);
+    if (v[`${pre}init`] === 'uniform') $(`${idp}init-a`).value = String(v[`${pre}init.a`]);
+    $(`${idp}momentum-row`).hidden = v[`${pre}opt`] !== 'sgd';
+    if (v[`${pre}opt`] === 'sgd') $(`${idp}momentum`).value = String(v[`${pre}momentum`]);
+  }
+  for (const k of ['n', 'noise', 'lr', 'batch', 'seed', 'steps', 'speed']) { $(k).value = String(v[k]); flag($(k), null); }
+  for (const k of ['lr', 'batch', 'seed', 'epochs', 'bins']) { $(`deep-${k}`).value = String(v[`deep.${k}`]); flag($(`deep-${k}`), null); }
+  $('edges-w').setAttribute('aria-checked', String(v.edges === 'weights'));
+  $('edges-g').setAttribute('aria-checked', String(v.edges === 'gradients'));
+  for (const k of HIST_KINDS) $(`kind-${k}`).setAttribute('aria-checked', String(v['deep.kind'] === k));
+  $('hist-title').textContent = { activation: 'Activations per layer', preactivation: 'Pre-activations per layer', gradient: 'Weight gradients ∂L/∂W per layer' }[v['deep.kind']];
+  syncTransport();
+}
+
+function showPart() {
+  const deep = part() === 'deep';
+  $('part-playground').hidden = deep; $('part-deep').hidden = !deep;
+  $('tab-playground').setAttribute('aria-selected', String(!deep)); $('tab-deep').setAttribute('aria-selected', String(deep));
+  $('tab-playground').tabIndex = deep ? -1 : 0; $('tab-deep').tabIndex = deep ? 0 : -1;
+  $('step').title = deep ? 'One mini-batch step (→)' : 'One gradient step (→)';
+  syncControls();
+  requestAnimationFrame(() => { for (const c of Object.values(lab.charts)) c.resize?.(); drawLive(); });
+}
+
+function lockNow() {
+  applyLock(lab.locked, presetById(V().lesson)?.title || '', () => {
+    const id = V().lesson;
+    lab.S.values = { ...V(), lesson: '', preset: id };
+    lab.locked = false; lockNow(); lab.S.scheduleUrl();
+  });
+  for (const id of ['top-fs', 'pg-fs', 'deep-fs']) $(id).disabled = lab.locked;
+  for (const id of ['edges-w', 'edges-g', ...HIST_KINDS.map((k) => `kind-${k}`)]) $(id).disabled = false;
+}
+
+function loadPreset(id) {
+  const keep = { theme: V().theme, embed: V().embed, hide: V().hide };
+  lab.S.reload(buildTable(baseFor(id)), id ? `preset=${encodeURIComponent(id)}` : '');
+  Object.assign(lab.S.values, keep);
+  pause();
+  rebuildPlayground();
+  if (lab.deep.csv) rebuildDeep();
+  showPart();
+  if (part() === 'deep') ensureDeep();
+}
+
+// ---- export ------------------------------------------------------------------------------------
+function exportPNG() {
+  const v = V();
+  const parts = part() === 'deep'
+    ? [{ canvas: $('hists'), title: `${$('hist-title').textContent}: ${initShort(v, 'deep.init')}, ${ACTIVATION_LABELS[v['deep.act']]}, epoch ${sig(lab.deep.trainer?.epoch ?? 0, 3)}` },
+      { canvas: $('means'), title: 'Mean of the activations per layer' }, { canvas: $('vars'), title: 'Variance of the activations per layer' }, { canvas: $('deep-cost'), title: 'Mini-batch cost' }, { canvas: $('deep-errors'), title: 'Misclassified training digits' }]
+    : [{ canvas: $('diagram'), title: `Network 2-${v.hidden}-1, ${initShort(v)}, ${v.edges}` }, { canvas: $('boundary'), title: `Decision boundary (${v.data}), step ${lab.pg.trainer?.steps ?? 0}` }, { canvas: $('cost'), title: 'Cost' }];
+  savePNG(parts, 'Initialization lab', `initialization-${part()}-${stamp()}.png`);
+}
+function curves() {
+  if (part() === 'deep') {
+    const D = lab.deep, t = D.trainer;
+    const h = t ? Array.from(t.lossHistory()) : [];
+    const rows = D.rows || [], r0 = D.initRows || [];
+    return {
+      layer: rows.map((_, l) => l + 1), act_mean_init: r0.map((r) => r.mean), act_var_init: r0.map((r) => r.var), act_mean_now: rows.map((r) => r.mean), act_var_now: rows.map((r) => r.var), grad_norm_now: rows.map((r) => r.grad),
+      epoch: D.errors.map((_, e) => e), misclassified: D.errors.slice(),
+      step: h.map((_, i) => (t?.historyStart ?? 0) + i + 1), minibatch_cost: h,
+    };
+  }
+  const t = lab.pg.trainer, h = t ? Array.from(t.lossHistory()) : [];
+  return { step: h.map((_, i) => (t?.historyStart ?? 0) + i + 1), cost: h };
+}
+function exportCSV() { download(`initialization-${part()}-${stamp()}.csv`, columnsCSV(curves()), 'text/csv'); announce('CSV saved.'); }
+function exportJSON() {
+  const deep = part() === 'deep', P = deep ? lab.deep : lab.pg;
+  const spec = P.spec ? { ...P.spec, data: deep ? { csv: `www/data/${DEEP_DATA[V()['deep.data']].file}`, normalize: true } : P.spec.data } : null;
+  const doc = { generator: 'optplay initialization lab', url: lab.S.shareUrl(), part: part(), spec, steps: P.trainer?.steps ?? 0, diverged_at_step: P.trainer?.diverged_at_step ?? null, evaluation: P.evaluation, curves: curves() };
+  download(`initialization-${part()}-${stamp()}.json`, JSON.stringify(doc, null, 1), 'application/json');
+  announce('JSON saved.');
+}
+function exportPython() {
+  try {
+    const v = V();
+    if (part() === 'deep') {
+      const D = lab.deep;
+      if (!D.spec) throw new Error('the deep network is not built yet');
+      const dd = DEEP_DATA[v['deep.data']];
+      const src = networkScript({ ...D.spec, data: { normalize: true } }, {
+        title: `Initialization lab, deep part: ${ACTIVATION_LABELS[v['deep.act']]}, ${initShort(v, 'deep.init')}, 64-${v['deep.hidden']}-10 on digits`,
+        data: { kind: 'csv', file: dd.file, sklearn: dd.sklearn }, steps: v['deep.epochs'] * D.stepsPerEpoch, report: 'stats',
+      });
+      download(`initialization-deep-${stamp()}.py`, src, 'text/x-python');
+    } else {
+      const P = lab.pg, t = P.trainer;
+      if (!t) throw new Error('no network');
+      const x = t.trainInputs(), y = t.trainLabels();
+      const inputs = Array.from({ length: y.length }, (_, i) => [x[2 * i], x[2 * i + 1]]);
+      const src = networkScript(P.spec, {
+        title: `Initialization lab, playground: 2-${v.hidden}-1 ${ACTIVATION_LABELS[v.act]}, ${initShort(v)}, ${v.data}`,
+        data: { kind: 'points', inputs, labels: Array.from(y) }, steps: v.steps, report: 'stats',
+        initialParams: splitParameters(P.initParams, P.layout, P.spec.layer_sizes),
+      });
+      download(`initialization-playground-${stamp()}.py`, src, 'text/x-python');
+    }
+    announce('PyTorch script saved.');
+  } catch (e) { announce(`Export failed: ${errorMessage(e)}`); }
+}

@@ -1,0 +1,366 @@
+// The "why ReLU is better (sometimes)" lab (lecture §4): the same network with sigmoid, tanh, ReLU
+// (…) hidden units races to a training-error threshold. Every network gets the same initial
+// weights and the same mini-batches (the engine derives both from the seed, independently of the
+// activation). After each epoch: the whole training set is evaluated and the saturation measured.
+// State: ONE `values` map behind nn/relu-config.js's URL table.
+import { loadEngine, errorMessage } from './shared/engine.js';
+import { UrlState, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { XYChart } from './shared/xychart.js';
+import { FrameLoop, StepBudget } from './shared/trainloop.js';
+import { parseField, flag } from './shared/params-ui.js';
+import { COLORS, SHAPES, SHAPE_GLYPH } from './shared/palette.js';
+import { sig } from './shared/format.js';
+import { networkScript, columnsCSV } from './shared/torch-nn.js';
+import { ACTIVATION_LABELS, INIT_CHOICES, initShort, presetFromQuery, parseHidden } from './nn/common.js';
+import { PRESETS, PRESET_IDS, presetById, baseFor, buildTable, raceSpec, csvShape, epochsToThreshold, speedup, DATASETS, RACE_ACTS } from './nn/relu-config.js';
+
+const $ = (id) => document.getElementById(id);
+const STYLE = { sigmoid: 1, tanh: 0, relu: 2, leaky_relu: 3, gelu: 4 };
+const RACE_KEYS = /^(data|n|noise|hidden|init(\..*)?|runs|lr\..*|momentum|batch|seed)$/;
+
+const lab = { E: null, S: null, locked: false, playing: false, loop: null, charts: {}, racers: [], csv: {}, shape: null, acc: 0, lastT: 0, token: 0 };
+window.__lab = lab;
+
+main().catch(fatal);
+
+async function main() {
+  lab.E = await loadEngine();
+  const q = new URLSearchParams(location.search);
+  const { id, locked } = presetFromQuery(q, PRESET_IDS);
+  lab.S = new UrlState(buildTable(baseFor(id)), q);
+  lab.locked = locked;
+  startPage(lab.S, () => { for (const c of Object.values(lab.charts)) c.requestDraw(); });
+  setupCharts();
+  setupControls();
+  lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('status-line').textContent); }, budgetMs: 10, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
+  syncControls();
+  lockNow();
+  bindKeys({ toggle, step: stepEpoch, reset });
+  await rebuild();
+  document.body.classList.add('ready');
+}
+
+const V = () => lab.S.values;
+
+function set(changes) {
+  const changed = lab.S.set(changes);
+  const has = (re) => changed.some((k) => re.test(k));
+  if (has(RACE_KEYS)) { pause(); rebuild(); }
+  else if (has(/^(thr|epochs|yscale)$/)) { updateChart(); drawLive(); }
+  if (changed.length) syncControls();
+}
+
+// ---- the racers --------------------------------------------------------------------------------
+async function rebuild() {
+  const v = V(), token = ++lab.token;
+  for (const r of lab.racers) r.trainer?.free();
+  lab.racers = [];
+  const ds = DATASETS[v.data];
+  let csv = null, shape = null;
+  if (!ds.generator) {
+    status(`Loading ${ds.file}…`);
+    try { csv = lab.csv[v.data] ??= await fetchData(ds.file); } catch (e) { status(`Could not load the data: ${errorMessage(e)}`, true); return; }
+    if (token !== lab.token) return;
+    shape = csvShape(csv);
+  }
+  lab.shape = shape;
+  const acts = RACE_ACTS.filter((a) => v.runs.includes(a));
+  lab.racers = acts.map((act) => {
+    const k = STYLE[act];
+    const r = { act, color: COLORS[k], shape: SHAPES[k], spec: raceSpec(v, act, csv, shape?.dim, shape?.classes), trainer: null, error: null, errors: [], sat: [], acc: 0, budget: new StepBudget(0.3), stopped: false };
+    try { r.trainer = new lab.E.Trainer(r.spec); } catch (e) { r.error = errorMessage(e); r.stopped = true; }
+    if (r.trainer) {
+      r.n = r.trainer.trainLabels().length;
+      r.stepsPerEpoch = Math.ceil(r.n / r.trainer.batch_size);
+      record(r);
+    }
+    return r;
+  });
+  lab.acc = 0;
+  updateChart();
+  const bad = lab.racers.find((r) => r.error);
+  if (bad) status(`${ACTIVATION_LABELS[bad.act]}: ${bad.error}`, true); else status(`${lab.racers.length} networks ready: ${describeNet()}. Press Play.`);
+  drawLive();
+}
+
+function describeNet() {
+  const r = lab.racers[0];
+  return r ? `${r.spec.layer_sizes.join('-')}, ${initShort(V())}, SGD${V().momentum ? ` momentum ${V().momentum}` : ''}, batch ${V().batch}` : '';
+}
+
+/** After an epoch (and at epoch 0): the training error on the whole set and the saturation. */
+function record(r) {
+  const t = r.trainer;
+  const e = t.evaluate();
+  const epoch = Math.round(t.epoch * 1e6) / 1e6;
+  r.errors.push(e.train_errors / r.n);
+  r.epochs = r.epochs || [];
+  r.epochs.push(epoch);
+  const ins = t.inspect(4), F = ins.fields, nf = F.length;
+  const field = r.act === 'relu' || r.act === 'leaky_relu' ? 'dead_fraction' : r.act === 'sigmoid' || r.act === 'tanh' ? 'saturated_fraction' : null;
+  let s = NaN;
+  if (field && ins.layers > 1) { s = 0; for (let l = 0; l < ins.layers - 1; l++) s += ins.stats[l * nf + F.indexOf(field)]; s /= ins.layers - 1; }
+  r.sat.push(s);
+  r.loss = e.train_loss;
+  const reached = epochsToThreshold(r.errors, V().thr);
+  if (reached != null && r.reached == null) r.reached = reached;
+  if (t.diverged_at_step != null || r.reached != null || epoch >= V().epochs - 1e-9) r.stopped = true;
+}
+
+const active = () => lab.racers.filter((r) => (!r.stopped || r.pending) && r.trainer && r.trainer.diverged_at_step == null);
+
+function advance(r, budgetMs, maxSteps) {
+  const t = r.trainer;
+  const boundary = (Math.floor(t.steps / r.stepsPerEpoch) + 1) * r.stepsPerEpoch;
+  const n = Math.min(r.budget.steps(budgetMs, boundary - t.steps), maxSteps);
+  if (n <= 0) return 0;
+  const t0 = performance.now();
+  const took = t.step(n);
+  r.budget.record(took, performance.now() - t0);
+  if (t.diverged_at_step != null) { r.stopped = true; return took; }
+  if (t.steps === boundary) r.pending = true; // evaluated at the start of a later frame
+  return took;
+}
+
+function work(budgetMs, now) {
+  // At most one end-of-epoch evaluation per frame, before any training in that frame.
+  const t0 = performance.now();
+  const pend = lab.racers.find((r) => r.pending);
+  if (pend) { pend.pending = false; record(pend); }
+  budgetMs -= performance.now() - t0;
+  const act = active().filter((r) => !r.pending);
+  if (!act.length) return lab.racers.some((r) => r.pending);
+  const dt = lab.lastT ? Math.min(0.1, (now - lab.lastT) / 1000) : 1 / 60;
+  lab.lastT = now;
+  lab.acc = Math.min(lab.acc + dt * V().speed, 1e7);
+  const allowance = Math.floor(lab.acc);
+  if (allowance <= 0) return true;
+  const share = Math.max(0.5, (budgetMs - 2) / act.length);
+  let most = 0;
+  for (const r of act) most = Math.max(most, advance(r, share, allowance));
+  lab.acc -= most;
+  return active().length > 0;
+}
+
+function stepEpoch() {
+  pause();
+  for (const r of active()) {
+    const target = (Math.floor(r.trainer.steps / r.stepsPerEpoch) + 1) * r.stepsPerEpoch;
+    if (r.pending) { r.pending = false; record(r); continue; }
+    while (!r.stopped && r.trainer.steps < target && r.trainer.diverged_at_step == null) advance(r, 1e9, target - r.trainer.steps);
+    if (r.pending) { r.pending = false; record(r); }
+  }
+  drawLive();
+}
+
+// ---- drawing -----------------------------------------------------------------------------------
+function updateChart() {
+  const v = V();
+  const c = lab.charts.race;
+  c.set({ logY: v.yscale === 'log', yMin: v.yscale === 'log' ? undefined : 0, yMax: v.yscale === 'log' ? 1 : undefined, xMin: 0, xMax: v.epochs });
+  lab.charts.sat.set({ xMax: v.epochs });
+  c.series = lab.racers.map((r) => ({ label: ACTIVATION_LABELS[r.act], color: r.color, shape: r.shape, width: 2.2, x: () => r.epochs || [], y: () => r.errors }));
+  c.hlines = [{ y: v.thr, label: `threshold ${sig(100 * v.thr, 3)}%`, color: 'rgba(128,128,128,0.95)', align: 'right' }];
+  lab.charts.sat.series = lab.racers.filter((r) => ['sigmoid', 'tanh', 'relu', 'leaky_relu'].includes(r.act)).map((r) => ({
+    label: `${ACTIVATION_LABELS[r.act]} ${r.act.includes('relu') ? 'dead' : 'saturated'}`, color: r.color, shape: r.shape, width: 2, dash: r.act.includes('relu') ? [5, 3] : [], x: () => r.epochs || [], y: () => r.sat,
+  }));
+}
+
+function drawLive() {
+  const v = V(), rs = lab.racers;
+  const c = lab.charts.race;
+  c.marks = rs.filter((r) => r.reached != null).map((r) => ({ x: r.reached, y: v.thr, color: r.color, shape: r.shape, label: `${ACTIVATION_LABELS[r.act]}: ${sig(r.reached, 3)} epochs` })).sort((a, b) => a.x - b.x);
+  c.draw(); lab.charts.sat.draw();
+  const relu = rs.find((r) => r.act === 'relu');
+  const tb = $('results').querySelector('tbody');
+  tb.replaceChildren(...rs.map((r) => {
+    const tr = document.createElement('tr');
+    const cells = [];
+    const name = document.createElement('td');
+    const g = document.createElement('span'); g.className = 'glyph'; g.style.color = r.color; g.textContent = SHAPE_GLYPH[r.shape];
+    name.append(g, ` ${ACTIVATION_LABELS[r.act]}`);
+    cells.push(name);
+    const err = r.errors.length ? r.errors[r.errors.length - 1] : NaN;
+    const satNow = r.sat.length ? r.sat[r.sat.length - 1] : NaN;
+    const su = r.act === 'relu' ? 'reference' : speedup(r.reached, relu?.reached);
+    const ep = r.trainer ? r.trainer.epoch : 0;
+    const reachedText = r.error ? `error: ${r.error}` : r.trainer?.diverged_at_step != null ? `diverged at step ${r.trainer.diverged_at_step}` : r.reached != null ? sig(r.reached, 3) : r.stopped ? `not within ${v.epochs}` : `… (${sig(ep, 3)})`;
+    const suText = su === 'reference' ? '1 (reference)' : su != null ? `×${sig(su, 3)}` : relu?.reached != null && r.stopped && r.reached == null ? `> ×${sig(v.epochs / relu.reached, 3)}` : '—';
+    for (const s of [String(r.spec.optimizer.lr), reachedText, Number.isFinite(err) ? `${(100 * err).toFixed(1)}%` : '—', Number.isFinite(satNow) ? `${(100 * satNow).toFixed(0)}%` : '—', suText]) { const td = document.createElement('td'); td.textContent = s; cells.push(td); }
+    if (r.error || r.trainer?.diverged_at_step != null) cells[2].className = 'bad';
+    tr.append(...cells);
+    if (r.reached != null && rs.every((q) => q.reached == null || q.reached >= r.reached)) tr.className = 'win';
+    return tr;
+  }));
+  const maxEp = Math.max(0, ...rs.map((r) => (r.trainer ? r.trainer.epoch : 0)));
+  const prog = rs.length ? Math.min(...rs.map((r) => (r.stopped ? 1 : Math.min(1, (r.trainer?.epoch ?? 0) / v.epochs)))) : 0;
+  $('progress').value = prog;
+  $('counter').textContent = `epoch ${sig(maxEp, 3)} / ${v.epochs}`;
+  const div = rs.find((r) => r.trainer?.diverged_at_step != null);
+  if (div) status(`${ACTIVATION_LABELS[div.act]} diverged at step ${div.trainer.diverged_at_step} (loss not finite; not drawn further). Lower its lr.`, true);
+  else if (rs.length && rs.every((r) => r.stopped)) {
+    const reachedAll = rs.filter((r) => r.reached != null).sort((a, b) => a.reached - b.reached);
+    const others = rs.filter((r) => r.act !== 'relu' && relu?.reached != null).map((r) => {
+      if (r.reached == null) return `more than ${sig(v.epochs / relu.reached, 3)}× faster than ${ACTIVATION_LABELS[r.act]}`;
+      const f = r.reached / relu.reached;
+      return f >= 1 ? `${sig(f, 3)}× faster than ${ACTIVATION_LABELS[r.act]}` : `${sig(1 / f, 3)}× slower than ${ACTIVATION_LABELS[r.act]}`;
+    });
+    status(reachedAll.length ? `Done. First to ${sig(100 * v.thr, 3)}%: ${ACTIVATION_LABELS[reachedAll[0].act]} after ${sig(reachedAll[0].reached, 3)} epochs.${others.length ? ` ReLU was ${others.join(', ')}.` : ''}` : `Done: nobody reached ${sig(100 * v.thr, 3)}% within ${v.epochs} epochs.`);
+    if (lab.playing) pause();
+  } else if (lab.playing) status(`Racing: ${describeNet()}.`);
+}
+
+function status(text, bad = false) { const el = $('status-line'); el.textContent = text; el.classList.toggle('bad', bad); }
+
+function play() {
+  if (!lab.racers.length) return;
+  if (!active().length) { rebuild().then(() => { if (active().length) play(); }); return; }
+  lab.playing = true; lab.lastT = 0;
+  lab.loop.start();
+  syncTransport();
+}
+function pause() { lab.playing = false; if (lab.loop?.running) lab.loop.stop(); syncTransport(); }
+function toggle() { lab.playing ? pause() : play(); }
+function reset() { pause(); rebuild(); announce('Reset to the initial weights.'); }
+function syncTransport() { $('play').textContent = lab.playing ? '❚❚ Pause' : '▶ Play'; $('play').setAttribute('aria-pressed', String(lab.playing)); }
+
+// ---- controls ----------------------------------------------------------------------------------
+function setupCharts() {
+  lab.charts.race = new XYChart($('race'), { xLabel: 'epochs', yLabel: 'training error rate', legend: 'tr', xMin: 0 });
+  lab.charts.sat = new XYChart($('sat'), { xLabel: 'epochs', yLabel: 'fraction of units', yMin: 0, yMax: 1, legend: 'tr', xMin: 0 });
+}
+function numberInput(id, key, p) {
+  $(id).addEventListener('change', () => {
+    const r = parseField($(id).value, p);
+    if (typeof r === 'string') { flag($(id), r); return; }
+    flag($(id), null); set({ [key]: p.integer ? Math.round(r) : r });
+  });
+}
+function setupControls() {
+  const pre = $('preset');
+  pre.append(new Option('— your own experiment —', ''));
+  for (const p of PRESETS) pre.append(new Option(p.title, p.id));
+  pre.addEventListener('change', () => loadPreset(pre.value));
+  const box = $('racers');
+  for (const a of RACE_ACTS) {
+    const k = STYLE[a];
+    const cb = document.createElement('input'); cb.type = 'checkbox'; cb.id = `run-${a}`;
+    const lbl = document.createElement('label'); lbl.className = 'inline'; lbl.htmlFor = cb.id;
+    const sw = document.createElement('span'); sw.className = 'glyph'; sw.style.color = COLORS[k]; sw.textContent = SHAPE_GLYPH[SHAPES[k]];
+    lbl.append(cb, sw, ACTIVATION_LABELS[a]);
+    const lr = document.createElement('input'); lr.type = 'number'; lr.id = `lr-${a}`; lr.min = '0'; lr.max = '10'; lr.step = 'any'; lr.setAttribute('aria-label', `lr of the ${ACTIVATION_LABELS[a]} network`);
+    const lrl = document.createElement('code'); lrl.textContent = 'lr';
+    box.append(lbl, lrl, lr);
+    cb.addEventListener('change', () => {
+      const runs = RACE_ACTS.filter((x) => (x === a ? cb.checked : V().runs.includes(x)));
+      if (!runs.length) { cb.checked = true; announce('At least one activation must race.'); return; }
+      set({ runs });
+    });
+    lr.addEventListener('change', () => {
+      const r = parseField(lr.value, { min: 0, max: 10, min_open: true });
+      if (typeof r === 'string') { flag(lr, r); return; }
+      flag(lr, null); set({ [`lr.${a}`]: r });
+    });
+  }
+  for (const [k, d] of Object.entries(DATASETS)) $('data').append(new Option(d.label, k));
+  $('data').addEventListener('change', () => set({ data: $('data').value }));
+  for (const [n, label] of INIT_CHOICES) $('init').append(new Option(label, n));
+  $('init').addEventListener('change', () => set({ init: $('init').value }));
+  $('hidden').addEventListener('change', () => {
+    try { parseHidden($('hidden').value.trim(), 8, 512); } catch (e) { flag($('hidden'), e.message); return; }
+    flag($('hidden'), null); set({ hidden: $('hidden').value.trim() });
+  });
+  numberInput('thr', 'thr', { min: 0, max: 1, min_open: true, max_open: true });
+  numberInput('epochs', 'epochs', { min: 1, max: 1000, integer: true });
+  numberInput('n', 'n', { min: 20, max: 2000, integer: true }); numberInput('noise', 'noise', { min: 0, max: 1 });
+  numberInput('init-std', 'init.std', { min: 0, max: 100 }); numberInput('init-a', 'init.a', { min: 0, max: 100 });
+  numberInput('momentum', 'momentum', { min: 0, max: 0.999 });
+  numberInput('batch', 'batch', { min: 1, max: 2000, integer: true }); numberInput('seed', 'seed', { min: 0, max: 1e9, integer: true });
+  numberInput('speed', 'speed', { min: 10, max: 1e6 });
+  $('ys-lin').addEventListener('click', () => set({ yscale: 'linear' }));
+  $('ys-log').addEventListener('click', () => set({ yscale: 'log' }));
+  $('play').addEventListener('click', toggle);
+  $('step').addEventListener('click', stepEpoch);
+  $('reset').addEventListener('click', reset);
+  bindCopyLink($('copy-link'), lab.S);
+  $('exp-png').addEventListener('click', () => savePNG([{ canvas: $('race'), title: `Training error: ${describeNet()}` }, { canvas: $('sat'), title: 'Saturated / dead units' }], 'Why ReLU: the race', `relu-${stamp()}.png`));
+  $('exp-csv').addEventListener('click', exportCSV);
+  $('exp-json').addEventListener('click', exportJSON);
+  $('exp-py').addEventListener('click', exportPython);
+}
+
+function syncControls() {
+  const v = V();
+  const p = presetById(v.lesson || v.preset);
+  $('preset').value = v.lesson || v.preset || '';
+  $('preset-note').textContent = p ? p.note : 'Choose the activations and their learning rates, a threshold and a data set; press Play and count the epochs.';
+  for (const a of RACE_ACTS) {
+    $(`run-${a}`).checked = v.runs.includes(a);
+    $(`lr-${a}`).disabled = !v.runs.includes(a);
+    $(`lr-${a}`).value = String(v[`lr.${a}`] ?? lab.S.table.find((e) => e.key === `lr.${a}`).default);
+    flag($(`lr-${a}`), null);
+  }
+  $('data').value = v.data; $('init').value = v.init;
+  $('gen-row').hidden = !DATASETS[v.data].generator;
+  if (DATASETS[v.data].generator) { $('n').value = String(v.n); $('noise').value = String(v.noise); }
+  if (document.activeElement !== $('hidden')) { $('hidden').value = v.hidden; flag($('hidden'), null); }
+  $('init-std-row').hidden = v.init !== 'normal'; $('init-a-row').hidden = v.init !== 'uniform';
+  if (v.init === 'normal') $('init-std').value = String(v['init.std']);
+  if (v.init === 'uniform') $('init-a').value = String(v['init.a']);
+  for (const k of ['thr', 'epochs', 'momentum', 'batch', 'seed', 'speed']) { $(k).value = String(v[k]); flag($(k), null); }
+  $('ys-lin').setAttribute('aria-checked', String(v.yscale === 'linear'));
+  $('ys-log').setAttribute('aria-checked', String(v.yscale === 'log'));
+  syncTransport();
+}
+
+function lockNow() {
+  applyLock(lab.locked, presetById(V().lesson)?.title || '', () => {
+    const id = V().lesson;
+    lab.S.values = { ...V(), lesson: '', preset: id };
+    lab.locked = false; lockNow(); lab.S.scheduleUrl();
+  });
+  for (const id of ['top-fs', 'race-fs']) $(id).disabled = lab.locked;
+}
+
+function loadPreset(id) {
+  const keep = { theme: V().theme, embed: V().embed, hide: V().hide };
+  lab.S.reload(buildTable(baseFor(id)), id ? `preset=${encodeURIComponent(id)}` : '');
+  Object.assign(lab.S.values, keep);
+  pause(); syncControls(); rebuild();
+}
+
+// ---- export ------------------------------------------------------------------------------------
+function curves() {
+  const cols = {};
+  for (const r of lab.racers) { cols[`${r.act}_epoch`] = r.epochs || []; cols[`${r.act}_train_error`] = r.errors; cols[`${r.act}_saturated_or_dead`] = r.sat; }
+  return cols;
+}
+function exportCSV() { download(`relu-race-${stamp()}.csv`, columnsCSV(curves()), 'text/csv'); announce('CSV saved.'); }
+function exportJSON() {
+  const v = V();
+  const doc = {
+    generator: 'optplay relu lab', url: lab.S.shareUrl(), threshold: v.thr, max_epochs: v.epochs,
+    racers: lab.racers.map((r) => ({ activation: r.act, spec: { ...r.spec, data: r.spec.data.csv ? { csv: `www/data/${DATASETS[v.data].file}`, normalize: true } : r.spec.data }, epochs: r.epochs, train_error: r.errors, saturated_or_dead: r.sat, epochs_to_threshold: r.reached ?? null, diverged_at_step: r.trainer?.diverged_at_step ?? null })),
+  };
+  download(`relu-race-${stamp()}.json`, JSON.stringify(doc, null, 1), 'application/json');
+  announce('JSON saved.');
+}
+function exportPython() {
+  try {
+    const v = V(), r0 = lab.racers.find((r) => r.trainer);
+    if (!r0) throw new Error('no network');
+    const ds = DATASETS[v.data];
+    let data;
+    if (ds.generator) {
+      const t = r0.trainer, x = t.trainInputs(), y = t.trainLabels();
+      data = { kind: 'points', inputs: Array.from({ length: y.length }, (_, i) => [x[2 * i], x[2 * i + 1]]), labels: Array.from(y) };
+    } else data = { kind: 'csv', file: ds.file, sklearn: ds.sklearn };
+    const spec = { ...r0.spec, data: ds.generator ? r0.spec.data : { normalize: true } };
+    const src = networkScript(spec, {
+      title: `Why ReLU lab: race to ${sig(100 * v.thr, 3)}% training error, ${r0.spec.layer_sizes.join('-')}`,
+      data, race: { runs: lab.racers.map((r) => ({ activation: r.act, lr: r.spec.optimizer.lr })), threshold: v.thr, epochs: v.epochs },
+    });
+    download(`relu-race-${stamp()}.py`, src, 'text/x-python');
+    announce('PyTorch script saved.');
+  } catch (e) { announce(`Export failed: ${errorMessage(e)}`); }
+}

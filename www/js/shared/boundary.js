@@ -1,0 +1,107 @@
+// A 2-D decision boundary: the engine's `predictGrid` (p(class 1) on an nx × ny grid, row j at
+// y0 + j·(y1 − y0)/(ny − 1), i.e. row 0 at the BOTTOM) painted as a diverging heatmap (orange =
+// class 0, blue = class 1, white = undecided, the line p = 0.5 darker), with the training points on
+// top and axes. Knows nothing about networks: the lab passes a `predict(nx, ny, view)` function.
+import { niceTicks, tickLabel } from './format.js';
+import { POS, NEG } from './netdiagram.js';
+
+const M = { left: 36, right: 8, top: 8, bottom: 26 };
+const C1 = [0, 114, 178], C0 = [213, 94, 0];
+
+export class Boundary {
+  constructor(canvas, o = {}) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.o = { res: 64, ...o };
+    this.view = [-1.5, 1.5, -1.5, 1.5];
+    this.predict = null;   // (nx, ny, view) => Float32Array view | null
+    this.points = null;    // {x: Float32Array (rows × 2), labels: Uint32Array}
+    this.img = document.createElement('canvas');
+    this.css = { w: 300, h: 300 }; this.dpr = 1; this.frame = 0;
+    this.lastMs = 0;
+    new ResizeObserver(() => this.resize()).observe(canvas);
+    this.resize();
+  }
+  get plotRect() { const { w, h } = this.css; return { x: M.left, y: M.top, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom) }; }
+  resize() {
+    const b = this.canvas.getBoundingClientRect();
+    const w = Math.max(50, Math.round(b.width)), h = Math.max(50, Math.round(b.height));
+    const dpr = Math.min(3, window.devicePixelRatio || 1);
+    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
+    this.css = { w, h }; this.dpr = dpr;
+    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
+    this.draw();
+  }
+  requestDraw() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
+  }
+  /** Fit the view to the points with a margin (square cells). */
+  fit(points) {
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    const x = points.x;
+    for (let i = 0; i + 1 < x.length; i += 2) { x0 = Math.min(x0, x[i]); x1 = Math.max(x1, x[i]); y0 = Math.min(y0, x[i + 1]); y1 = Math.max(y1, x[i + 1]); }
+    if (!Number.isFinite(x0)) return;
+    const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, s = Math.max(x1 - x0, y1 - y0) * 0.58 + 0.1;
+    this.view = [cx - s, cx + s, cy - s, cy + s];
+  }
+  #paint() {
+    if (!this.predict) return false;
+    const t0 = performance.now();
+    const n = this.o.res;
+    const g = this.predict(n, n, this.view);
+    if (!g) return false;
+    const img = new ImageData(n, n);
+    const px = img.data;
+    for (let j = 0; j < n; j++) {
+      const row = n - 1 - j; // engine row 0 is the bottom
+      for (let i = 0; i < n; i++) {
+        const p = g[j * n + i];
+        const o = 4 * (row * n + i);
+        if (!Number.isFinite(p)) { px[o] = px[o + 1] = px[o + 2] = 128; px[o + 3] = 255; continue; }
+        const t = Math.max(-1, Math.min(1, 2 * p - 1)); // −1 class 0 … +1 class 1
+        const c = t >= 0 ? C1 : C0, a = Math.abs(t) * 0.62;
+        px[o] = 255 + (c[0] - 255) * a; px[o + 1] = 255 + (c[1] - 255) * a; px[o + 2] = 255 + (c[2] - 255) * a; px[o + 3] = 255;
+      }
+    }
+    this.img.width = n; this.img.height = n;
+    this.img.getContext('2d').putImageData(img, 0, 0);
+    this.grid = g; this.gridN = n;
+    this.lastMs = performance.now() - t0;
+    return true;
+  }
+  draw() {
+    const { ctx, dpr } = this, { w, h } = this.css;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const st = getComputedStyle(this.canvas);
+    const fg = st.getPropertyValue('--fg').trim() || '#222';
+    const r = this.plotRect;
+    const [x0, x1, y0, y1] = this.view;
+    const X = (x) => r.x + ((x - x0) / (x1 - x0)) * r.w, Y = (y) => r.y + ((y1 - y) / (y1 - y0)) * r.h;
+    if (this.#paint()) { ctx.imageSmoothingEnabled = true; ctx.drawImage(this.img, r.x, r.y, r.w, r.h); }
+    const p = this.points;
+    if (p) {
+      const rad = Math.max(2, Math.min(4, r.w / 110));
+      for (let i = 0; i < p.labels.length; i++) {
+        const x = X(p.x[2 * i]), y = Y(p.x[2 * i + 1]);
+        ctx.beginPath(); ctx.arc(x, y, rad, 0, Math.PI * 2);
+        ctx.fillStyle = p.labels[i] === 1 ? POS : NEG; ctx.fill();
+        ctx.lineWidth = 1; ctx.strokeStyle = '#fff'; ctx.stroke();
+      }
+    }
+    ctx.strokeStyle = fg; ctx.lineWidth = 1; ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+    ctx.fillStyle = fg; ctx.font = '11px system-ui, sans-serif';
+    const xt = niceTicks(x0, x1, Math.max(2, Math.round(r.w / 70))), xs = xt.length > 1 ? xt[1] - xt[0] : 1;
+    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    for (const t of xt) ctx.fillText(tickLabel(t, xs), X(t), r.y + r.h + 4);
+    const yt = niceTicks(y0, y1, Math.max(2, Math.round(r.h / 50))), ys = yt.length > 1 ? yt[1] - yt[0] : 1;
+    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    for (const t of yt) ctx.fillText(tickLabel(t, ys), r.x - 4, Y(t));
+    ctx.font = 'italic 12px system-ui, serif'; ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
+    ctx.fillText('x₁', r.x + r.w, h - 1);
+    ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText('x₂', 2, r.y);
+  }
+}
+
+export { POS, NEG };

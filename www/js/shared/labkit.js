@@ -1,0 +1,135 @@
+// Page glue shared by the network labs (vanishing gradients, initialization, ReLU): the URL state
+// object around a lab's declarative table (shared/state.js), page start-up (notices, theme, embed,
+// lesson lock), keyboard shortcuts, the copy-link button, a PNG of several canvases, and a
+// readable fatal error. Each lab keeps its own state in ONE `values` map behind `UrlState.set`.
+import { readState, writeState, showNotices } from './state.js';
+import { initTheme, applyEmbed, copyText, announce, download } from './shell.js';
+import { errorMessage } from './engine.js';
+
+export class UrlState {
+  /** @param {object[]} table  @param {URLSearchParams|string} search */
+  constructor(table, search) {
+    this.table = table;
+    const { values, notices } = readState(table, search);
+    this.values = values;
+    this.notices = notices;
+    this.timer = 0;
+  }
+  /** Apply changes (undefined = default), normalise through the table; returns the changed keys. */
+  set(changes) {
+    const before = this.values;
+    const next = { ...before, ...changes };
+    this.values = readState(this.table, writeState(this.table, next)).values;
+    const changed = Object.keys(this.values).filter((k) => JSON.stringify(this.values[k]) !== JSON.stringify(before[k]));
+    this.scheduleUrl();
+    return changed;
+  }
+  /** Replace the table (e.g. a preset changed the defaults) and re-read from a query string. */
+  reload(table, qs) {
+    this.table = table;
+    this.values = readState(table, qs).values;
+    this.scheduleUrl();
+  }
+  query() { return writeState(this.table, this.values); }
+  scheduleUrl() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const qs = this.query();
+      history.replaceState(null, '', qs ? `?${qs}` : location.pathname);
+    }, 200);
+  }
+  shareUrl() {
+    const qs = this.query();
+    return `${location.origin}${location.pathname}${qs ? `?${qs}` : ''}`;
+  }
+}
+
+/** Notices, theme and embed mode from the URL values (keys theme, embed, hide). */
+export function startPage(state, onTheme) {
+  showNotices(document.getElementById('url-notice'), state.notices);
+  initTheme(state.values.theme, onTheme);
+  applyEmbed(state.values.embed, state.values.hide || []);
+}
+
+/** Lesson mode: a banner and disabled settings (the transport still works). */
+export function applyLock(locked, title, onUnlock) {
+  const fs = document.getElementById('controls-fs');
+  if (fs) fs.disabled = locked;
+  const banner = document.getElementById('lesson-banner');
+  if (banner) banner.hidden = !locked;
+  const text = document.getElementById('lesson-text');
+  if (text) text.textContent = locked ? `Lesson: ${title}. The settings are fixed by this link; play, step and reset still work.` : '';
+  const btn = document.getElementById('unlock');
+  if (btn && !btn.dataset.bound) { btn.dataset.bound = '1'; btn.addEventListener('click', onUnlock); }
+}
+
+/** Space play/pause, → one step, r reset (not while typing in a field). */
+export function bindKeys({ toggle, step, reset }) {
+  document.addEventListener('keydown', (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t.closest?.('input, select, textarea, [contenteditable]')) return;
+    if (e.key === ' ' || e.code === 'Space') { if (t.tagName === 'BUTTON' || t.tagName === 'SUMMARY' || t.getAttribute?.('role') === 'tab') return; e.preventDefault(); toggle(); }
+    else if (e.key === 'ArrowRight' && !e.shiftKey && t.getAttribute?.('role') !== 'tab') { e.preventDefault(); step(); }
+    else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); reset(); }
+  });
+}
+
+export function bindCopyLink(button, state) {
+  button.addEventListener('click', async () => {
+    const ok = await copyText(state.shareUrl());
+    announce(ok ? 'Link copied to the clipboard.' : 'Could not copy; the link is in the address bar.');
+    button.textContent = ok ? '✓ Link copied' : 'Copy link';
+    setTimeout(() => { button.textContent = 'Copy link'; }, 1800);
+  });
+}
+
+/**
+ * One PNG of several canvases stacked (each with a caption), on the page's background colour.
+ * @param {{canvas: HTMLCanvasElement, title: string}[]} parts  @param {string} heading @param {string} name
+ */
+export function savePNG(parts, heading, name) {
+  const visible = parts.filter((p) => p.canvas && p.canvas.width > 0 && p.canvas.offsetParent !== null);
+  const dpr = Math.min(3, window.devicePixelRatio || 1);
+  const cap = Math.round(20 * dpr), head = Math.round(26 * dpr), pad = Math.round(8 * dpr);
+  const W = Math.max(200, ...visible.map((p) => p.canvas.width)) + 2 * pad;
+  const H = head + visible.reduce((s, p) => s + p.canvas.height + cap + pad, 0) + pad;
+  const out = document.createElement('canvas');
+  out.width = W; out.height = H;
+  const ctx = out.getContext('2d');
+  const st = getComputedStyle(document.body);
+  ctx.fillStyle = st.getPropertyValue('--bg').trim() || '#fff'; ctx.fillRect(0, 0, W, H);
+  ctx.fillStyle = st.getPropertyValue('--fg').trim() || '#000';
+  ctx.font = `bold ${Math.round(14 * dpr)}px system-ui, sans-serif`; ctx.textBaseline = 'middle';
+  ctx.fillText(heading, pad, head / 2);
+  let y = head;
+  ctx.font = `${Math.round(12 * dpr)}px system-ui, sans-serif`;
+  for (const p of visible) {
+    ctx.fillText(p.title, pad, y + cap / 2);
+    y += cap;
+    ctx.drawImage(p.canvas, pad, y);
+    y += p.canvas.height + pad;
+  }
+  out.toBlob((b) => { if (b) { download(name, b, 'image/png'); announce('PNG saved.'); } }, 'image/png');
+}
+
+export const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+
+/** Show a readable message instead of a dead page. */
+export function fatal(e) {
+  const el = document.getElementById('fatal');
+  if (el) {
+    el.hidden = false;
+    el.textContent = `The lab could not start: ${errorMessage(e)}. If www/pkg/ is missing, build the engine with ./build.sh build.`;
+  }
+  console.error(e);
+}
+
+/** Fetch a bundled data file from the page's own www/data/ (text). */
+export async function fetchData(file) {
+  const res = await fetch(`data/${file}`);
+  if (!res.ok) throw new Error(`could not read data/${file} (${res.status})`);
+  return res.text();
+}
+
+export { announce, download, errorMessage };

@@ -1,0 +1,469 @@
+// The vanishing/exploding-gradients lab (lecture §1). State: ONE `values` map behind the URL table
+// of nn/vanishing-config.js; the engine does the numerics (E.deepLinear for the linear network,
+// E.Trainer for the deep MLP); the charts only read its results.
+import { loadEngine, errorMessage } from './shared/engine.js';
+import { UrlState, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
+import { XYChart } from './shared/xychart.js';
+import { LayerBars } from './shared/layerbars.js';
+import { FrameLoop, StepBudget } from './shared/trainloop.js';
+import { buildParamControls, parseField, flag } from './shared/params-ui.js';
+import { COLORS } from './shared/palette.js';
+import { sig } from './shared/format.js';
+import { activationCurve, ACTIVATIONS } from './shared/activations.js';
+import { networkScript, columnsCSV } from './shared/torch-nn.js';
+import { parseValue } from './shared/state.js';
+import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
+import {
+  PRESETS, PRESET_IDS, presetById, baseFor, buildTable, deepLinearSpec, mlpSpec, MAX_DIM, GENERATORS,
+  COMPARE_ACTS, COMPARE_INITS,
+} from './nn/vanishing-config.js';
+
+const $ = (id) => document.getElementById(id);
+const LIN_KEYS = /^(k|d|lam|angle|x)$/;
+const NET_KEYS = /^(act|init(\..*)?|opt|lr|momentum|batch|seed|depth|width|data|n|noise)$/;
+const SHAPE_KEYS = /^(batch|seed|depth|width|data|n|noise)$/;
+const WIDTHS = [2, 4, 8, 16, 32, 64, 128, 256];
+
+const lab = {
+  E: null, S: null, locked: false, trainer: null, spec: null, initNorms: null, gradNorms: null,
+  playing: false, budget: new StepBudget(0.2), acc: 0, lastT: 0, evalAt: 0, evaluation: null,
+  charts: {}, loop: null, compare: [], compareKey: '', stepsPerSec: 0, sps: { t: 0, steps: 0 },
+};
+window.__lab = lab;
+
+main().catch(fatal);
+
+async function main() {
+  lab.E = await loadEngine();
+  const q = new URLSearchParams(location.search);
+  const { id, locked } = presetFromQuery(q, PRESET_IDS);
+  lab.S = new UrlState(buildTable(baseFor(id)), q);
+  lab.locked = locked;
+  startPage(lab.S, redrawAll);
+  setupControls();
+  setupCharts();
+  lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('mlp-status').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
+  rebuildLinear();
+  drawDerivatives();
+  rebuildTrainer();
+  syncControls();
+  lockNow();
+  bindKeys({ toggle, step: stepOnce, reset });
+  requestIdleCallback?.(() => rebuildCompare()) ?? setTimeout(rebuildCompare, 50);
+  document.body.classList.add('ready');
+}
+
+const V = () => lab.S.values;
+
+function set(changes) {
+  const changed = lab.S.set(changes);
+  const has = (re) => changed.some((k) => re.test(k));
+  if (has(LIN_KEYS)) rebuildLinear();
+  if (has(/^L$/)) drawDerivatives();
+  if (has(NET_KEYS)) { pause(); rebuildTrainer(); }
+  if (has(SHAPE_KEYS)) rebuildCompare();
+  else if (has(/^(act|init(\..*)?)$/)) markCompare();
+  if (changed.length) syncControls();
+}
+
+// ---- (a) the deep linear network ---------------------------------------------------------------
+function rebuildLinear() {
+  const v = V();
+  let r;
+  try { r = lab.E.deepLinear(deepLinearSpec(v)); } catch (e) { $('lin-readout').textContent = `Error: ${errorMessage(e)}`; return; }
+  lab.linear = { norms: r.norms, components: r.components, d: v.d, k: v.k };
+  const d = v.d, n = v.k + 1;
+  const depth = Float64Array.from({ length: n }, (_, l) => l);
+  const comp = (i) => { const a = new Float64Array(n); for (let l = 0; l < n; l++) a[l] = Math.abs(r.components[l * d + i]); return a; };
+  const ch = lab.charts.lin;
+  ch.series = [
+    { label: '‖W^l x‖', color: getFg(), width: 2.6, x: () => depth, y: () => r.norms },
+    ...Array.from({ length: d }, (_, i) => {
+      const a = comp(i);
+      return { label: `|λ${sub(i + 1)}^l (x·e${sub(i + 1)})|, λ${sub(i + 1)} = ${v.lam[i]}`, color: COLORS[i % COLORS.length], dash: [6, 3], width: 1.6, x: () => depth, y: () => a };
+    }),
+  ];
+  ch.hlines = [{ y: r.norms[0], label: '‖x‖', color: 'rgba(128,128,128,0.9)', dash: [2, 3] }];
+  ch.requestDraw();
+  const nk = r.norms[v.k];
+  const lead = Math.max(...v.lam.map(Math.abs));
+  $('lin-readout').textContent = `‖x‖ = ${sig(r.norms[0], 4)} → ‖W^${v.k} x‖ = ${sig(nk, 4)} (×${sig(nk / r.norms[0], 3)}); largest |λ| = ${lead}: ${lead > 1 ? 'explodes' : lead < 1 ? 'vanishes' : 'stays'}`;
+  // Closed form against the network, at depth k.
+  const tb = $('lin-table').querySelector('tbody');
+  const rows = [];
+  for (let i = 0; i < d; i++) {
+    const xe = r.components[i];                       // h[0]·eᵢ = x·eᵢ
+    const closed = v.lam[i] ** v.k * xe, net = r.components[v.k * d + i];
+    const tr = document.createElement('tr');
+    for (const t of [String(i + 1), String(v.lam[i]), sig(xe, 4), sig(closed, 4), sig(net, 4)]) { const td = document.createElement('td'); td.textContent = t; tr.append(td); }
+    tr.children[3].title = 'the lecture\'s closed form λᵢ^k (x·eᵢ)';
+    tr.children[4].title = 'h[k]·eᵢ computed layer by layer by the engine';
+    rows.push(tr);
+  }
+  tb.replaceChildren(...rows);
+}
+const sub = (n) => String(n).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[c]);
+
+// ---- (b) g′ ------------------------------------------------------------------------------------
+function drawDerivatives() {
+  let source = 'js';
+  for (const name of ['sigmoid', 'tanh', 'relu']) {
+    const c = activationCurve(lab.E, name, -6, 6, 481);
+    source = c.source;
+    const ch = lab.charts[`g-${name}`];
+    const m = ACTIVATIONS[name].maxDerivative;
+    ch.series = [
+      { label: `${ACTIVATIONS[name].label}′`, color: COLORS[0], width: 2.4, x: () => c.x, y: () => c.dg },
+      { label: ACTIVATIONS[name].label, color: COLORS[1], dash: [5, 3], width: 1.5, x: () => c.x, y: () => c.g },
+    ];
+    ch.hlines = [{ y: m, label: `max g′ = ${m}`, color: 'rgba(128,128,128,0.95)' }];
+    ch.requestDraw();
+  }
+  $('curve-source').textContent = source === 'engine' ? 'g and g′ from the engine\'s activation code (E.activationCurve).' : 'g and g′ from PyTorch\'s formulas (the engine\'s are tested against them).';
+  const Lmax = 60, L = V().L;
+  const Ls = Float64Array.from({ length: Lmax }, (_, i) => i + 1);
+  const pow = (b) => Float64Array.from(Ls, (l) => b ** l);
+  const sigm = pow(0.25), one = pow(1);
+  const ch = lab.charts.bound;
+  ch.series = [
+    { label: 'sigmoid: 0.25^L (the bound)', color: COLORS[0], width: 2.4, x: () => Ls, y: () => sigm },
+    { label: 'tanh, ReLU: 1^L (at best)', color: COLORS[2], width: 2, dash: [6, 3], x: () => Ls, y: () => one },
+  ];
+  ch.marks = [{ x: L, y: 0.25 ** L, label: `0.25^${L} = ${sig(0.25 ** L, 3)}`, color: COLORS[0] }];
+  ch.vlines = [{ x: L, color: 'rgba(128,128,128,0.8)' }];
+  ch.requestDraw();
+  $('bound-readout').textContent = `After L = ${L} sigmoid layers the backward signal is multiplied by at most 0.25^${L} = ${sig(0.25 ** L, 3)} (times the weights).`;
+}
+
+// ---- (c) the deep MLP --------------------------------------------------------------------------
+function rebuildTrainer() {
+  const v = V();
+  lab.trainer?.free();
+  lab.trainer = null; lab.gradNorms = null; lab.initNorms = null; lab.evaluation = null;
+  lab.spec = mlpSpec(v);
+  try {
+    lab.trainer = new lab.E.Trainer(lab.spec);
+  } catch (e) {
+    status(`The network could not be built: ${errorMessage(e)}`, true);
+    drawLive(); return;
+  }
+  lab.charts.bars.resetRange();
+  lab.initNorms = gradNormsNow();
+  lab.gradNorms = lab.initNorms;
+  lab.charts.loss.series = [{ label: 'mini-batch loss', color: COLORS[0], width: 1.4, y: () => (lab.trainer ? lab.trainer.lossHistory() : []) }];
+  lab.acc = 0;
+  evaluateNow();
+  status(describeSpread('At initialization'));
+  drawLive();
+}
+
+function gradNormsNow() {
+  const t = lab.trainer;
+  if (!t) return null;
+  const ins = t.inspect(8);
+  const F = ins.fields.length, gi = ins.fields.indexOf('grad_norm');
+  const out = new Float64Array(ins.layers);
+  for (let l = 0; l < ins.layers; l++) out[l] = ins.stats[l * F + gi];
+  return out;
+}
+
+function describeSpread(prefix) {
+  const g = lab.gradNorms;
+  if (!g || g.length < 2) return '';
+  const first = g[0], last = g[g.length - 1];
+  if (!(first > 0) || !(last > 0)) return `${prefix}: ‖∂L/∂W[1]‖ = ${sig(first, 3)}, ‖∂L/∂W[${g.length}]‖ = ${sig(last, 3)}.`;
+  const ratio = first / last;
+  const verdict = ratio < 1e-2 ? 'vanishing towards the input' : ratio > 1e2 ? 'exploding towards the input' : 'about level';
+  return `${prefix}: ‖∂L/∂W[1]‖ / ‖∂L/∂W[${g.length}]‖ = ${sig(ratio, 3)} — ${verdict}.`;
+}
+
+function evaluateNow() {
+  if (!lab.trainer) return;
+  lab.evaluation = lab.trainer.evaluate();
+  lab.evalAt = performance.now();
+}
+
+const done = () => !lab.trainer || lab.trainer.diverged_at_step != null || lab.trainer.steps >= V().steps;
+
+function work(budgetMs, now) {
+  const t = lab.trainer;
+  if (!t || done()) return false;
+  const dt = lab.lastT ? Math.min(0.1, (now - lab.lastT) / 1000) : 1 / 60;
+  lab.lastT = now;
+  lab.acc = Math.min(lab.acc + dt * V().speed, 1e6);
+  const want = Math.min(Math.floor(lab.acc), V().steps - t.steps);
+  if (want <= 0) return true;
+  const n = lab.budget.steps(budgetMs - 2, want);
+  const t0 = performance.now();
+  const took = t.step(n);
+  const ms = performance.now() - t0;
+  lab.budget.record(took, ms);
+  lab.acc -= took;
+  lab.sps.steps += took;
+  if (now - lab.sps.t > 500) { lab.stepsPerSec = (lab.sps.steps * 1000) / (now - lab.sps.t || 1); lab.sps = { t: now, steps: 0 }; }
+  lab.gradNorms = gradNormsNow();
+  if (now - lab.evalAt > 250) evaluateNow();
+  if (done()) { evaluateNow(); return false; }
+  return true;
+}
+
+function drawLive() {
+  const v = V(), t = lab.trainer;
+  lab.charts.bars.set(lab.gradNorms || [], lab.initNorms);
+  lab.charts.bars.draw();
+  lab.charts.loss.draw();
+  const steps = t ? t.steps : 0;
+  $('progress').value = Math.min(1, steps / v.steps);
+  $('counter').textContent = `step ${steps} / ${v.steps}${t ? ` · epoch ${sig(t.epoch, 3)}` : ''}`;
+  if (!t) return;
+  if (t.diverged_at_step != null) { status(`Diverged at step ${t.diverged_at_step}: the loss was not finite, that step was not applied and training stopped. Lower lr or choose another initialization.`, true); return; }
+  const e = lab.evaluation;
+  const acc = e ? ` · training loss ${sig(e.train_loss, 4)}, accuracy ${(100 * e.train_accuracy).toFixed(1)}%` : '';
+  status(`${describeSpread(steps ? `Step ${steps}` : 'At initialization')}${acc}${lab.playing && lab.stepsPerSec ? ` · ${Math.round(lab.stepsPerSec)} steps/s` : ''}`);
+}
+
+function status(text, bad = false) { const el = $('mlp-status'); el.textContent = text; el.classList.toggle('bad', bad); }
+
+function play() {
+  if (!lab.trainer) return;
+  if (done()) { if (lab.trainer.diverged_at_step != null) return; rebuildTrainer(); }
+  lab.playing = true; lab.lastT = 0; lab.sps = { t: performance.now(), steps: 0 };
+  lab.loop.start();
+  syncTransport();
+}
+function pause() { lab.playing = false; if (lab.loop?.running) lab.loop.stop(); syncTransport(); }
+function toggle() { lab.playing ? pause() : play(); }
+function stepOnce() {
+  pause();
+  if (!lab.trainer || done()) return;
+  lab.trainer.step(1);
+  lab.gradNorms = gradNormsNow();
+  evaluateNow();
+  drawLive();
+}
+function reset() { pause(); rebuildTrainer(); announce('Reset: new initial weights from the seed.'); }
+function syncTransport() {
+  $('play').textContent = lab.playing ? '❚❚ Pause' : '▶ Play';
+  $('play').setAttribute('aria-pressed', String(lab.playing));
+}
+
+// ---- (d) the comparison grid -------------------------------------------------------------------
+function rebuildCompare() {
+  const v = V();
+  const box = $('compare');
+  if (!box || box.closest('[data-panel]')?.hidden) return;
+  const key = JSON.stringify([v.depth, v.width, v.data, v.n, v.noise, v.batch, v.seed]);
+  if (key === lab.compareKey) { markCompare(); return; }
+  lab.compareKey = key;
+  const kids = [document.createElement('span')];
+  for (const c of COMPARE_INITS) { const h = document.createElement('span'); h.className = 'head'; h.textContent = c.label; kids.push(h); }
+  lab.compare = [];
+  for (const act of COMPARE_ACTS) {
+    const rh = document.createElement('span'); rh.className = 'rowhead'; rh.textContent = ACTIVATION_LABELS[act]; kids.push(rh);
+    for (const c of COMPARE_INITS) {
+      const over = { act, init: c.init, ...(c['init.std'] ? { 'init.std': c['init.std'] } : {}) };
+      let norms = null, err = null;
+      try {
+        const t = new lab.E.Trainer(mlpSpec(v, over));
+        const ins = t.inspect(8), F = ins.fields.length, gi = ins.fields.indexOf('grad_norm');
+        norms = Float64Array.from({ length: ins.layers }, (_, l) => ins.stats[l * F + gi]);
+        t.free();
+      } catch (e) { err = errorMessage(e); }
+      const b = document.createElement('button');
+      b.type = 'button'; b.className = 'cell'; b.disabled = lab.locked;
+      const cv = document.createElement('canvas');
+      const cap = document.createElement('span');
+      const ratio = norms && norms[0] > 0 && norms[norms.length - 1] > 0 ? norms[0] / norms[norms.length - 1] : null;
+      cap.textContent = err ? err : ratio == null ? 'first layer: 0' : `first/last ${sig(ratio, 2)}`;
+      b.setAttribute('aria-label', `${ACTIVATION_LABELS[act]} with ${c.label}: ratio of first to last layer gradient norm ${ratio == null ? 'zero' : sig(ratio, 2)}. Train this pair.`);
+      b.append(cv, cap);
+      b.addEventListener('click', () => set({ act, init: c.init, 'init.std': c['init.std'] }));
+      kids.push(b);
+      lab.compare.push({ act, init: c.init, std: c['init.std'], button: b, canvas: cv, norms });
+    }
+  }
+  box.replaceChildren(...kids);
+  for (const c of lab.compare) {
+    c.bars = new LayerBars(c.canvas, { yLabel: '', xLabel: '', color: COLORS[0], minDecades: 2, compact: true });
+    c.bars.set(c.norms || []);
+  }
+  markCompare();
+}
+function markCompare() {
+  const v = V();
+  for (const c of lab.compare) c.button.setAttribute('aria-pressed', String(c.act === v.act && c.init === v.init && (c.init !== 'normal' || c.std === v['init.std'])));
+}
+
+// ---- controls ----------------------------------------------------------------------------------
+function setupCharts() {
+  lab.charts.lin = new XYChart($('lin-chart'), { xLabel: 'depth l', yLabel: 'magnitude', logY: true, integerX: true, legend: 'tl' });
+  for (const n of ['sigmoid', 'tanh', 'relu']) lab.charts[`g-${n}`] = new XYChart($(`g-${n}`), { xLabel: 'z', yLabel: '', yMin: -0.1, yMax: n === 'relu' ? 1.5 : 1.1, legend: 'tl' });
+  lab.charts['g-tanh'].set({ yMin: -1.1, yMax: 1.1 });
+  lab.charts.bound = new XYChart($('bound-chart'), { xLabel: 'depth L', yLabel: 'product of L factors g′', logY: true, integerX: true, legend: 'bl', yFloorDecades: 40 });
+  lab.charts.bars = new LayerBars($('bars'), { yLabel: '‖∂L/∂W[l]‖', ghostLabel: 'at initialization', color: COLORS[0] });
+  lab.charts.loss = new XYChart($('loss-chart'), { xLabel: 'step', yLabel: 'loss', logY: true, legend: false });
+}
+
+function redrawAll() {
+  for (const c of Object.values(lab.charts)) c.requestDraw();
+  if (lab.charts.lin?.series[0]) lab.charts.lin.series[0].color = getFg();
+  for (const c of lab.compare) c.bars?.requestDraw();
+}
+function getFg() { return getComputedStyle(document.body).getPropertyValue('--fg').trim() || '#222'; }
+
+function numberInput(id, key, p) {
+  $(id).addEventListener('change', () => {
+    const r = parseField($(id).value, p);
+    if (typeof r === 'string') { flag($(id), r); return; }
+    flag($(id), null); set({ [key]: p.integer ? Math.round(r) : r });
+  });
+}
+function rangeInput(id, key) { $(id).addEventListener('input', () => set({ [key]: Number($(id).value) })); }
+
+function setupControls() {
+  const pre = $('preset');
+  pre.append(new Option('— your own experiment —', ''));
+  for (const p of PRESETS) pre.append(new Option(p.title, p.id));
+  pre.addEventListener('change', () => loadPreset(pre.value));
+  for (let d = 1; d <= MAX_DIM; d++) $('d').append(new Option(String(d), String(d)));
+  $('d').addEventListener('change', () => set({ d: Number($('d').value), lam: undefined, x: undefined }));
+  $('eig-one').addEventListener('click', () => set({ lam: Array(V().d).fill(1) }));
+  rangeInput('k-range', 'k'); numberInput('k', 'k', { min: 1, max: 200, integer: true });
+  rangeInput('angle-range', 'angle'); numberInput('angle', 'angle', { min: -180, max: 180 });
+  $('xin').addEventListener('change', () => {
+    const e = lab.S.table.find((t) => t.key === 'x');
+    const r = parseValue({ ...e, count: V().d }, $('xin').value.replace(/\s+/g, ''));
+    if (!r.ok) { flag($('xin'), `${r.reason} (${V().d} numbers in [−100, 100])`); return; }
+    flag($('xin'), null); set({ x: r.value });
+  });
+  rangeInput('L-range', 'L'); numberInput('L', 'L', { min: 1, max: 60, integer: true });
+  for (const a of ACTIVATION_CHOICES) $('act').append(new Option(ACTIVATION_LABELS[a], a));
+  for (const [n, label] of INIT_CHOICES) $('init').append(new Option(label, n));
+  for (const w of WIDTHS) $('width').append(new Option(String(w), String(w)));
+  for (const g of GENERATORS) $('data').append(new Option(g, g));
+  for (const o of OPTIMIZER_CHOICES) $('opt').append(new Option(OPTIMIZER_LABELS[o], o));
+  for (const k of ['act', 'init', 'data', 'opt']) $(k).addEventListener('change', () => set({ [k]: $(k).value }));
+  $('width').addEventListener('change', () => set({ width: Number($('width').value) }));
+  rangeInput('depth-range', 'depth'); numberInput('depth', 'depth', { min: 1, max: 40, integer: true });
+  numberInput('init-std', 'init.std', { min: 0, max: 100 });
+  numberInput('init-a', 'init.a', { min: 0, max: 100 });
+  numberInput('n', 'n', { min: 20, max: 2000, integer: true });
+  numberInput('noise', 'noise', { min: 0, max: 1 });
+  numberInput('lr', 'lr', { min: 0, max: 10, min_open: true });
+  numberInput('momentum', 'momentum', { min: 0, max: 0.999 });
+  numberInput('batch', 'batch', { min: 1, max: 2000, integer: true });
+  numberInput('seed', 'seed', { min: 0, max: 1e9, integer: true });
+  numberInput('steps', 'steps', { min: 1, max: 200000, integer: true });
+  numberInput('speed', 'speed', { min: 1, max: 100000 });
+  $('play').addEventListener('click', toggle);
+  $('step').addEventListener('click', stepOnce);
+  $('reset').addEventListener('click', reset);
+  bindCopyLink($('copy-link'), lab.S);
+  $('exp-png').addEventListener('click', exportPNG);
+  $('exp-csv').addEventListener('click', exportCSV);
+  $('exp-json').addEventListener('click', exportJSON);
+  $('exp-py').addEventListener('click', exportPython);
+}
+
+function syncControls() {
+  const v = V();
+  const p = presetById(v.lesson || v.preset);
+  $('preset').value = v.lesson || v.preset || '';
+  $('preset-note').textContent = p ? p.note : 'Move the eigenvalue sliders (part 1), then train a deep network (part 3) and compare activations and initializations (part 4).';
+  $('k').value = String(v.k); $('k-range').value = String(v.k);
+  $('d').value = String(v.d);
+  $('angle').value = String(v.angle); $('angle-range').value = String(v.angle);
+  if (document.activeElement !== $('xin')) { $('xin').value = v.x.join(', '); flag($('xin'), null); }
+  $('L').value = String(v.L); $('L-range').value = String(v.L);
+  // eigenvalue sliders: rebuilt only when their number changes (keeps focus while dragging)
+  if ($('eigs').childElementCount !== v.d) {
+    const meta = Array.from({ length: v.d }, (_, i) => ({ name: `λ${sub(i + 1)}`, kind: 'number', default: 1, min: -10, max: 10, ui_min: 0, ui_max: 2, log: false, help: `eigenvalue ${i + 1} of W` }));
+    lab.eigUI = buildParamControls($('eigs'), meta, Object.fromEntries(meta.map((m, i) => [m.name, v.lam[i]])), (name, val) => {
+      const i = meta.findIndex((m) => m.name === name);
+      const lam = V().lam.slice(); lam[i] = val; set({ lam });
+    }, 'eig');
+    lab.eigMeta = meta;
+  } else lab.eigUI?.set(Object.fromEntries(lab.eigMeta.map((m, i) => [m.name, v.lam[i]])));
+  for (const k of ['act', 'init', 'data', 'opt']) $(k).value = v[k];
+  $('width').value = String(v.width);
+  $('depth').value = String(v.depth); $('depth-range').value = String(v.depth);
+  $('init-std-row').hidden = v.init !== 'normal'; $('init-a-row').hidden = v.init !== 'uniform';
+  if (v.init === 'normal') $('init-std').value = String(v['init.std']);
+  if (v.init === 'uniform') $('init-a').value = String(v['init.a']);
+  $('momentum-row').hidden = v.opt !== 'sgd';
+  if (v.opt === 'sgd') $('momentum').value = String(v.momentum);
+  for (const k of ['n', 'noise', 'lr', 'batch', 'seed', 'steps', 'speed']) { $(k).value = String(v[k]); flag($(k), null); }
+  syncTransport();
+}
+
+function lockNow() {
+  const v = V();
+  applyLock(lab.locked, presetById(v.lesson)?.title || '', () => {
+    const id = V().lesson;
+    lab.S.values = { ...V(), lesson: '', preset: id };
+    lab.locked = false; lockNow(); lab.S.scheduleUrl();
+  });
+  for (const id of ['lin-fs', 'mlp-fs']) $(id).disabled = lab.locked;
+  for (const c of lab.compare) c.button.disabled = lab.locked;
+}
+
+function loadPreset(id) {
+  const keep = { theme: V().theme, embed: V().embed, hide: V().hide };
+  lab.S.reload(buildTable(baseFor(id)), id ? `preset=${encodeURIComponent(id)}` : '');
+  Object.assign(lab.S.values, keep);
+  pause();
+  rebuildLinear(); drawDerivatives(); rebuildTrainer();
+  lab.compareKey = ''; rebuildCompare();
+  syncControls();
+}
+
+// ---- export ------------------------------------------------------------------------------------
+function exportPNG() {
+  const parts = [
+    { canvas: $('lin-chart'), title: `Deep linear network: λ = (${V().lam.join(', ')}), k = ${V().k}` },
+    { canvas: $('g-sigmoid'), title: 'sigmoid and σ′ (max 0.25)' }, { canvas: $('g-tanh'), title: 'tanh and tanh′' }, { canvas: $('g-relu'), title: 'ReLU and ReLU′' },
+    { canvas: $('bound-chart'), title: 'Product of L factors g′' },
+    { canvas: $('bars'), title: `‖∂L/∂W[l]‖: ${ACTIVATION_LABELS[V().act]}, ${initShort(V())}, step ${lab.trainer?.steps ?? 0}` },
+    { canvas: $('loss-chart'), title: 'mini-batch loss' },
+  ];
+  savePNG(parts, 'Vanishing and exploding gradients', `vanishing-${stamp()}.png`);
+}
+function curves() {
+  const v = V(), L = lab.linear;
+  const cols = { depth_l: Array.from({ length: L.k + 1 }, (_, l) => l), norm_Wl_x: Array.from(L.norms) };
+  for (let i = 0; i < L.d; i++) cols[`component_${i + 1}_lambda_${v.lam[i]}`] = Array.from({ length: L.k + 1 }, (_, l) => L.components[l * L.d + i]);
+  const g = lab.gradNorms || [], g0 = lab.initNorms || [];
+  cols.layer = Array.from({ length: g.length }, (_, l) => l + 1);
+  cols.grad_norm_at_init = Array.from(g0);
+  cols.grad_norm_now = Array.from(g);
+  const h = lab.trainer ? Array.from(lab.trainer.lossHistory()) : [];
+  const start = lab.trainer ? lab.trainer.historyStart : 0;
+  cols.step = h.map((_, i) => start + i + 1);
+  cols.minibatch_loss = h;
+  return cols;
+}
+function exportCSV() { download(`vanishing-${stamp()}.csv`, columnsCSV(curves()), 'text/csv'); announce('CSV saved.'); }
+function exportJSON() {
+  const doc = {
+    generator: 'optplay vanishing-gradients lab', url: lab.S.shareUrl(),
+    deep_linear: { spec: deepLinearSpec(V()), norms: Array.from(lab.linear.norms), components: Array.from(lab.linear.components) },
+    mlp: { spec: lab.spec, steps: lab.trainer?.steps ?? 0, diverged_at_step: lab.trainer?.diverged_at_step ?? null, evaluation: lab.evaluation, grad_norm_at_init: Array.from(lab.initNorms || []), grad_norm_now: Array.from(lab.gradNorms || []) },
+    curves: curves(),
+  };
+  download(`vanishing-${stamp()}.json`, JSON.stringify(doc, null, 1), 'application/json');
+  announce('JSON saved.');
+}
+function exportPython() {
+  try {
+    const t = lab.trainer;
+    if (!t) throw new Error('no network');
+    const d = t.dim, x = t.trainInputs(), y = t.trainLabels();
+    const inputs = Array.from({ length: y.length }, (_, i) => Array.from(x.subarray(i * d, (i + 1) * d)));
+    const src = networkScript(lab.spec, {
+      title: `Vanishing gradients lab: ${ACTIVATION_LABELS[V().act]}, ${initShort(V())}, ${V().depth} hidden layers of ${V().width}`,
+      data: { kind: 'points', inputs, labels: Array.from(y) }, steps: V().steps, report: 'gradnorms',
+    });
+    download(`vanishing-${V().act}-${stamp()}.py`, src, 'text/x-python');
+    announce('PyTorch script saved.');
+  } catch (e) { announce(`Export failed: ${errorMessage(e)}`); }
+}
