@@ -196,31 +196,41 @@ fn grow<F: Scalar>(v: &mut Vec<F>, n: usize) {
     }
 }
 
-/// Pack rows [i0, i0 + mc) × depth [p0, p0 + kc) of A into MR-row panels (zero-padded).
-fn pack_a<F: Scalar>(a: Mat<F>, i0: usize, mc: usize, p0: usize, kc: usize, out: &mut [F]) {
+/// Pack lines [l0, l0 + count) × depth [p0, p0 + kc) of `m` (line i, depth p at
+/// `data[i·ls + p·ds]`) into W-line panels, depth-major inside a panel, zero-padded.
+fn pack_panels<F: Scalar, const W: usize>(
+    m: &[F],
+    ls: usize,
+    ds: usize,
+    l0: usize,
+    count: usize,
+    p0: usize,
+    kc: usize,
+    out: &mut [F],
+) {
     for (panel, dst) in out
-        .chunks_exact_mut(kc * MR)
-        .take(mc.div_ceil(MR))
+        .chunks_exact_mut(kc * W)
+        .take(count.div_ceil(W))
         .enumerate()
     {
-        let r0 = i0 + panel * MR;
-        let rows = MR.min(i0 + mc - r0);
-        if a.rs == 1 && rows == MR {
-            // Transposed A (e.g. ∂Zᵀ): the MR values of one depth step are contiguous.
-            for (p, d) in dst.chunks_exact_mut(MR).enumerate() {
-                let s = (p0 + p) * a.cs + r0;
-                d.copy_from_slice(&a.data[s..s + MR]);
+        let r0 = l0 + panel * W;
+        let lines = W.min(l0 + count - r0);
+        if ls == 1 && lines == W {
+            // The W values of one depth step are contiguous (e.g. ∂Zᵀ for A, W for B).
+            for (p, d) in dst.chunks_exact_mut(W).enumerate() {
+                let s = (p0 + p) * ds + r0;
+                d.copy_from_slice(&m[s..s + W]);
             }
         } else {
-            for i in 0..MR {
-                if i < rows {
-                    let base = (r0 + i) * a.rs + p0 * a.cs;
+            for i in 0..W {
+                if i < lines {
+                    let base = (r0 + i) * ls + p0 * ds;
                     for p in 0..kc {
-                        dst[p * MR + i] = a.data[base + p * a.cs];
+                        dst[p * W + i] = m[base + p * ds];
                     }
                 } else {
                     for p in 0..kc {
-                        dst[p * MR + i] = F::zero();
+                        dst[p * W + i] = F::zero();
                     }
                 }
             }
@@ -228,35 +238,15 @@ fn pack_a<F: Scalar>(a: Mat<F>, i0: usize, mc: usize, p0: usize, kc: usize, out:
     }
 }
 
-/// Pack depth [p0, p0 + kc) × columns [j0, j0 + nc) of B into NR-column panels (zero-padded).
+/// Pack rows [i0, i0 + mc) × depth [p0, p0 + kc) of A into MR-row panels.
+fn pack_a<F: Scalar>(a: Mat<F>, i0: usize, mc: usize, p0: usize, kc: usize, out: &mut [F]) {
+    pack_panels::<F, MR>(a.data, a.rs, a.cs, i0, mc, p0, kc, out);
+}
+
+/// Pack depth [p0, p0 + kc) × columns [j0, j0 + nc) of B into NR-column panels (B's columns are
+/// the lines: the same packing as A's rows, on Bᵀ).
 fn pack_b<F: Scalar>(b: Mat<F>, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [F]) {
-    for (panel, dst) in out
-        .chunks_exact_mut(kc * NR)
-        .take(nc.div_ceil(NR))
-        .enumerate()
-    {
-        let c0 = j0 + panel * NR;
-        let cols = NR.min(j0 + nc - c0);
-        if b.cs == 1 && cols == NR {
-            for (p, d) in dst.chunks_exact_mut(NR).enumerate() {
-                let s = (p0 + p) * b.rs + c0;
-                d.copy_from_slice(&b.data[s..s + NR]);
-            }
-        } else {
-            for j in 0..NR {
-                if j < cols {
-                    let base = p0 * b.rs + (c0 + j) * b.cs;
-                    for p in 0..kc {
-                        dst[p * NR + j] = b.data[base + p * b.rs];
-                    }
-                } else {
-                    for p in 0..kc {
-                        dst[p * NR + j] = F::zero();
-                    }
-                }
-            }
-        }
-    }
+    pack_panels::<F, NR>(b.data, b.cs, b.rs, j0, nc, p0, kc, out);
 }
 
 fn fits<F>(m: &Mat<F>, rows: usize, cols: usize) -> bool {
