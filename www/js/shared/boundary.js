@@ -4,38 +4,23 @@
 // top and axes. Knows nothing about networks: the lab passes a `predict(nx, ny, view)` function.
 import { niceTicks, tickLabel } from './format.js';
 import { POS, NEG } from './netdiagram.js';
+import { HiDpiCanvas } from './hidpi.js';
 
 const M = { left: 36, right: 8, top: 8, bottom: 26 };
 const C1 = [0, 114, 178], C0 = [213, 94, 0];
 
-export class Boundary {
+export class Boundary extends HiDpiCanvas {
   constructor(canvas, o = {}) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, 300, 300);
     this.o = { res: 64, ...o };
     this.view = [-1.5, 1.5, -1.5, 1.5];
     this.predict = null;   // (nx, ny, view) => Float32Array view | null
     this.points = null;    // {x: Float32Array (rows × 2), labels: Uint32Array}
     this.img = document.createElement('canvas');
-    this.css = { w: 300, h: 300 }; this.dpr = 1; this.frame = 0;
     this.lastMs = 0;
-    new ResizeObserver(() => this.resize()).observe(canvas);
-    this.resize();
+    this.observeSize();
   }
   get plotRect() { const { w, h } = this.css; return { x: M.left, y: M.top, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom) }; }
-  resize() {
-    const b = this.canvas.getBoundingClientRect();
-    const w = Math.max(50, Math.round(b.width)), h = Math.max(50, Math.round(b.height));
-    const dpr = Math.min(3, window.devicePixelRatio || 1);
-    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
-    this.css = { w, h }; this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
-    this.draw();
-  }
-  requestDraw() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
-  }
   /** Fit the view to the points with a margin (square cells). */
   fit(points) {
     let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;

@@ -3,22 +3,18 @@
 // initialization). Input: the engine's Inspection views — `hist` (layers × bins fractions) and
 // `ranges` (layers × 6: [lo, hi] of activation, pre-activation, gradient) — read, never copied.
 import { sig } from './format.js';
+import { HiDpiCanvas } from './hidpi.js';
 
 export const HIST_KIND_INDEX = { activation: 0, preactivation: 1, gradient: 2 };
 
-export class HistStrip {
+export class HistStrip extends HiDpiCanvas {
   /** @param {HTMLCanvasElement} canvas @param {object} o {color, minPanel (px), title(l)} */
   constructor(canvas, o = {}) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, 300, 120);
     this.o = { color: '#0072B2', minPanel: 120, panelH: 92, ...o };
     this.data = null;   // {layers, bins, hist, ranges, kind, stats?: [{mean, var}]}
     this.ghost = null;  // same shape, or null
-    this.css = { w: 300, h: 120 };
-    this.dpr = 1;
-    this.frame = 0;
-    new ResizeObserver(() => this.resize()).observe(canvas.parentElement || canvas);
-    this.resize();
+    this.observeSize(canvas.parentElement || canvas);
   }
   /** Rows needed at the current width; the page sizes the canvas height from it. */
   layout(layers = this.data?.layers || 1) {
@@ -32,22 +28,11 @@ export class HistStrip {
     if (Math.abs(this.canvas.getBoundingClientRect().height - want) > 1) { this.canvas.style.height = `${want}px`; this.resize(); }
     this.requestDraw();
   }
-  resize() {
-    const b = this.canvas.getBoundingClientRect();
-    const w = Math.max(50, Math.round(b.width)), h = Math.max(50, Math.round(b.height));
-    const dpr = Math.min(3, window.devicePixelRatio || 1);
-    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
-    this.css = { w, h }; this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
+  onResize() {
     if (this.data) {
       const want = this.layout().rows * this.o.panelH + 4;
-      if (Math.abs(h - want) > 1) this.canvas.style.height = `${want}px`;
+      if (Math.abs(this.css.h - want) > 1) this.canvas.style.height = `${want}px`;
     }
-    this.draw();
-  }
-  requestDraw() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
   }
   draw() {
     const { ctx, dpr } = this, { w, h } = this.css;

@@ -4,40 +4,23 @@
 // but a "0" / "—" label, so a vanished gradient is shown, not hidden.
 import { sig } from './format.js';
 import { decadeTicks, pow10Label } from './xychart.js';
+import { HiDpiCanvas } from './hidpi.js';
 
 const M = { left: 56, right: 10, top: 14, bottom: 34 };
 const M_COMPACT = { left: 34, right: 3, top: 5, bottom: 14 };
 
-export class LayerBars {
+export class LayerBars extends HiDpiCanvas {
   /** @param {HTMLCanvasElement} canvas @param {object} o {yLabel, xLabel, color, ghostLabel, minDecades} */
   constructor(canvas, o = {}) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, 300, 160);
     this.o = { color: '#0072B2', xLabel: 'layer l', minDecades: 2, ...o };
     this.values = [];
     this.ghost = null;
     this.range = null;     // [lo, hi] in decades, grows at once and shrinks slowly (no jitter)
-    this.css = { w: 300, h: 160 };
-    this.dpr = 1;
-    this.frame = 0;
-    new ResizeObserver(() => this.resize()).observe(canvas);
-    this.resize();
+    this.observeSize();
   }
   set(values, ghost = this.ghost) { this.values = values; this.ghost = ghost; this.requestDraw(); }
   resetRange() { this.range = null; }
-  resize() {
-    const b = this.canvas.getBoundingClientRect();
-    const w = Math.max(50, Math.round(b.width)), h = Math.max(50, Math.round(b.height));
-    const dpr = Math.min(3, window.devicePixelRatio || 1);
-    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
-    this.css = { w, h }; this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
-    this.draw();
-  }
-  requestDraw() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
-  }
   #updateRange() {
     let lo = Infinity, hi = -Infinity;
     const scan = (a) => { if (!a) return; for (let i = 0; i < a.length; i++) { const v = a[i]; if (Number.isFinite(v) && v > 0) { const t = Math.log10(v); if (t < lo) lo = t; if (t > hi) hi = t; } } };

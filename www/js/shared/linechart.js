@@ -3,34 +3,17 @@
 // minimum value, or the lowest value seen) so that landscapes with negative minima still work.
 import { niceTicks, tickLabel, sig } from './format.js';
 import { drawMarker } from './palette.js';
+import { HiDpiCanvas } from './hidpi.js';
 
 const M = { left: 58, right: 12, top: 12, bottom: 32 };
 
-export class LineChart {
+export class LineChart extends HiDpiCanvas {
   constructor(canvas) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, 300, 160);
     this.scale = 'linear';
     this.fstar = null;       // known optimum value (number) or null
     this.series = [];        // [{color, shape, label, values: () => Float64Array view, divergedAt}]
-    this.css = { w: 300, h: 160 };
-    this.dpr = 1;
-    this.frame = 0;
-    new ResizeObserver(() => this.resize()).observe(canvas);
-    this.resize();
-  }
-  resize() {
-    const b = this.canvas.getBoundingClientRect();
-    const w = Math.max(50, Math.round(b.width)), h = Math.max(50, Math.round(b.height));
-    const dpr = Math.min(3, window.devicePixelRatio || 1);
-    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
-    this.css = { w, h }; this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
-    this.draw();
-  }
-  requestDraw() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
+    this.observeSize();
   }
 
   draw() {

@@ -3,21 +3,19 @@
 // weights or, toggled, of their gradients. Reads the engine's flat parameter / gradient views with
 // its layout ([W offset, W length, b offset, b length] per Dense layer, W[out][in] row-major).
 // Very wide layers are drawn with their first units only (a "+k more" note says so).
+import { HiDpiCanvas } from './hidpi.js';
 
 export const POS = '#0072B2', NEG = '#D55E00';
 const MAX_UNITS = 16;
 
-export class NetDiagram {
+export class NetDiagram extends HiDpiCanvas {
   constructor(canvas, o = {}) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, 300, 200);
     this.o = { activation: 'relu', outputLabel: 'σ', ...o };
     this.sizes = [2, 1];
     this.values = null; this.layout = null; this.mode = 'weights';
-    this.css = { w: 300, h: 200 }; this.dpr = 1; this.frame = 0;
     this.scale = 0;
-    new ResizeObserver(() => this.resize()).observe(canvas);
-    this.resize();
+    this.observeSize();
   }
   set({ sizes, values, layout, mode, activation }) {
     if (sizes) this.sizes = sizes;
@@ -26,19 +24,6 @@ export class NetDiagram {
     if (mode && mode !== this.mode) { this.mode = mode; this.scale = 0; }
     if (activation) this.o.activation = activation;
     this.requestDraw();
-  }
-  resize() {
-    const b = this.canvas.getBoundingClientRect();
-    const w = Math.max(50, Math.round(b.width)), h = Math.max(50, Math.round(b.height));
-    const dpr = Math.min(3, window.devicePixelRatio || 1);
-    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
-    this.css = { w, h }; this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
-    this.draw();
-  }
-  requestDraw() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
   }
   draw() {
     const { ctx, dpr } = this, { w, h } = this.css;

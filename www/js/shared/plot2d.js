@@ -3,18 +3,18 @@
 // +/- keys) and pan (drag), click/tap and a draggable start marker. It knows nothing about
 // optimizers: the lab draws paths through the `overlay(ctx, plot)` callback.
 import { niceTicks, tickLabel } from './format.js';
+import { HiDpiCanvas } from './hidpi.js';
 
 const MARGIN = { left: 54, right: 10, top: 10, bottom: 36 };
 const MAX_RENDER = 900;            // heatmap pixels per side (cap, whatever the DPR)
 
-export class Plot2D {
+export class Plot2D extends HiDpiCanvas {
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {object} cb  { onView(view), onClick([x,y]), onStartDrag([x,y], done), onHover([x,y]|null), overlay(ctx, plot) }
    */
   constructor(canvas, cb = {}) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, 300, 300);
     this.cb = cb;
     this.view = [-1, 1, -1, 1];
     this.homeView = this.view.slice();
@@ -29,17 +29,13 @@ export class Plot2D {
     this.lastRenderMs = 0;
     this.pointers = new Map();
     this.drag = null;
-    this.frame = 0;
     this.interactTimer = 0;
-    this.css = { w: 300, h: 300 };
-    this.dpr = 1;
     this.locked = false;             // lesson mode: no start changes
     this.equal = false;              // equal scales: one world unit is as long in x as in y
     this.wanted = null;              // the view last asked for (before fitting it to equal scales)
     this.axisNames = ['x', 'y'];
     this.#listen();
-    new ResizeObserver(() => this.resize()).observe(canvas);
-    this.resize();
+    this.observeSize();
   }
 
   // ---- configuration ------------------------------------------------------------------------
@@ -80,24 +76,11 @@ export class Plot2D {
   /** world units per CSS px (x, y) */
   get scalePx() { const r = this.plotRect; return [(this.view[1] - this.view[0]) / r.w, (this.view[3] - this.view[2]) / r.h]; }
 
-  resize() {
-    const rect = this.canvas.getBoundingClientRect();
-    const w = Math.max(50, Math.round(rect.width)), h = Math.max(50, Math.round(rect.height));
-    const dpr = Math.min(3, window.devicePixelRatio || 1);
-    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
-    this.css = { w, h };
-    this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr);
-    this.canvas.height = Math.round(h * dpr);
+  onResize() {
     if (this.equal && this.wanted) this.view = this.#fit(this.wanted);
     this.heatDirty = true;
-    this.draw();
   }
 
-  requestDraw() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
-  }
 
   // ---- rendering -----------------------------------------------------------------------------
   #renderHeat() {

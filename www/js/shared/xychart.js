@@ -5,46 +5,29 @@
 // axis, are never drawn: the line breaks there.
 import { niceTicks, tickLabel, sig } from './format.js';
 import { drawMarker } from './palette.js';
+import { HiDpiCanvas } from './hidpi.js';
 
 const M = { left: 58, right: 14, top: 12, bottom: 34 };
 
 function finite(v) { return typeof v === 'number' && Number.isFinite(v); }
 
-export class XYChart {
+export class XYChart extends HiDpiCanvas {
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {object} o  {xLabel, yLabel, logY, logX, xMin, xMax, yMin, yMax, legend: 'tr'|'tl'|'br'|'bl'|false,
    *                      integerX (ticks on integers only), yFloorDecades (log: show at most this many decades)}
    */
   constructor(canvas, o = {}) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, 300, 160);
     this.o = { legend: 'tr', ...o };
     this.series = [];   // [{label, color, dash, width, shape, x: () => array | null, y: () => array, points}]
     this.hlines = [];   // [{y, label, color, dash}]
     this.vlines = [];   // [{x, label, color, dash}]
     this.marks = [];    // [{x, y, label, color, shape}]
-    this.css = { w: 300, h: 160 };
-    this.dpr = 1;
-    this.frame = 0;
     this.lastExtent = null;
-    new ResizeObserver(() => this.resize()).observe(canvas);
-    this.resize();
+    this.observeSize();
   }
   set(o) { Object.assign(this.o, o); this.requestDraw(); }
-  resize() {
-    const b = this.canvas.getBoundingClientRect();
-    const w = Math.max(50, Math.round(b.width)), h = Math.max(50, Math.round(b.height));
-    const dpr = Math.min(3, window.devicePixelRatio || 1);
-    if (w === this.css.w && h === this.css.h && dpr === this.dpr) return;
-    this.css = { w, h }; this.dpr = dpr;
-    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
-    this.draw();
-  }
-  requestDraw() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
-  }
 
   /** The data extent over all series (transformed coordinates), with the options' fixed bounds. */
   extent(arrays) {
