@@ -24,6 +24,8 @@ pub struct ParamMeta {
     pub ui_min: Option<f64>,
     pub ui_max: Option<f64>,
     pub log: bool,
+    /// Whole numbers only (sliders step by 1, fields reject fractions).
+    pub integer: bool,
     pub help: &'static str,
 }
 
@@ -54,6 +56,7 @@ pub fn param_meta(p: &ParamSpec) -> ParamMeta {
             max_open,
             ui,
             log,
+            integer,
         } => ParamMeta {
             name: p.name,
             kind: "number",
@@ -65,6 +68,7 @@ pub fn param_meta(p: &ParamSpec) -> ParamMeta {
             ui_min: Some(ui[0]),
             ui_max: Some(ui[1]),
             log,
+            integer,
             help: p.help,
         },
         Kind::Bool { default } => ParamMeta {
@@ -78,6 +82,7 @@ pub fn param_meta(p: &ParamSpec) -> ParamMeta {
             ui_min: None,
             ui_max: None,
             log: false,
+            integer: false,
             help: p.help,
         },
         Kind::Pair { default, min, max } => ParamMeta {
@@ -91,6 +96,7 @@ pub fn param_meta(p: &ParamSpec) -> ParamMeta {
             ui_min: Some(0.5),
             ui_max: Some(0.9999),
             log: false,
+            integer: false,
             help: p.help,
         },
     }

@@ -66,7 +66,8 @@ pub trait Optimizer<F: Scalar> {
 /// The kind and range of one hyperparameter.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Kind {
-    /// A real number in [min, max] (bounds open where `*_open`), with a suggested UI range.
+    /// A real number in [min, max] (bounds open where `*_open`), with a suggested UI range;
+    /// `integer` numbers must be whole (StepLR's `step_size`, CosineAnnealingLR's `T_max`).
     Num {
         default: f64,
         min: f64,
@@ -75,6 +76,7 @@ pub enum Kind {
         max_open: bool,
         ui: [f64; 2],
         log: bool,
+        integer: bool,
     },
     Bool {
         default: bool,
@@ -115,6 +117,31 @@ pub const fn num(
             max_open: false,
             ui,
             log,
+            integer: false,
+        },
+        help,
+    }
+}
+/// A whole number in [min, max] (torch takes an `int`).
+pub const fn int(
+    name: &'static str,
+    default: f64,
+    min: f64,
+    max: f64,
+    ui: [f64; 2],
+    help: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        kind: Kind::Num {
+            default,
+            min,
+            max,
+            min_open: false,
+            max_open: false,
+            ui,
+            log: false,
+            integer: true,
         },
         help,
     }
@@ -138,6 +165,7 @@ pub const fn num_open(
             max_open: false,
             ui,
             log,
+            integer: false,
         },
         help,
     }
@@ -230,10 +258,17 @@ pub fn check(spec: &ParamSpec, v: Value) -> Result<Value, String> {
                 max,
                 min_open,
                 max_open,
+                integer,
                 ..
             },
             Value::Num(x),
-        ) => range(x, min, max, min_open, max_open).map(|_| v),
+        ) => {
+            range(x, min, max, min_open, max_open)?;
+            if integer && x.fract() != 0.0 {
+                return Err(format!("must be an integer (got {x})"));
+            }
+            Ok(v)
+        }
         (Kind::Bool { .. }, Value::Bool(_)) => Ok(v),
         (Kind::Pair { min, max, .. }, Value::Pair([a, b])) => {
             range(a, min, max, false, true).map_err(|e| format!("[0] {e}"))?;

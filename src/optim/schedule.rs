@@ -2,7 +2,7 @@
 //! ("chainable") formulas so the numbers match `torch.optim.lr_scheduler` exactly.
 //! Step k of a run uses the lr after k − 1 scheduler steps.
 
-use super::{num, Hyper, ParamSpec};
+use super::{int, num, Hyper, ParamSpec};
 use std::f64::consts::PI;
 
 pub struct ScheduleDef {
@@ -28,13 +28,12 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         torch: "StepLR(step_size, gamma)",
         formula: "η(t) = η · γ^⌊(t − 1)/step_size⌋",
         params: &[
-            num(
+            int(
                 "step_size",
                 50.0,
                 1.0,
                 1e9,
                 [1.0, 500.0],
-                false,
                 "multiply the lr by gamma every step_size steps",
             ),
             num("gamma", 0.1, 0.0, 1e3, [0.05, 1.0], false, "decay factor"),
@@ -61,13 +60,12 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         torch: "CosineAnnealingLR(T_max, eta_min)",
         formula: "η(t) = η_min + (η − η_min)(1 + cos(π(t − 1)/T_max))/2",
         params: &[
-            num(
+            int(
                 "T_max",
                 200.0,
                 1.0,
                 1e9,
                 [10.0, 2000.0],
-                false,
                 "half period in steps",
             ),
             num(

@@ -284,15 +284,6 @@ pub fn scheduler(v: Option<&Val>, field: &str) -> Result<Schedule, SpecError> {
         );
     };
     let h = hyper(kv, def.params, field, name)?;
-    if name == "step" || name == "cosine" {
-        let p = if name == "step" { "step_size" } else { "T_max" };
-        if h.num(p).fract() != 0.0 {
-            return err(
-                format!("{field}.{p}"),
-                format!("must be an integer (got {})", h.num(p)),
-            );
-        }
-    }
     Ok(Schedule::from_hyper(name, &h))
 }
 
@@ -527,6 +518,21 @@ mod tests {
             r#"{{{base},"optimizer":{{"name":"sgd"}},"scheduler":{{"name":"cosine","T_max":0}}}}"#
         ));
         assert_eq!(e.field, "scheduler.T_max");
+        // Whole-number parameters are marked in the metadata and enforced by the engine.
+        let e = error_of(&format!(
+            r#"{{{base},"optimizer":{{"name":"sgd"}},"scheduler":{{"name":"step","step_size":12.5}}}}"#
+        ));
+        assert_eq!(e.field, "scheduler.step_size");
+        assert!(e.message.contains("integer"), "{e}");
+        let sched = crate::meta::schedulers();
+        let int_params: Vec<&str> = sched
+            .iter()
+            .flat_map(|s| s.params.iter().filter(|p| p.integer).map(|p| p.name))
+            .collect();
+        assert_eq!(int_params, ["step_size", "T_max"]);
+        assert!(crate::meta::optimizers()
+            .iter()
+            .all(|o| o.params.iter().all(|p| !p.integer)));
         let e =
             error_of(r#"{"landscape":{"expression":"x+*y"},"optimizer":{"name":"sgd"},"steps":1}"#);
         assert_eq!(e.field, "landscape.expression");

@@ -10,11 +10,11 @@ import { HistStrip, snapshotInspection } from './shared/histstrip.js';
 import { NetDiagram } from './shared/netdiagram.js';
 import { Boundary } from './shared/boundary.js';
 import { FrameLoop, StepBudget } from './shared/trainloop.js';
-import { parseField, flag } from './shared/params-ui.js';
+import { Fields } from './shared/fields.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { networkScript, splitParameters, columnsCSV } from './shared/torch-nn.js';
-import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery, parseHidden } from './nn/common.js';
+import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import { PRESETS, PRESET_IDS, presetById, baseFor, buildTable, playgroundSpec, deepSpec, activationRange, DEEP_DATA, GENERATORS, HIST_KINDS } from './nn/initialization-config.js';
 
 const $ = (id) => document.getElementById(id);
@@ -39,6 +39,8 @@ async function main() {
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
+  lab.fields = new Fields({ table: () => lab.S.table, values: () => lab.S.values, set: (ch) => set(ch) });
+  lab.fields.expose();
   startPage(lab.S, redrawAll);
   setupCharts();
   setupControls();
@@ -301,19 +303,6 @@ function setupCharts() {
 }
 function redrawAll() { for (const c of Object.values(lab.charts)) c.requestDraw(); }
 
-function numberInput(id, key, p) {
-  $(id).addEventListener('change', () => {
-    const r = parseField($(id).value, p);
-    if (typeof r === 'string') { flag($(id), r); return; }
-    flag($(id), null); set({ [key]: p.integer ? Math.round(r) : r });
-  });
-}
-function hiddenInput(id, key, maxLayers, maxWidth) {
-  $(id).addEventListener('change', () => {
-    try { parseHidden($(id).value.trim(), maxLayers, maxWidth); } catch (e) { flag($(id), e.message); return; }
-    flag($(id), null); set({ [key]: $(id).value.trim() });
-  });
-}
 function radioButtons(box, items, onPick) {
   box.replaceChildren(...items.map(([value, label]) => {
     const b = document.createElement('button');
@@ -340,18 +329,13 @@ function setupControls() {
   for (const [sel, prefix] of [['init', ''], ['deep-init', 'deep.']]) for (const [n, label] of INIT_CHOICES) $(sel).append(new Option(label, n)), void prefix;
   for (const sel of ['act', 'deep-act']) for (const a of ACTIVATION_CHOICES) $(sel).append(new Option(ACTIVATION_LABELS[a], a));
   for (const sel of ['opt', 'deep-opt']) for (const o of OPTIMIZER_CHOICES) $(sel).append(new Option(OPTIMIZER_LABELS[o], o));
-  for (const [id, key] of [['init', 'init'], ['act', 'act'], ['opt', 'opt'], ['deep-init', 'deep.init'], ['deep-act', 'deep.act'], ['deep-opt', 'deep.opt']]) $(id).addEventListener('change', () => set({ [key]: $(id).value }));
-  hiddenInput('hidden', 'hidden', 6, 16);
-  hiddenInput('deep-hidden', 'deep.hidden', 10, 1024);
-  numberInput('init-std', 'init.std', { min: 0, max: 100 }); numberInput('init-a', 'init.a', { min: 0, max: 100 });
-  numberInput('deep-init-std', 'deep.init.std', { min: 0, max: 100 }); numberInput('deep-init-a', 'deep.init.a', { min: 0, max: 100 });
-  numberInput('n', 'n', { min: 20, max: 2000, integer: true }); numberInput('noise', 'noise', { min: 0, max: 1 });
-  numberInput('lr', 'lr', { min: 0, max: 10, min_open: true }); numberInput('momentum', 'momentum', { min: 0, max: 0.999 });
-  numberInput('batch', 'batch', { min: 0, max: 2000, integer: true }); numberInput('seed', 'seed', { min: 0, max: 1e9, integer: true });
-  numberInput('steps', 'steps', { min: 1, max: 200000, integer: true }); numberInput('speed', 'speed', { min: 1, max: 100000 });
-  numberInput('deep-lr', 'deep.lr', { min: 0, max: 10, min_open: true }); numberInput('deep-momentum', 'deep.momentum', { min: 0, max: 0.999 });
-  numberInput('deep-batch', 'deep.batch', { min: 1, max: 2000, integer: true }); numberInput('deep-seed', 'deep.seed', { min: 0, max: 1e9, integer: true });
-  numberInput('deep-epochs', 'deep.epochs', { min: 1, max: 500, integer: true }); numberInput('deep-bins', 'deep.bins', { min: 8, max: 100, integer: true });
+  const F = lab.fields;
+  for (const key of ['init', 'act', 'opt', 'hidden', 'n', 'noise', 'lr', 'momentum', 'batch', 'seed', 'steps', 'speed',
+    'deep.init', 'deep.act', 'deep.opt', 'deep.hidden', 'deep.lr', 'deep.momentum', 'deep.batch', 'deep.seed', 'deep.epochs', 'deep.bins']) F.bind($(key.replace('.', '-')), key);
+  for (const pre of ['', 'deep.']) {
+    F.bind($(`${pre.replace('.', '-')}init-std`), `${pre}init.std`, { label: 'σ' });
+    F.bind($(`${pre.replace('.', '-')}init-a`), `${pre}init.a`, { label: 'a' });
+  }
   $('edges-w').addEventListener('click', () => set({ edges: 'weights' }));
   $('edges-g').addEventListener('click', () => set({ edges: 'gradients' }));
   for (const k of HIST_KINDS) $(`kind-${k}`).addEventListener('click', () => set({ 'deep.kind': k }));
@@ -373,18 +357,12 @@ function syncControls() {
     ? 'A deep tanh network on the 8×8 digits: choose an initialization, look at the histograms of every layer at initialization, then train.'
     : 'The deeplearning.ai demo offline: choose an initialization and a data set, press Play and watch the cost, the weights and the decision boundary.');
   markRadios($('init-buttons'), v.init); markRadios($('data-buttons'), v.data); markRadios($('dinit-buttons'), v['deep.init']);
-  for (const [id, key] of [['init', 'init'], ['act', 'act'], ['opt', 'opt'], ['deep-init', 'deep.init'], ['deep-act', 'deep.act'], ['deep-opt', 'deep.opt']]) $(id).value = v[key];
-  for (const [id, key] of [['hidden', 'hidden'], ['deep-hidden', 'deep.hidden']]) if (document.activeElement !== $(id)) { $(id).value = v[key]; flag($(id), null); }
   for (const pre of ['', 'deep.']) {
     const idp = pre ? 'deep-' : '';
     $(`${idp}init-std-row`).hidden = v[`${pre}init`] !== 'normal'; $(`${idp}init-a-row`).hidden = v[`${pre}init`] !== 'uniform';
-    if (v[`${pre}init`] === 'normal') $(`${idp}init-std`).value = String(v[`${pre}init.std`]);
-    if (v[`${pre}init`] === 'uniform') $(`${idp}init-a`).value = String(v[`${pre}init.a`]);
     $(`${idp}momentum-row`).hidden = v[`${pre}opt`] !== 'sgd';
-    if (v[`${pre}opt`] === 'sgd') $(`${idp}momentum`).value = String(v[`${pre}momentum`]);
   }
-  for (const k of ['n', 'noise', 'lr', 'batch', 'seed', 'steps', 'speed']) { $(k).value = String(v[k]); flag($(k), null); }
-  for (const k of ['lr', 'batch', 'seed', 'epochs', 'bins']) { $(`deep-${k}`).value = String(v[`deep.${k}`]); flag($(`deep-${k}`), null); }
+  lab.fields.sync();
   $('edges-w').setAttribute('aria-checked', String(v.edges === 'weights'));
   $('edges-g').setAttribute('aria-checked', String(v.edges === 'gradients'));
   for (const k of HIST_KINDS) $(`kind-${k}`).setAttribute('aria-checked', String(v['deep.kind'] === k));

@@ -6,7 +6,8 @@ import { loadEngine, errorMessage } from './shared/engine.js';
 import { readState, writeState, showNotices } from './shared/state.js';
 import { Plot2D } from './shared/plot2d.js';
 import { LineChart } from './shared/linechart.js';
-import { buildParamControls, parseField, flag } from './shared/params-ui.js';
+import { buildParamControls } from './shared/params-ui.js';
+import { Fields } from './shared/fields.js';
 import { racerStyle, colormapGradient } from './shared/palette.js';
 import { readout, sig } from './shared/format.js';
 import { initTheme, applyTheme, applyEmbed, copyText, announce } from './shared/shell.js';
@@ -51,6 +52,8 @@ async function main() {
   lab.values = values;
   showNotices($('url-notice'), notices);
   lab.locked = !!values.lesson;
+  lab.fields = new Fields({ table: () => lab.table, values: () => lab.values, set: (ch) => set(ch) });
+  lab.fields.expose();
 
   initTheme(values.theme, () => { lab.plot.requestDraw(); lab.chart.requestDraw(); });
   applyEmbed(values.embed, values.hide);
@@ -379,24 +382,17 @@ function setupStaticControls() {
   };
   expr.addEventListener('keydown', (e) => { if (e.key === 'Enter') applyExpr(); });
   expr.addEventListener('change', applyExpr);
-  for (const id of ['scale', 'cmap']) $(id).addEventListener('change', () => set({ [id]: $(id).value }));
-  $('levels').addEventListener('change', () => { const r = parseField($('levels').value, { min: 0, max: 64 }); if (typeof r === 'number') set({ levels: Math.round(r) }); });
-  for (const id of ['x0', 'y0']) $(id).addEventListener('change', () => {
-    const r = parseField($(id).value, { min: -1e4, max: 1e4 });
-    if (typeof r === 'string') { flag($(id), r); return; }
-    flag($(id), null); set({ [id]: r });
-  });
+  const F = lab.fields;
+  for (const id of ['scale', 'cmap', 'levels', 'x0', 'y0', 'steps', 'bres']) F.bind($(id), id);
+  for (const id of ['vec', 'model', 'equal', 'basins']) F.bind($(id), id);
   $('view-reset').addEventListener('click', () => lab.plot.resetView());
   const sc = $('sched');
   for (const s of meta.schedulers) sc.append(new Option(s.label, s.name));
-  sc.addEventListener('change', () => {
-    const ch = { sched: sc.value };
+  F.bind(sc, 'sched', { toChanges: (name) => {
+    const ch = { sched: name };
     for (const k of Object.keys(lab.values)) if (k.startsWith('sched.')) ch[k] = undefined;
-    set(ch);
-  });
-  $('steps').addEventListener('change', () => { const r = parseField($('steps').value, { min: 1, max: 20000 }); if (typeof r === 'number') set({ steps: Math.round(r) }); });
-  for (const id of ['vec', 'model', 'equal', 'basins']) $(id).addEventListener('change', () => set({ [id]: $(id).checked }));
-  $('bres').addEventListener('change', () => set({ bres: Number($('bres').value) }));
+    return ch;
+  } });
   // Raw ↔ standardized x: the twin data landscape; the racers keep their settings.
   $('standardize').addEventListener('change', () => { const d = DATA_LANDSCAPES[lab.values.f]; if (d) set({ f: d.twin }); });
   $('chart-lin').addEventListener('click', () => set({ chart: 'linear' }));
@@ -404,8 +400,7 @@ function setupStaticControls() {
   $('play').addEventListener('click', toggle);
   $('step').addEventListener('click', stepOnce);
   $('reset').addEventListener('click', reset);
-  const sp = $('speed');
-  sp.addEventListener('input', () => { set({ speed: speedFromSlider(Number(sp.value)) }, { quietUrl: false }); });
+  F.bind($('speed'), 'speed', { toSlider: sliderFromSpeed, fromSlider: speedFromSlider });
   $('copy-link').addEventListener('click', async () => {
     const ok = await copyText(shareUrl());
     announce(ok ? 'Link copied to the clipboard.' : 'Could not copy; the link is in the address bar.');
@@ -452,24 +447,16 @@ function syncControls(opts = { cards: true }) {
   $('formula').textContent = lab.info?.formula || '';
   const land = lab.meta.landscapes.find((l) => l.name === v.f);
   const lmeta = (land?.params || []).map((q) => ({ ...q, kind: 'number', log: false }));
-  const lvals = Object.fromEntries(lmeta.map((q) => [q.name, v[`lp.${q.name}`]]));
-  if (opts.cards === true) buildParamControls($('lparams'), lmeta, lvals, (name, val) => set({ [`lp.${name}`]: val }), 'lp');
-  $('scale').value = v.scale; $('cmap').value = v.cmap; $('levels').value = String(v.levels);
-  $('x0').value = String(v.x0); $('y0').value = String(v.y0);
-  $('sched').value = v.sched;
+  if (opts.cards === true) buildParamControls($('lparams'), lmeta, lab.fields, (name) => `lp.${name}`, 'lp');
   const sm = lab.meta.schedulers.find((s) => s.name === v.sched);
-  const svals = Object.fromEntries((sm?.params || []).map((q) => [q.name, v[`sched.${q.name}`]]));
-  if (opts.cards === true) buildParamControls($('sparams'), sm?.params || [], svals, (name, val) => set({ [`sched.${name}`]: val }), 'sched');
-  $('steps').value = String(v.steps);
-  $('vec').checked = v.vec; $('model').checked = v.model; $('equal').checked = v.equal;
-  $('basins').checked = v.basins; $('bres').value = String(v.bres);
+  if (opts.cards === true) buildParamControls($('sparams'), sm?.params || [], lab.fields, (name) => `sched.${name}`, 'sched');
   if (v.basins) $('basin-group').open = true;
   $('std-row').hidden = !isDataLandscape(v.f);
   $('standardize').checked = !!DATA_LANDSCAPES[v.f]?.standardize;
-  $('speed').value = String(sliderFromSpeed(v.speed)); $('speed-out').textContent = `${v.speed}/s`;
+  $('speed-out').textContent = `${v.speed}/s`;
   $('chart-lin').setAttribute('aria-checked', String(v.chart === 'linear'));
   $('chart-log').setAttribute('aria-checked', String(v.chart === 'log'));
-  if (opts.cards === true) renderRacerCards($('racers'), lab.meta, api, lab.racers);
+  if (opts.cards === true) renderRacerCards($('racers'), lab.meta, api, lab.racers, lab.fields);
   else for (const r of lab.racers) {
     const card = $('racers').querySelector(`[data-index="${r.index}"] .racer-label`);
     if (card) card.textContent = r.label;
@@ -478,6 +465,7 @@ function syncControls(opts = { cards: true }) {
     const st = $('racers').querySelector(`[data-index="${r.index}"] .racer-status`);
     if (st) { st.textContent = r.error || ''; st.classList.toggle('error', !!r.error); }
   }
+  lab.fields.sync();
   syncTransport();
 }
 

@@ -7,7 +7,7 @@ import { loadEngine, errorMessage } from './shared/engine.js';
 import { UrlState, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { FrameLoop, StepBudget } from './shared/trainloop.js';
-import { parseField, flag } from './shared/params-ui.js';
+import { Fields, flag } from './shared/fields.js';
 import { COLORS, SHAPES, SHAPE_GLYPH } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { networkScript, columnsCSV } from './shared/torch-nn.js';
@@ -29,6 +29,8 @@ async function main() {
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
+  lab.fields = new Fields({ table: () => lab.S.table, values: () => lab.S.values, set: (ch) => set(ch) });
+  lab.fields.expose();
   startPage(lab.S, () => { for (const c of Object.values(lab.charts)) c.requestDraw(); });
   setupCharts();
   setupControls();
@@ -229,13 +231,6 @@ function setupCharts() {
   lab.charts.race = new XYChart($('race'), { xLabel: 'epochs', yLabel: 'training error rate', legend: 'tr', xMin: 0 });
   lab.charts.sat = new XYChart($('sat'), { xLabel: 'epochs', yLabel: 'fraction of units', yMin: 0, yMax: 1, legend: 'tr', xMin: 0 });
 }
-function numberInput(id, key, p) {
-  $(id).addEventListener('change', () => {
-    const r = parseField($(id).value, p);
-    if (typeof r === 'string') { flag($(id), r); return; }
-    flag($(id), null); set({ [key]: p.integer ? Math.round(r) : r });
-  });
-}
 function setupControls() {
   const pre = $('preset');
   pre.append(new Option('— your own experiment —', ''));
@@ -248,35 +243,22 @@ function setupControls() {
     const lbl = document.createElement('label'); lbl.className = 'inline'; lbl.htmlFor = cb.id;
     const sw = document.createElement('span'); sw.className = 'glyph'; sw.style.color = COLORS[k]; sw.textContent = SHAPE_GLYPH[SHAPES[k]];
     lbl.append(cb, sw, ACTIVATION_LABELS[a]);
-    const lr = document.createElement('input'); lr.type = 'number'; lr.id = `lr-${a}`; lr.min = '0'; lr.max = '10'; lr.step = 'any'; lr.setAttribute('aria-label', `lr of the ${ACTIVATION_LABELS[a]} network`);
+    const lr = document.createElement('input'); lr.type = 'text'; lr.size = 7; lr.id = `lr-${a}`; lr.setAttribute('aria-label', `lr of the ${ACTIVATION_LABELS[a]} network`);
     const lrl = document.createElement('code'); lrl.textContent = 'lr';
     box.append(lbl, lrl, lr);
     cb.addEventListener('change', () => {
       const runs = RACE_ACTS.filter((x) => (x === a ? cb.checked : V().runs.includes(x)));
-      if (!runs.length) { cb.checked = true; announce('At least one activation must race.'); return; }
+      if (!runs.length) { cb.checked = true; flag(cb, 'At least one activation must race; it stays on.'); return; }
+      flag(cb, null);
       set({ runs });
     });
-    lr.addEventListener('change', () => {
-      const r = parseField(lr.value, { min: 0, max: 10, min_open: true });
-      if (typeof r === 'string') { flag(lr, r); return; }
-      flag(lr, null); set({ [`lr.${a}`]: r });
-    });
+    lab.fields.bind(lr, `lr.${a}`, { label: 'lr' });
   }
   for (const [k, d] of Object.entries(DATASETS)) $('data').append(new Option(d.label, k));
-  $('data').addEventListener('change', () => set({ data: $('data').value }));
   for (const [n, label] of INIT_CHOICES) $('init').append(new Option(label, n));
-  $('init').addEventListener('change', () => set({ init: $('init').value }));
-  $('hidden').addEventListener('change', () => {
-    try { parseHidden($('hidden').value.trim(), 8, 512); } catch (e) { flag($('hidden'), e.message); return; }
-    flag($('hidden'), null); set({ hidden: $('hidden').value.trim() });
-  });
-  numberInput('thr', 'thr', { min: 0, max: 1, min_open: true, max_open: true });
-  numberInput('epochs', 'epochs', { min: 1, max: 1000, integer: true });
-  numberInput('n', 'n', { min: 20, max: 2000, integer: true }); numberInput('noise', 'noise', { min: 0, max: 1 });
-  numberInput('init-std', 'init.std', { min: 0, max: 100 }); numberInput('init-a', 'init.a', { min: 0, max: 100 });
-  numberInput('momentum', 'momentum', { min: 0, max: 0.999 });
-  numberInput('batch', 'batch', { min: 1, max: 2000, integer: true }); numberInput('seed', 'seed', { min: 0, max: 1e9, integer: true });
-  numberInput('speed', 'speed', { min: 10, max: 1e6 });
+  for (const key of ['data', 'init', 'hidden', 'thr', 'epochs', 'n', 'noise', 'momentum', 'batch', 'seed', 'speed']) lab.fields.bind($(key), key);
+  lab.fields.bind($('init-std'), 'init.std', { label: 'σ' });
+  lab.fields.bind($('init-a'), 'init.a', { label: 'a' });
   $('ys-lin').addEventListener('click', () => set({ yscale: 'linear' }));
   $('ys-log').addEventListener('click', () => set({ yscale: 'log' }));
   $('play').addEventListener('click', toggle);
@@ -297,17 +279,10 @@ function syncControls() {
   for (const a of RACE_ACTS) {
     $(`run-${a}`).checked = v.runs.includes(a);
     $(`lr-${a}`).disabled = !v.runs.includes(a);
-    $(`lr-${a}`).value = String(v[`lr.${a}`] ?? lab.S.table.find((e) => e.key === `lr.${a}`).default);
-    flag($(`lr-${a}`), null);
   }
-  $('data').value = v.data; $('init').value = v.init;
   $('gen-row').hidden = !DATASETS[v.data].generator;
-  if (DATASETS[v.data].generator) { $('n').value = String(v.n); $('noise').value = String(v.noise); }
-  if (document.activeElement !== $('hidden')) { $('hidden').value = v.hidden; flag($('hidden'), null); }
   $('init-std-row').hidden = v.init !== 'normal'; $('init-a-row').hidden = v.init !== 'uniform';
-  if (v.init === 'normal') $('init-std').value = String(v['init.std']);
-  if (v.init === 'uniform') $('init-a').value = String(v['init.a']);
-  for (const k of ['thr', 'epochs', 'momentum', 'batch', 'seed', 'speed']) { $(k).value = String(v[k]); flag($(k), null); }
+  lab.fields.sync();
   $('ys-lin').setAttribute('aria-checked', String(v.yscale === 'linear'));
   $('ys-log').setAttribute('aria-checked', String(v.yscale === 'log'));
   syncTransport();

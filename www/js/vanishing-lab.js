@@ -6,12 +6,13 @@ import { UrlState, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp,
 import { XYChart } from './shared/xychart.js';
 import { LayerBars } from './shared/layerbars.js';
 import { FrameLoop, StepBudget } from './shared/trainloop.js';
-import { buildParamControls, parseField, flag } from './shared/params-ui.js';
+import { buildParamControls } from './shared/params-ui.js';
+import { Fields } from './shared/fields.js';
+import { parseValue } from './shared/state.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { activationCurve, ACTIVATIONS } from './shared/activations.js';
 import { networkScript, columnsCSV } from './shared/torch-nn.js';
-import { parseValue } from './shared/state.js';
 import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import {
   PRESETS, PRESET_IDS, presetById, baseFor, buildTable, deepLinearSpec, mlpSpec, MAX_DIM, GENERATORS,
@@ -39,6 +40,8 @@ async function main() {
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
+  lab.fields = new Fields({ table: () => lab.S.table, values: () => lab.S.values, set: (ch) => set(ch) });
+  lab.fields.expose();
   startPage(lab.S, redrawAll);
   setupControls();
   setupCharts();
@@ -311,14 +314,7 @@ function redrawAll() {
 }
 function getFg() { return getComputedStyle(document.body).getPropertyValue('--fg').trim() || '#222'; }
 
-function numberInput(id, key, p) {
-  $(id).addEventListener('change', () => {
-    const r = parseField($(id).value, p);
-    if (typeof r === 'string') { flag($(id), r); return; }
-    flag($(id), null); set({ [key]: p.integer ? Math.round(r) : r });
-  });
-}
-function rangeInput(id, key) { $(id).addEventListener('input', () => set({ [key]: Number($(id).value) })); }
+const slider = { toSlider: (v) => v, fromSlider: (s) => s };
 
 function setupControls() {
   const pre = $('preset');
@@ -326,35 +322,19 @@ function setupControls() {
   for (const p of PRESETS) pre.append(new Option(p.title, p.id));
   pre.addEventListener('change', () => loadPreset(pre.value));
   for (let d = 1; d <= MAX_DIM; d++) $('d').append(new Option(String(d), String(d)));
-  $('d').addEventListener('change', () => set({ d: Number($('d').value), lam: undefined, x: undefined }));
-  $('eig-one').addEventListener('click', () => set({ lam: Array(V().d).fill(1) }));
-  rangeInput('k-range', 'k'); numberInput('k', 'k', { min: 1, max: 200, integer: true });
-  rangeInput('angle-range', 'angle'); numberInput('angle', 'angle', { min: -180, max: 180 });
-  $('xin').addEventListener('change', () => {
-    const e = lab.S.table.find((t) => t.key === 'x');
-    const r = parseValue({ ...e, count: V().d }, $('xin').value.replace(/\s+/g, ''));
-    if (!r.ok) { flag($('xin'), `${r.reason} (${V().d} numbers in [−100, 100])`); return; }
-    flag($('xin'), null); set({ x: r.value });
-  });
-  rangeInput('L-range', 'L'); numberInput('L', 'L', { min: 1, max: 60, integer: true });
   for (const a of ACTIVATION_CHOICES) $('act').append(new Option(ACTIVATION_LABELS[a], a));
   for (const [n, label] of INIT_CHOICES) $('init').append(new Option(label, n));
   for (const w of WIDTHS) $('width').append(new Option(String(w), String(w)));
   for (const g of GENERATORS) $('data').append(new Option(g, g));
   for (const o of OPTIMIZER_CHOICES) $('opt').append(new Option(OPTIMIZER_LABELS[o], o));
-  for (const k of ['act', 'init', 'data', 'opt']) $(k).addEventListener('change', () => set({ [k]: $(k).value }));
-  $('width').addEventListener('change', () => set({ width: Number($('width').value) }));
-  rangeInput('depth-range', 'depth'); numberInput('depth', 'depth', { min: 1, max: 40, integer: true });
-  numberInput('init-std', 'init.std', { min: 0, max: 100 });
-  numberInput('init-a', 'init.a', { min: 0, max: 100 });
-  numberInput('n', 'n', { min: 20, max: 2000, integer: true });
-  numberInput('noise', 'noise', { min: 0, max: 1 });
-  numberInput('lr', 'lr', { min: 0, max: 10, min_open: true });
-  numberInput('momentum', 'momentum', { min: 0, max: 0.999 });
-  numberInput('batch', 'batch', { min: 1, max: 2000, integer: true });
-  numberInput('seed', 'seed', { min: 0, max: 1e9, integer: true });
-  numberInput('steps', 'steps', { min: 1, max: 200000, integer: true });
-  numberInput('speed', 'speed', { min: 1, max: 100000 });
+  const F = lab.fields;
+  F.bind($('d'), 'd', { toChanges: (d) => ({ d, lam: undefined, x: undefined }) });
+  $('eig-one').addEventListener('click', () => set({ lam: Array(V().d).fill(1) }));
+  for (const [id, key] of [['k-range', 'k'], ['angle-range', 'angle'], ['L-range', 'L'], ['depth-range', 'depth']]) F.bind($(id), key, slider);
+  F.bind($('xin'), 'x', { parse: (raw, e) => parseValue(e, raw.replace(/\s+/g, '')) });
+  for (const key of ['k', 'angle', 'L', 'act', 'init', 'width', 'data', 'opt', 'depth', 'n', 'noise', 'lr', 'momentum', 'batch', 'seed', 'steps', 'speed']) F.bind($(key), key);
+  F.bind($('init-std'), 'init.std', { label: 'σ' });
+  F.bind($('init-a'), 'init.a', { label: 'a' });
   $('play').addEventListener('click', toggle);
   $('step').addEventListener('click', stepOnce);
   $('reset').addEventListener('click', reset);
@@ -370,29 +350,14 @@ function syncControls() {
   const p = presetById(v.lesson || v.preset);
   $('preset').value = v.lesson || v.preset || '';
   $('preset-note').textContent = p ? p.note : 'Move the eigenvalue sliders (part 1), then train a deep network (part 3) and compare activations and initializations (part 4).';
-  $('k').value = String(v.k); $('k-range').value = String(v.k);
-  $('d').value = String(v.d);
-  $('angle').value = String(v.angle); $('angle-range').value = String(v.angle);
-  if (document.activeElement !== $('xin')) { $('xin').value = v.x.join(', '); flag($('xin'), null); }
-  $('L').value = String(v.L); $('L-range').value = String(v.L);
   // eigenvalue sliders: rebuilt only when their number changes (keeps focus while dragging)
   if ($('eigs').childElementCount !== v.d) {
-    const meta = Array.from({ length: v.d }, (_, i) => ({ name: `λ${sub(i + 1)}`, kind: 'number', default: 1, min: -10, max: 10, ui_min: 0, ui_max: 2, log: false, help: `eigenvalue ${i + 1} of W` }));
-    lab.eigUI = buildParamControls($('eigs'), meta, Object.fromEntries(meta.map((m, i) => [m.name, v.lam[i]])), (name, val) => {
-      const i = meta.findIndex((m) => m.name === name);
-      const lam = V().lam.slice(); lam[i] = val; set({ lam });
-    }, 'eig');
-    lab.eigMeta = meta;
-  } else lab.eigUI?.set(Object.fromEntries(lab.eigMeta.map((m, i) => [m.name, v.lam[i]])));
-  for (const k of ['act', 'init', 'data', 'opt']) $(k).value = v[k];
-  $('width').value = String(v.width);
-  $('depth').value = String(v.depth); $('depth-range').value = String(v.depth);
+    const meta = Array.from({ length: v.d }, (_, i) => ({ name: `λ${sub(i + 1)}`, index: i, kind: 'number', default: 1, min: -10, max: 10, ui_min: 0, ui_max: 2, log: false, help: `eigenvalue ${i + 1} of W` }));
+    buildParamControls($('eigs'), meta, lab.fields, () => 'lam', 'eig');
+  }
   $('init-std-row').hidden = v.init !== 'normal'; $('init-a-row').hidden = v.init !== 'uniform';
-  if (v.init === 'normal') $('init-std').value = String(v['init.std']);
-  if (v.init === 'uniform') $('init-a').value = String(v['init.a']);
   $('momentum-row').hidden = v.opt !== 'sgd';
-  if (v.opt === 'sgd') $('momentum').value = String(v.momentum);
-  for (const k of ['n', 'noise', 'lr', 'batch', 'seed', 'steps', 'speed']) { $(k).value = String(v[k]); flag($(k), null); }
+  lab.fields.sync();
   syncTransport();
 }
 

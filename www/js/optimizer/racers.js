@@ -9,8 +9,9 @@ import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
  * @param {HTMLElement} root  container for the cards
  * @param {object} meta       engine metadata
  * @param {object} api        { values, set(changes:object), select(index) }
+ * @param {Fields} fields     the lab's shared/fields.js binder (every control bound to its URL key)
  */
-export function renderRacerCards(root, meta, api, racers, statusByIndex = {}) {
+export function renderRacerCards(root, meta, api, racers, fields, statusByIndex = {}) {
   root.replaceChildren();
   for (const r of racers) {
     const st = racerStyle(r.index - 1);
@@ -39,9 +40,9 @@ export function renderRacerCards(root, meta, api, racers, statusByIndex = {}) {
     });
     const head = el('div', { class: 'racer-head' }, sw, pick, label, showBtn, rm);
     const params = el('div', { class: 'params' });
-    buildParamControls(params, r.meta.params, r.params, (name, v) => api.set({ [`o${r.index}.${name}`]: v }), `o${r.index}`);
-    const sched = scheduleControls(r, meta, api);
-    const data = dataControls(r, api);
+    buildParamControls(params, r.meta.params, fields, (name) => `o${r.index}.${name}`, `o${r.index}`);
+    const sched = scheduleControls(r, meta, api, fields);
+    const data = dataControls(r, api, fields);
     const status = el('div', { class: 'racer-status', 'aria-live': 'off' });
     if (r.error) { status.textContent = r.error; status.classList.add('error'); }
     else if (statusByIndex[r.index]) status.textContent = statusByIndex[r.index];
@@ -64,7 +65,7 @@ export function renderRacerCards(root, meta, api, racers, statusByIndex = {}) {
 }
 
 /** Mini-batch size B and the sampler's seed (data landscapes only; B = n is full batch). */
-function dataControls(r, api) {
+function dataControls(r, api, fields) {
   const f = api.values.f;
   if (!isDataLandscape(f)) return null;
   const n = DATA_LANDSCAPES[f].n;
@@ -73,14 +74,13 @@ function dataControls(r, api) {
     { name: 'batch_size', kind: 'number', integer: true, default: n, min: 1, max: n, ui_min: 1, ui_max: n, log: true, help: `mini-batch size B (${n} = the full data set)` },
     { name: 'seed', kind: 'number', integer: true, default: 0, min: 0, max: SEED_MAX, ui_min: 0, ui_max: 99, log: false, help: 'seed of the mini-batch sampler' },
   ];
-  const vals = { batch_size: r.batch_size ?? n, seed: r.seed ?? 0 };
-  buildParamControls(box, meta, vals, (name, v) => api.set({ [`o${r.index}.${name}`]: Math.round(v) }), `o${r.index}-data`);
+  buildParamControls(box, meta, fields, (name) => `o${r.index}.${name}`, `o${r.index}-data`);
   return box;
 }
 
 let uid = 0;
 /** A schedule for this racer alone, or the shared one. */
-function scheduleControls(r, meta, api) {
+function scheduleControls(r, meta, api, fields) {
   const i = r.index, key = `o${i}.sched`, cur = api.values[key] || 'shared';
   const wrap = el('div', { class: 'racer-sched' });
   const id = `o${i}-sched-${++uid}`;
@@ -97,8 +97,7 @@ function scheduleControls(r, meta, api) {
   const sm = meta.schedulers.find((s) => s.name === cur);
   if (sm && sm.params.length) {
     const ps = el('div', { class: 'params' });
-    const vals = Object.fromEntries(sm.params.map((p) => [p.name, api.values[`${key}.${p.name}`]]));
-    buildParamControls(ps, sm.params, vals, (name, v) => api.set({ [`${key}.${name}`]: v }), `${key}`);
+    buildParamControls(ps, sm.params, fields, (name) => `${key}.${name}`, `${key}`);
     wrap.append(ps);
   }
   return wrap;

@@ -29,7 +29,7 @@ export const DEFAULTS = {
 function paramEntry(p, def) {
   if (p.kind === 'bool') return { type: 'bool', default: def ?? p.default };
   if (p.kind === 'pair') return { type: 'numlist', count: 2, min: p.min ?? 0, max: p.max ?? 1, maxOpen: !!p.max_open, default: (def ?? p.default).slice() };
-  const integer = Number.isInteger(p.default) && /size|T_max|steps/.test(p.name);
+  const integer = !!p.integer; // the engine's metadata says which parameters are whole numbers
   // Unbounded engine parameters are still capped in links (no lr=1e308 from a URL).
   return {
     type: integer ? 'int' : 'number', min: p.min ?? -URL_CAP, max: p.max ?? URL_CAP,

@@ -22,6 +22,7 @@ export const sub = (b, s) => node('msub', [b, s]);
 export const sup = (b, s) => node('msup', [b, s]);
 export const subsup = (b, s, p) => node('msubsup', [b, s, p]);
 export const frac = (a, b) => node('mfrac', [a, b]);
+export const underover = (b, lo, hi) => node('munderover', [b, lo, hi]);
 export const sqrt = (...k) => node('msqrt', k);
 export const hat = (b) => { const e = node('mover', [b, mo('^')]); e.setAttribute('accent', 'true'); return e; };
 export const paren = (...k) => row(mo('('), ...k, mo(')'));

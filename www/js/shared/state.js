@@ -40,10 +40,32 @@ function parseNumber(raw) {
   return { ok: true, value: v };
 }
 
+/** A bound for messages: 1e6 rather than 1000000. */
+export function bound(v) { return Math.abs(v) >= 1e5 ? v.toExponential().replace('e+', 'e') : String(v); }
+
 function inRange(e, v) {
-  if (e.min != null && (v < e.min || (e.minOpen && v === e.min))) return `${e.minOpen ? 'must be above' : 'below the minimum'} ${e.min}`;
-  if (e.max != null && (v > e.max || (e.maxOpen && v === e.max))) return `${e.maxOpen ? 'must be below' : 'above the maximum'} ${e.max}`;
+  if (e.min != null && (v < e.min || (e.minOpen && v === e.min))) return `${e.minOpen ? 'must be above' : 'below the minimum'} ${bound(e.min)}`;
+  if (e.max != null && (v > e.max || (e.maxOpen && v === e.max))) return `${e.maxOpen ? 'must be below' : 'above the maximum'} ${bound(e.max)}`;
   return null;
+}
+
+/** What an entry accepts, in words: "0 < lr ≤ 1e6", "a whole number from 1 to 20000", "one of …". */
+export function describeAllowed(e, name = e.key) {
+  const span = () => {
+    const lo = e.min != null ? `${bound(e.min)} ${e.minOpen ? '<' : '≤'} ` : '';
+    const hi = e.max != null ? ` ${e.maxOpen ? '<' : '≤'} ${bound(e.max)}` : '';
+    return `${lo}${name}${hi}`;
+  };
+  switch (e.type) {
+    case 'int': return `a whole number from ${bound(e.min)} to ${bound(e.max)}`;
+    case 'number': return span();
+    case 'numlist': return `${e.count} numbers separated by commas, each ${e.min != null ? `from ${bound(e.min)} ` : ''}${e.max != null ? `to ${bound(e.max)}` : ''}`.trim();
+    case 'bool': return 'on or off';
+    case 'enum': return `one of ${e.values.filter((v) => v !== '').join(', ')}`;
+    case 'set': return `a comma-separated list of ${e.values.join(', ')}`;
+    case 'string': return e.allowed || `text of at most ${e.maxLength ?? MAX_RAW_LENGTH} characters`;
+    default: return '';
+  }
 }
 
 /** Parse one raw URL string for an (effective) entry. Returns {ok, value} or {ok:false, reason}. */
@@ -55,7 +77,7 @@ export function parseValue(e, raw) {
     case 'int': {
       const r = parseNumber(raw);
       if (!r.ok) return r;
-      if (e.type === 'int' && !Number.isInteger(r.value)) return { ok: false, reason: 'not an integer' };
+      if (e.type === 'int' && !Number.isInteger(r.value)) return { ok: false, reason: 'not a whole number' };
       const bad = inRange(e, r.value);
       return bad ? { ok: false, reason: bad } : r;
     }

@@ -1,0 +1,211 @@
+// What a person sees, tested the way they use it: the rendered text of the update-anatomy
+// formulas against the lecture, every field's feedback to bad input (driven from each lab's URL
+// table), keyboard and touch, embeds in iframes of their documented size.
+//
+// Run:  node tests/e2e/surface.e2e.mjs   (engine built; server at $BASE_URL or started here)
+import { ensureServer, launch, test, assert, finish, open, shot, sleep, ART, LAPTOP, PHONE } from './lib.mjs';
+
+// ---- the update anatomy ------------------------------------------------------------------------
+// The lecture's formulas (shared/LECTURE.md §3), written as there; `lecture()` maps its sub- and
+// superscripts to the linear form that `linear()` reads off the rendered MathML.
+const LECTURE = {
+  sgd: ['θ(t) = θ(t−1) − η(t) ∂L(B, θ(t−1))/∂θ'],
+  momentum: ['u(t) = γ u(t−1) − η g(θ(t−1))', 'θ(t) = θ(t−1) + u(t)'],
+  nag: ['u(t) = γ u(t−1) − η g(θ(t−1) + γ u(t−1))', 'θ(t) = θ(t−1) + u(t)'],
+  adagrad: ['Gᵢ(t) = sqrt(Σ_{j=1}^{t} gᵢ(j)²)', 'θ(t) = θ(t−1) − η G(t−1)⁻¹ g'],
+  rmsprop: ['EMA(gᵢ²)(t) = γ gᵢ(t)² + (1 − γ) EMA(gᵢ²)(t−1)', 'Gᵢ(t) = sqrt(EMA(gᵢ²)(t))', 'θ(t) = θ(t−1) − η G(t−1)⁻¹ g'],
+  adadelta: ['Dᵢ(t) = sqrt(EMA(Δθᵢ²)(t))', 'θ(t) = θ(t−1) − η D(t−1) G(t−1)⁻¹ g'],
+  adam: ['mᵢ(t) = β₁ gᵢ(t) + (1 − β₁) mᵢ(t−1)', 'rᵢ(t) = β₂ gᵢ(t)² + (1 − β₂) rᵢ(t−1)', 'm̂ = m / (1 − (1 − β₁)^t)', 'r̂ = r / (1 − (1 − β₂)^t)', 'θ(t) = θ(t−1) − η m̂ / sqrt(r̂)'],
+  newton: ['θ(t) = θ(t−1) − η H⁻¹ g', 'on L = θ·Aθ: θ(t) = (1 − η) θ(t−1)'],
+};
+LECTURE.adamw = LECTURE.adam;
+const RACER = {
+  sgd: 'o1=sgd&o1.lr=0.01', momentum: 'o1=sgd&o1.momentum=0.9', nag: 'o1=sgd&o1.momentum=0.9&o1.nesterov=1',
+  adagrad: 'o1=adagrad', rmsprop: 'o1=rmsprop', adadelta: 'o1=adadelta', adam: 'o1=adam', adamw: 'o1=adamw', newton: 'o1=newton',
+};
+const SUBS = { 'ᵢ': '_i', '₁': '_1', '₂': '_2', 'ⱼ': '_j' };
+export function lecture(s) {
+  return s.replace(/⁻¹/g, '^−1').replace(/²/g, '^2').replace(/[ᵢ₁₂ⱼ]/g, (c) => SUBS[c]).replace(/∑/g, 'Σ').replace(/\s+/g, '');
+}
+
+/** The text a sighted reader reads off a rendered <math>, linearised (runs in the page). */
+function linearInPage(el) {
+  const lin = (n) => {
+    if (n.nodeType === 3) return n.textContent;
+    const k = [...n.childNodes].filter((c) => c.nodeType === 1 || c.textContent.trim());
+    const t = n.localName;
+    const wrap = (c) => { const s = lin(c); return s.length > 1 && !/^\(.*\)$/.test(s) && !['mi', 'mn', 'mover', 'msqrt', 'msub'].includes(c.localName) ? `(${s})` : s; };
+    if (t === 'msub') return `${lin(k[0])}_${lin(k[1])}`;
+    if (t === 'msup') return `${lin(k[0])}^${lin(k[1])}`;
+    if (t === 'munderover') return `${lin(k[0])}_{${lin(k[1])}}^{${lin(k[2])}}`;
+    if (t === 'mfrac') return `${wrap(k[0])}/${wrap(k[1])}`;
+    if (t === 'msqrt') return `sqrt(${k.map(lin).join('')})`;
+    if (t === 'mover') return `${lin(k[0])}\u0302`;
+    if (t === 'mspace') return '';
+    return k.map(lin).join('');
+  };
+  return lin(el).replace(/\s+/g, '').replace(/∑/g, 'Σ');
+}
+
+async function anatomyCheck(browser, dev, tag) {
+  const bad = [];
+  for (const [name, q] of Object.entries(RACER)) {
+    const { page, errors, close } = await open(browser, 'optimizer', `?f=himmelblau&${q}&o2=none&o3=none&sel=1`, dev);
+    // Render twice more (steps change the numbers): formulas must survive re-renders.
+    await page.click('#step'); await page.click('#step');
+    await sleep(200);
+    const got = await page.$$eval('#anatomy .anatomy-formulas math', (ms, fn) => ms.map((m) => {
+      const lin = new Function(`return (${fn})`)();
+      const panel = m.closest('.panel').getBoundingClientRect(), r = m.getBoundingClientRect();
+      return { text: lin(m), overflow: m.scrollWidth > m.clientWidth + 1 || r.right > panel.right + 0.5 || r.left < panel.left - 0.5, w: m.scrollWidth, cw: m.clientWidth };
+    }), linearInPage.toString());
+    const want = LECTURE[name].map(lecture);
+    if (got.length !== want.length) bad.push(`${name}: ${got.length} formulas, the lecture has ${want.length}: ${got.map((g) => g.text).join(' | ')}`);
+    want.forEach((w, i) => {
+      if (got[i] && got[i].text !== w) bad.push(`${name} formula ${i + 1}: shows "${got[i].text}", the lecture "${w}"`);
+      if (got[i]?.overflow) bad.push(`${name} formula ${i + 1} overflows its panel on the ${tag} (${got[i].w} > ${got[i].cw} px)`);
+    });
+    if (errors.length) bad.push(`${name}: ${errors.join('; ')}`);
+    if (name === 'adam') await page.locator('#anatomy').screenshot({ path: `${ART}/surface-anatomy-adam-${tag}.png` });
+    await close();
+  }
+  assert(!bad.length, () => bad.join('\n'));
+}
+
+// ---- every field's feedback to bad input, driven from the lab's URL table ------------------------
+const SWEEP = {
+  optimizer: ['', '?preset=minibatch&sched=step&o2.sched=cosine&o3=adam', '?f=quadratic&sched=cosine&o1=rmsprop&o2=adadelta&o3=newton'],
+  vanishing: ['', '?init=normal&opt=sgd', '?init=uniform'],
+  initialization: ['', '?part=deep&deep.init=normal', '?init=uniform&deep.init=uniform&part=deep&deep.opt=sgd'],
+  relu: ['', '?data=spiral&init=uniform&runs=sigmoid,tanh,relu,leaky_relu,gelu'],
+};
+const fmt = (v) => (Math.abs(v) >= 1e5 ? v.toExponential().replace('e+', 'e') : String(v));
+
+/** Bad inputs for an entry, each with what the message must name. */
+function badInputs(e) {
+  const out = [['abc', 'not a number'], ['1/2', 'not a number'], ['', 'empty']];
+  if (e.type === 'number' || e.type === 'int') {
+    if (e.min != null) out.push([e.minOpen ? String(e.min) : String(e.min - Math.max(1, Math.abs(e.min))), fmt(e.min)]);
+    if (e.max != null) out.push([e.maxOpen ? String(e.max) : String(e.max * 10 + 1), fmt(e.max)]);
+    if (e.type === 'int' && e.max - e.min >= 1) out.push([String(e.min + 0.5), 'whole number']);
+  } else if (e.type === 'numlist') {
+    out.splice(0, 2, ['abc', 'numbers'], ['1/2', 'numbers']);
+    out.push(['1', `${e.count} numbers`]);
+    out.push([Array(e.count).fill(String(e.max * 10 + 1)).join(','), fmt(e.max)]);
+  } else if (e.type === 'string') {
+    out.splice(0, 3, ['!!', 'Allowed'], ['1-', 'Allowed']);
+  }
+  return out;
+}
+/** A valid value other than the current one (for the "another control" and the accept checks). */
+function validOther(e, cur) {
+  if (e.type === 'number' || e.type === 'int') {
+    const lo = e.min ?? -10, hi = e.max ?? 10;
+    for (const c of [cur / 2, cur * 2, cur + 1, cur - 1, (lo + hi) / 2, hi, lo]) {
+      const v = e.type === 'int' ? Math.round(c) : Number(c.toPrecision(6));
+      if (v !== cur && Number.isFinite(v) && (v > lo || (!e.minOpen && v === lo)) && (v < hi || (!e.maxOpen && v === hi))) return v;
+    }
+  }
+  if (e.type === 'numlist') return cur.map((x) => Math.max(e.min, Math.min(e.max, Number((x / 2 + 0.25).toPrecision(6)))));
+  return null;
+}
+
+async function fieldSweep(browser, lab, queries) {
+  const bad = [];
+  const done = new Set();
+  let checked = 0;
+  for (const q of queries) {
+    const { page, errors, close } = await open(browser, lab, q);
+    await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+    await sleep(100);
+    const fields = await page.evaluate(() => window.__fields.keys());
+    for (const f of fields) {
+      if (f.kind !== 'text' || !f.id || done.has(`${f.key}#${f.id.replace(/-\d+$/, '')}`)) continue;
+      done.add(`${f.key}#${f.id.replace(/-\d+$/, '')}`);
+      const sel = `#${f.id}`;
+      let e = await page.evaluate((k) => window.__fields.entry(k), f.key);
+      if (!e) continue;
+      // One element of a list (β₁ of betas, an eigenvalue λᵢ): a number within the list's bounds.
+      if (f.element != null) e = { ...e, type: 'number', count: undefined };
+      const el = () => page.evaluate((s) => !!document.querySelector(s), sel);
+      for (const [raw, must] of badInputs(e)) {
+        if (!(await el())) { bad.push(`${lab}${q} ${f.key} (#${f.id}): the field was rebuilt while typing into it`); break; }
+        const before = await page.evaluate(([k, s]) => ({ v: JSON.stringify(window.__fields.value(k)), shown: document.querySelector(s).value }), [f.key, sel]);
+        await page.fill(sel, raw);
+        await page.press(sel, 'Enter');
+        const after = await page.evaluate(([k, s]) => {
+          const el = document.querySelector(s);
+          const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+          const msg = ids.map((i) => document.getElementById(i)).find((m) => m && m.classList.contains('field-error'));
+          const r = msg?.getBoundingClientRect();
+          return { v: JSON.stringify(window.__fields.value(k)), shown: el.value, invalid: el.getAttribute('aria-invalid'), msg: msg?.textContent || '', visible: !!r && r.width > 0 && r.height > 0 };
+        }, [f.key, sel]);
+        checked++;
+        const where = `${lab}${q} ${f.key} (#${f.id}) ← "${raw}"`;
+        if (after.v !== before.v) bad.push(`${where}: the lab's value changed ${before.v} → ${after.v}`);
+        if (after.shown !== before.shown) bad.push(`${where}: the field shows "${after.shown}", the lab uses ${before.v}`);
+        if (after.invalid !== 'true' || !after.visible) bad.push(`${where}: no visible message next to the field`);
+        else if (!after.msg.includes('Allowed') || !after.msg.includes(must)) bad.push(`${where}: message "${after.msg}" does not name "${must}" and the allowed range`);
+      }
+      // A valid change from another control clears the flag and shows the new value.
+      const whole = await page.evaluate((k) => window.__fields.value(k), f.key);
+      const cur = f.element != null ? whole[f.element] : whole;
+      const otherEl = validOther(e, cur);
+      const other = otherEl == null ? null : f.element != null ? whole.map((x, i) => (i === f.element ? otherEl : x)) : otherEl;
+      if (other != null && (await el())) {
+        await page.fill(sel, 'abc'); await page.press(sel, 'Enter');
+        await page.evaluate(([k, v]) => window.__fields.set({ [k]: v }), [f.key, other]);
+        await sleep(30);
+        const st = await page.evaluate(([k, s]) => { const el = document.querySelector(s); return { v: window.__fields.value(k), invalid: el?.getAttribute('aria-invalid'), shown: el?.value, connected: !!el }; }, [f.key, sel]);
+        if (st.connected && st.invalid === 'true') bad.push(`${lab}${q} ${f.key}: the flag stays after a valid change from another control`);
+        if (st.connected && JSON.stringify(st.v) !== JSON.stringify(other)) bad.push(`${lab}${q} ${f.key}: another control set ${JSON.stringify(other)}, the lab uses ${JSON.stringify(st.v)}`);
+        // …and typing a valid value is accepted as typed.
+        if (st.connected && e.type !== 'numlist') {
+          await page.fill(sel, String(cur)); await page.press(sel, 'Enter');
+          const v = await page.evaluate((k) => window.__fields.value(k), f.key);
+          if (JSON.stringify(v) !== JSON.stringify(whole)) bad.push(`${lab}${q} ${f.key}: typed ${cur}, the lab uses ${JSON.stringify(v)}`);
+        }
+      }
+    }
+    // Sliders of whole-number parameters produce whole numbers.
+    const ranges = fields.filter((f) => f.kind === 'range');
+    for (const r of ranges) {
+      const e = await page.evaluate((k) => window.__fields.entry(k), r.key);
+      if (!e || e.type !== 'int') continue;
+      for (const pos of [0.137, 0.5, 0.731, 1]) {
+        const v = await page.evaluate(([k, id, p]) => {
+          const el = [...document.querySelectorAll(`input[type=range][data-key="${k}"]`)].find((x) => x.id === id || !id) || document.querySelector(`input[type=range][data-key="${k}"]`);
+          const lo = Number(el.min || 0), hi = Number(el.max || 100);
+          el.value = String(Math.round(lo + p * (hi - lo)));
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+          return window.__fields.value(k);
+        }, [r.key, r.id, pos]);
+        checked++;
+        if (!Number.isInteger(v) || v < e.min || v > e.max) bad.push(`${lab}${q} slider of ${r.key} gave ${v}, not a whole number in [${e.min}, ${e.max}]`);
+      }
+    }
+    if (errors.length) bad.push(`${lab}${q}: ${errors.join('; ')}`);
+    await shot(page, `surface-fields-${lab}-${queries.indexOf(q)}`);
+    await close();
+  }
+  console.log(`     ${lab}: ${done.size} fields, ${checked} inputs checked`);
+  assert(done.size >= 8, `${lab}: only ${done.size} fields found`);
+  assert(!bad.length, () => `${bad.length} problems:\n${bad.slice(0, 40).join('\n')}`);
+}
+
+async function main() {
+  await ensureServer();
+  const browser = await launch();
+  try {
+    await test('anatomy: every optimizer\'s rendered formulas equal the lecture\'s, with no overflow (laptop)', () => anatomyCheck(browser, LAPTOP, 'laptop'));
+    await test('anatomy: the same on a phone', () => anatomyCheck(browser, PHONE, 'phone'));
+    for (const [lab, qs] of Object.entries(SWEEP)) {
+      await test(`fields (${lab}): every field flags bad input with the allowed range, keeps showing the value in use, and a valid change from another control clears the flag`, () => fieldSweep(browser, lab, qs));
+    }
+  } finally {
+    await browser.close();
+  }
+  finish();
+}
+
+main();
