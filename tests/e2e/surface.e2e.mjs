@@ -193,14 +193,52 @@ async function fieldSweep(browser, lab, queries) {
   assert(!bad.length, () => `${bad.length} problems:\n${bad.slice(0, 40).join('\n')}`);
 }
 
+// ---- landscapes that are not finite ----------------------------------------------------------------
+async function nonFinite(browser) {
+  const bad = [];
+  const { page, errors, close } = await open(browser, 'optimizer', '?f=custom&expr=x%5E2%2By%5E2');
+  const typeExpr = async (src) => { await page.fill('#expr', src); await page.press('#expr', 'Enter'); await sleep(150); };
+  const state = () => page.evaluate(() => ({
+    expr: window.__lab.values.expr, err: document.getElementById('expr-error').hidden ? '' : document.getElementById('expr-error').textContent,
+    warn: document.getElementById('landscape-warning').hidden ? '' : document.getElementById('landscape-warning').textContent,
+    legend: document.querySelector('#legend tbody').textContent,
+  }));
+  for (const [src, must] of [['sqrt(-1)', 'is not a number'], ['1e400*x', 'not finite'], ['log(-1-x^2)', 'is not a number']]) {
+    await typeExpr(src);
+    const st = await state();
+    if (st.expr !== 'x^2+y^2') bad.push(`${src}: applied (expr is now ${st.expr}); the previous landscape must stay`);
+    if (!st.err.includes(must) || !st.err.includes('everywhere in this view')) bad.push(`${src}: message "${st.err}" (want "${must} … everywhere in this view")`);
+  }
+  await typeExpr('exp(exp(exp(x)))');
+  let st = await state();
+  if (st.expr !== 'exp(exp(exp(x)))') bad.push('exp(exp(exp(x))) was not applied');
+  if (!/x > 1\.88/.test(st.warn)) bad.push(`exp(exp(exp(x))): warning "${st.warn}" does not say where (x > 1.88, where exp(exp(x)) > 709.78)`);
+  await typeExpr('sqrt(x)');
+  st = await state();
+  if (!/x < 0[;, ]/.test(st.warn) || !st.warn.includes('not a number')) bad.push(`sqrt(x): warning "${st.warn}" does not name x < 0 and NaN`);
+  if (/undefined|NaN|step -1/.test(st.legend)) bad.push(`legend shows "${st.legend}"`);
+  await shot(page, 'surface-nonfinite-warning');
+  if (errors.length) bad.push(errors.join('; '));
+  await close();
+  // From a link: a notice, and the lab opens a usable landscape.
+  const l = await open(browser, 'optimizer', '?f=custom&expr=sqrt(-1)');
+  const got = await l.page.evaluate(() => ({ notice: document.getElementById('url-notice').textContent, f: window.__lab.values.f, expr: window.__lab.values.expr, legend: document.querySelector('#legend tbody').textContent }));
+  if (!got.notice.includes('everywhere in this view')) bad.push(`link with sqrt(-1): notice "${got.notice}"`);
+  if (got.f === 'custom' && got.expr === 'sqrt(-1)') bad.push('link with sqrt(-1): the landscape was used');
+  if (/undefined|NaN|step -1/.test(got.legend)) bad.push(`link: legend shows "${got.legend}"`);
+  await l.close();
+  assert(!bad.length, () => bad.join('\n'));
+}
+
 async function main() {
   await ensureServer();
   const browser = await launch();
   try {
-    await test('anatomy: every optimizer\'s rendered formulas equal the lecture\'s, with no overflow (laptop)', () => anatomyCheck(browser, LAPTOP, 'laptop'));
-    await test('anatomy: the same on a phone', () => anatomyCheck(browser, PHONE, 'phone'));
+    if (!process.env.ONLY || 'anatomy'.includes(process.env.ONLY)) await test('anatomy: every optimizer\'s rendered formulas equal the lecture\'s, with no overflow (laptop)', () => anatomyCheck(browser, LAPTOP, 'laptop'));
+    if (!process.env.ONLY || 'anatomy'.includes(process.env.ONLY)) await test('anatomy: the same on a phone', () => anatomyCheck(browser, PHONE, 'phone'));
+    if (!process.env.ONLY || 'nonfinite'.includes(process.env.ONLY)) await test('non-finite landscapes: refused with a reason when nothing in view is finite (previous landscape kept), the region named when part is', () => nonFinite(browser));
     for (const [lab, qs] of Object.entries(SWEEP)) {
-      await test(`fields (${lab}): every field flags bad input with the allowed range, keeps showing the value in use, and a valid change from another control clears the flag`, () => fieldSweep(browser, lab, qs));
+      if (!process.env.ONLY || 'fields'.includes(process.env.ONLY)) await test(`fields (${lab}): every field flags bad input with the allowed range, keeps showing the value in use, and a valid change from another control clears the flag`, () => fieldSweep(browser, lab, qs));
     }
   } finally {
     await browser.close();

@@ -19,6 +19,7 @@ import { renderRacerCards } from './optimizer/racers.js';
 import { renderAnatomy } from './optimizer/anatomy.js';
 import { drawRacers, drawVectors, drawNewtonModel, batchGradient } from './optimizer/overlay.js';
 import { exportPNG, exportCSV, exportJSON, exportPython } from './optimizer/exports.js';
+import { sampleView, judgeView } from './optimizer/finite.js';
 
 const $ = (id) => document.getElementById(id);
 const LANDSCAPE_KEYS = /^(f|expr|lp\..*)$/;
@@ -67,7 +68,7 @@ async function main() {
     onClick: (w) => { set({ x0: round(w[0]), y0: round(w[1]) }); play(); },
     onStartDrag: (w, done) => { set({ x0: round(w[0]), y0: round(w[1]) }, { quietUrl: !done }); },
     onHover: hover,
-    onView: (v) => { lab.values.view = v.map((a) => Number(a.toPrecision(6))); scheduleUrl(); },
+    onView: (v) => { lab.values.view = v.map((a) => Number(a.toPrecision(6))); scheduleUrl(); rejudgeSoon(); },
     onRendered: updateColorbar,
     onError: (e) => announce(`Rendering failed: ${errorMessage(e)}`),
   });
@@ -149,19 +150,46 @@ function rebuildLandscape() {
   const v = lab.values;
   lab.L?.free();
   lab.L = null;
+  let verdict = {};
   try {
     lab.L = new lab.E.Landscape(landscapeSpec(v, lab.meta));
     lab.info = lab.L.info();
-  } catch (e) {
-    announce(`Landscape error: ${errorMessage(e)}`);
-    set({ f: lab.base.f, expr: undefined });
+    const at = (x, y) => lab.L.value(x, y);
+    verdict = judgeView(sampleView(at, v.view), 41, v.view, at);
+  } catch (e) { verdict = { error: errorMessage(e) }; }
+  if (verdict.error) {
+    // Only a link can get here (typed expressions are checked before they apply): say what was
+    // wrong in the link notice and open the lab's default landscape instead.
+    const note = $('url-notice');
+    const li = document.createElement('p');
+    li.textContent = `The landscape in the link was not used: ${verdict.error}.`;
+    note.hidden = false; note.append(li);
+    lab.L?.free(); lab.L = null;
+    const fallback = lab.base.f === 'custom' && v.expr !== lab.base.expr ? { expr: lab.base.expr } : { f: lab.base.f === 'custom' ? 'himmelblau' : lab.base.f, expr: undefined };
+    set(fallback);
     return;
   }
+  lab.landscapeWarning = verdict.warning || '';
+  $('landscape-warning').textContent = lab.landscapeWarning;
+  $('landscape-warning').hidden = !lab.landscapeWarning;
   lab.plot.axisNames = isDataLandscape(v.f) ? ['w', 'b'] : ['x', 'y'];
   lab.plot.setLandscape(lab.L, lab.info);
   lab.plot.setOptions(colourOptions());
   lab.plot.setView(v.view, true);
   lab.chart.fstar = lab.info.minima?.length ? Math.min(...lab.info.minima.map((m) => m.f)) : null;
+}
+
+/** After zoom or pan: where is f not finite in the new view? (a 41² sample, at most ~7 times a second) */
+function rejudgeSoon() {
+  clearTimeout(lab.judgeTimer);
+  lab.judgeTimer = setTimeout(() => {
+    if (!lab.L) return;
+    const at = (x, y) => lab.L.value(x, y);
+    const w = judgeView(sampleView(at, lab.plot.view), 41, lab.plot.view, at);
+    lab.landscapeWarning = w.error || w.warning || '';
+    $('landscape-warning').textContent = lab.landscapeWarning;
+    $('landscape-warning').hidden = !lab.landscapeWarning;
+  }, 150);
 }
 
 function colourOptions() {
@@ -321,7 +349,7 @@ function updatePanels() {
     name.append(sw, b);
     const cells = [name];
     let vals = ['—', '—', '—', '—'];
-    if (r.run) {
+    if (r.run && r.run.values().length) {
       const p = r.run.points(), v = r.run.values(), n = v.length;
       const d = nearestMin(p[2 * n - 2], p[2 * n - 1]);
       const lr = lrNow(r);
@@ -375,6 +403,20 @@ function setupStaticControls() {
       expr.setAttribute('aria-invalid', 'true');
       expr.focus();
       expr.setSelectionRange(pos, Math.min(src.length, pos + 1));
+      return;
+    }
+    // Finite somewhere in the view? Otherwise say so and keep the previous landscape.
+    let verdict = {};
+    try {
+      const L = new lab.E.Landscape({ expression: src });
+      const at = (x, y) => L.value(x, y);
+      verdict = judgeView(sampleView(at, lab.plot.view), 41, lab.plot.view, at);
+      L.free();
+    } catch (e) { verdict = { error: errorMessage(e) }; }
+    if (verdict.error) {
+      box.hidden = false;
+      box.textContent = `${verdict.error}. The previous landscape stays.`;
+      expr.setAttribute('aria-invalid', 'true');
       return;
     }
     box.hidden = true; expr.setAttribute('aria-invalid', 'false');
