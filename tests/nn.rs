@@ -539,6 +539,49 @@ fn inspection_sees_dead_relus_saturation_and_layer_variances() {
 }
 
 #[test]
+fn inspection_reports_float32_overflow_as_infinite_norms_not_zeros() {
+    // 45 ReLU layers of 256 with N(0, 1) weights: each layer multiplies the signal by about
+    // sqrt(256/2) ≈ 11, so the float32 forward pass overflows (11^45 > 3.4e38).
+    let sizes = format!("2,{}1", "256,".repeat(45));
+    let s = trainer_spec(&format!(
+        r#"{{"layer_sizes":[{sizes}],"activation":"relu","init":{{"name":"normal","std":1}},"optimizer":{{"name":"sgd","lr":0.1}},"batch_size":8,"data":{{"name":"circle","n":64}}}}"#
+    ));
+    let mut t = nn::Trainer::<f32>::new(s.config, &s.data);
+    let ins = t.inspect(8).clone();
+    let at = |l: usize, name: &str| {
+        ins.stats[l * nn::stats::NSTAT
+            + nn::stats::STAT_FIELDS
+                .iter()
+                .position(|n| *n == name)
+                .unwrap()]
+    };
+    let last = ins.layers - 1;
+    assert!(
+        at(last - 1, "act_nonfinite") > 0.0,
+        "deep activations overflow"
+    );
+    assert_eq!(at(0, "act_nonfinite"), 0.0, "the first layer is finite");
+    for l in 0..ins.layers {
+        assert_eq!(
+            at(l, "grad_norm"),
+            f32::INFINITY,
+            "layer {l}: overflow is not a zero norm"
+        );
+    }
+    // A healthy network reports finite norms and no overflow.
+    let ok = trainer_spec(
+        r#"{"layer_sizes":[2,16,16,1],"activation":"relu","init":"kaiming_normal","optimizer":{"name":"sgd","lr":0.1},"data":{"name":"circle","n":64}}"#,
+    );
+    let mut t = nn::Trainer::<f32>::new(ok.config, &ok.data);
+    let ins = t.inspect(8).clone();
+    for l in 0..ins.layers {
+        let g = ins.stats[l * nn::stats::NSTAT + 4];
+        assert!(g.is_finite() && g > 0.0, "layer {l}: {g}");
+        assert_eq!(ins.stats[l * nn::stats::NSTAT + 18], 0.0);
+    }
+}
+
+#[test]
 fn spec_errors_name_the_field() {
     let base = r#""optimizer":{"name":"adam"},"data":{"name":"xor"}"#;
     for (spec, field) in [

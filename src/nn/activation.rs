@@ -69,10 +69,12 @@ impl Activation {
             Activation::Sigmoid => h.iter_mut().zip(z).for_each(|(h, &z)| *h = sigmoid(z)),
             Activation::Tanh => h.iter_mut().zip(z).for_each(|(h, &z)| *h = z.tanh()),
             Activation::Relu => {
+                // Written so that NaN passes through, as torch.relu does (an overflow must not
+                // turn into a zero activation).
                 let zero = F::zero();
                 h.iter_mut()
                     .zip(z)
-                    .for_each(|(h, &z)| *h = if z > zero { z } else { zero });
+                    .for_each(|(h, &z)| *h = if z <= zero { zero } else { z });
             }
             Activation::LeakyRelu(s) => {
                 let (zero, s) = (F::zero(), F::of(s));
@@ -97,7 +99,8 @@ impl Activation {
             Activation::Tanh => it.for_each(|((d, &g), (_, &h))| *d = g * (one - h * h)),
             Activation::Relu => {
                 let zero = F::zero();
-                it.for_each(|((d, &g), (&z, _))| *d = if z > zero { g } else { zero });
+                // torch's threshold_backward: where(result <= 0, 0, grad), so NaN keeps its grad.
+                it.for_each(|((d, &g), (&z, _))| *d = if z <= zero { zero } else { g });
             }
             Activation::LeakyRelu(s) => {
                 let (zero, s) = (F::zero(), F::of(s));

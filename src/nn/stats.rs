@@ -28,8 +28,10 @@ pub const STAT_FIELDS: &[&str] = &[
     "grad_max",
     "weight_var",
     "grad_var",
+    "act_nonfinite",
+    "grad_nonfinite",
 ];
-pub const NSTAT: usize = 18;
+pub const NSTAT: usize = 20;
 
 /// Histogram kinds, in the order they are stored.
 pub const HIST_KINDS: &[&str] = &["activation", "preactivation", "gradient"];
@@ -43,7 +45,11 @@ pub struct Inspection {
     pub bins: usize,
     /// layers × NSTAT, fields as [`STAT_FIELDS`]. Definitions:
     /// - mean/var/min/max over all (row, unit) values of the batch (var biased: 1/N);
-    /// - grad_norm = ‖∂L/∂W[l]‖_F, weight_norm = ‖W[l]‖_F (bias: Euclidean);
+    /// - grad_norm = ‖∂L/∂W[l]‖_F, weight_norm = ‖W[l]‖_F (bias: Euclidean); a norm over values
+    ///   of which any overflowed the number type (±∞ or NaN) is +∞ — an overflow is never
+    ///   reported as a small norm; mean/var/min/max and histograms are over the finite values;
+    /// - act_nonfinite, grad_nonfinite: the fraction of activations / weight gradients that are
+    ///   not finite (float32 overflowed in the forward / backward pass);
     /// - dead_fraction (relu only): units whose pre-activation is ≤ 0 on every row of the batch;
     /// - saturated_fraction (sigmoid/tanh only): values with |tanh| ≥ 0.99 or σ ∉ (0.01, 0.99).
     pub stats: Vec<f32>,
@@ -64,6 +70,19 @@ struct Summary {
     min: f64,
     max: f64,
     sq: f64,
+    /// Fraction of the values that are not finite.
+    nonfinite: f64,
+}
+
+impl Summary {
+    /// The Euclidean norm, +∞ when any value was not finite.
+    fn norm(&self) -> f64 {
+        if self.nonfinite > 0.0 {
+            f64::INFINITY
+        } else {
+            self.sq.sqrt()
+        }
+    }
 }
 
 fn summary<F: Float>(v: &[F]) -> Summary {
@@ -79,6 +98,11 @@ fn summary<F: Float>(v: &[F]) -> Summary {
             max = max.max(x);
         }
     }
+    let nonfinite = if v.is_empty() {
+        0.0
+    } else {
+        (v.len() - n) as f64 / v.len() as f64
+    };
     if n == 0 {
         return Summary {
             mean: 0.0,
@@ -86,6 +110,7 @@ fn summary<F: Float>(v: &[F]) -> Summary {
             min: 0.0,
             max: 0.0,
             sq: 0.0,
+            nonfinite,
         };
     }
     let mean = s / n as f64;
@@ -103,6 +128,7 @@ fn summary<F: Float>(v: &[F]) -> Summary {
         min,
         max,
         sq: s2,
+        nonfinite,
     }
 }
 
@@ -184,10 +210,10 @@ impl Inspection {
                 sa.var,
                 sp.mean,
                 sp.var,
-                sg.sq.sqrt(),
-                sgb.sq.sqrt(),
-                sw.sq.sqrt(),
-                sb.sq.sqrt(),
+                sg.norm(),
+                sgb.norm(),
+                sw.norm(),
+                sb.norm(),
                 dead,
                 saturated,
                 sa.min,
@@ -198,6 +224,8 @@ impl Inspection {
                 sg.max,
                 sw.var,
                 sg.var,
+                sa.nonfinite,
+                sg.nonfinite,
             ];
             for (d, v) in self.stats[l * NSTAT..(l + 1) * NSTAT].iter_mut().zip(row) {
                 *d = v as f32;

@@ -230,6 +230,38 @@ async function nonFinite(browser) {
   assert(!bad.length, () => bad.join('\n'));
 }
 
+// ---- float32 overflow and divergence in the vanishing lab ---------------------------------------
+async function vanishingOverflow(browser) {
+  const bad = [];
+  let { page, errors, close } = await open(browser, 'vanishing', '?preset=linear-large');
+  await page.click('#play');
+  await page.waitForFunction(() => window.__lab.trainer?.diverged_at_step != null, null, { timeout: 10000 });
+  await sleep(200);
+  let st = await page.evaluate(() => ({ g: Array.from(window.__lab.gradNorms), k: window.__lab.trainer.diverged_at_step, vl: window.__lab.charts.loss.vlines, status: document.getElementById('mlp-status').textContent, x: window.__lab.charts.loss.lastExtent }));
+  if (!st.g.every((v) => Number.isFinite(v) && v > 0)) bad.push(`after divergence the bars are ${st.g.slice(0, 4).join(', ')}…: the last finite gradients must stay`);
+  if (!st.status.includes(`Diverged at step ${st.k}`)) bad.push(`status: "${st.status}"`);
+  if (!st.vl.length || st.vl[0].x !== st.k || !/diverged at step/.test(st.vl[0].label)) bad.push(`loss chart has no divergence marker: ${JSON.stringify(st.vl)}`);
+  if (!(st.x.x0 >= 0 && st.x.x1 >= st.k)) bad.push(`loss chart x-axis ${st.x.x0}…${st.x.x1} does not cover steps 1…${st.k}`);
+  await page.locator('[data-panel=mlp]').screenshot({ path: `${ART}/surface-vanishing-diverged.png` });
+  if (errors.length) bad.push(errors.join('; '));
+  await close();
+  ({ page, errors, close } = await open(browser, 'vanishing', '?depth=40&width=256'));
+  await page.waitForFunction(() => window.__lab.compare.length === 12 && window.__lab.compare.every((c) => c.norms), null, { timeout: 60000 });
+  const cells = await page.evaluate(() => window.__lab.compare.map((c) => ({ act: c.act, init: c.init, std: c.std, text: c.button.textContent.trim(), label: c.button.getAttribute('aria-label') })));
+  for (const c of cells) {
+    if (/first layer: 0|^0$/.test(c.text)) bad.push(`${c.act}/${c.init}: "${c.text}"`);
+    if (!c.label.startsWith(c.text)) bad.push(`${c.act}/${c.init}: accessible name "${c.label}" does not contain the visible "${c.text}"`);
+  }
+  const relu = cells.find((c) => c.act === 'relu' && c.init === 'normal');
+  if (!/overflows f32/.test(relu.text)) bad.push(`ReLU N(0, 1) at 40 × 256 says "${relu.text}", not that float32 overflows`);
+  const small = cells.find((c) => c.act === 'relu' && c.init === 'too_small');
+  if (!/underflows f32/.test(small.text)) bad.push(`ReLU too small at 40 × 256 says "${small.text}", not that float32 underflows`);
+  await page.locator('[data-panel=compare]').screenshot({ path: `${ART}/surface-vanishing-overflow-grid.png` });
+  if (errors.length) bad.push(errors.join('; '));
+  await close();
+  assert(!bad.length, () => bad.join('\n'));
+}
+
 async function main() {
   await ensureServer();
   const browser = await launch();
@@ -237,6 +269,7 @@ async function main() {
     if (!process.env.ONLY || 'anatomy'.includes(process.env.ONLY)) await test('anatomy: every optimizer\'s rendered formulas equal the lecture\'s, with no overflow (laptop)', () => anatomyCheck(browser, LAPTOP, 'laptop'));
     if (!process.env.ONLY || 'anatomy'.includes(process.env.ONLY)) await test('anatomy: the same on a phone', () => anatomyCheck(browser, PHONE, 'phone'));
     if (!process.env.ONLY || 'nonfinite'.includes(process.env.ONLY)) await test('non-finite landscapes: refused with a reason when nothing in view is finite (previous landscape kept), the region named when part is', () => nonFinite(browser));
+    if (!process.env.ONLY || 'overflow'.includes(process.env.ONLY)) await test('vanishing: float32 overflow and underflow are named (never a 0), a divergence keeps the last finite bars and is marked on the loss chart', () => vanishingOverflow(browser));
     for (const [lab, qs] of Object.entries(SWEEP)) {
       if (!process.env.ONLY || 'fields'.includes(process.env.ONLY)) await test(`fields (${lab}): every field flags bad input with the allowed range, keeps showing the value in use, and a valid change from another control clears the flag`, () => fieldSweep(browser, lab, qs));
     }

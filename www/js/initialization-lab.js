@@ -84,7 +84,7 @@ function rebuildPlayground() {
   lab.charts.boundary.points = pts;
   lab.charts.boundary.fit(pts);
   lab.charts.boundary.predict = (nx, ny, view) => (P.trainer ? P.trainer.predictGrid(nx, ny, view[0], view[1], view[2], view[3]) : null);
-  lab.charts.pgCost.series = [{ label: 'cost', color: COLORS[0], width: 1.8, y: () => (P.trainer ? P.trainer.lossHistory() : []) }];
+  lab.charts.pgCost.series = [{ label: 'cost', color: COLORS[0], width: 1.8, get xStart() { return (P.trainer?.historyStart ?? 0) + 1; }, y: () => (P.trainer ? P.trainer.lossHistory() : []) }];
   P.acc = 0;
   evalPlayground();
   const c0 = P.evaluation?.train_loss;
@@ -116,7 +116,7 @@ function rebuildDeep() {
   D.stepsPerEpoch = Math.ceil(D.n / D.trainer.batch_size);
   configureHistograms(true);
   lab.charts.deepCost.series = [
-    { label: 'mini-batch cost', color: COLORS[0], width: 1.3, y: () => (D.trainer ? D.trainer.lossHistory() : []) },
+    { label: 'mini-batch cost', color: COLORS[0], width: 1.3, get xStart() { return (D.trainer?.historyStart ?? 0) + 1; }, y: () => (D.trainer ? D.trainer.lossHistory() : []) },
   ];
   D.acc = 0;
   evalDeep();

@@ -153,7 +153,8 @@ function rebuildTrainer() {
   lab.charts.bars.resetRange();
   lab.initNorms = gradNormsNow();
   lab.gradNorms = lab.initNorms;
-  lab.charts.loss.series = [{ label: 'mini-batch loss', color: COLORS[0], width: 1.4, y: () => (lab.trainer ? lab.trainer.lossHistory() : []) }];
+  lab.charts.loss.series = [{ label: 'mini-batch loss', color: COLORS[0], width: 1.4, get xStart() { return (lab.trainer?.historyStart ?? 0) + 1; }, y: () => (lab.trainer ? lab.trainer.lossHistory() : []) }];
+  lab.charts.loss.vlines = [];
   lab.acc = 0;
   evaluateNow();
   status(describeSpread('At initialization'));
@@ -164,17 +165,45 @@ function gradNormsNow() {
   const t = lab.trainer;
   if (!t) return null;
   const ins = t.inspect(8);
-  const F = ins.fields.length, gi = ins.fields.indexOf('grad_norm');
+  return normsOf(ins);
+}
+/** ‖∂L/∂W[l]‖ per layer from an inspection, with `forwardOverflow` = the first layer (1-based)
+ *  whose float32 activations overflowed, or 0. */
+function normsOf(ins) {
+  const F = ins.fields.length, gi = ins.fields.indexOf('grad_norm'), ai = ins.fields.indexOf('act_nonfinite');
   const out = new Float64Array(ins.layers);
-  for (let l = 0; l < ins.layers; l++) out[l] = ins.stats[l * F + gi];
+  let first = 0;
+  for (let l = 0; l < ins.layers; l++) { out[l] = ins.stats[l * F + gi]; if (!first && ins.stats[l * F + ai] > 0) first = l + 1; }
+  out.forwardOverflow = first;
   return out;
 }
+
+/**
+ * What per-layer gradient norms say, in float32's terms: {short} for a grid cell, {long} for the
+ * status line. Non-finite = overflowed float32 (> 3.4·10³⁸); 0 with a random initialization = below
+ * its smallest number 1.4·10⁻⁴⁵ (underflow), with a zero initialization = exactly 0.
+ */
+function normsVerdict(g, zeroInit = false) {
+  if (!g || !g.length) return { short: '—', long: '' };
+  const L = g.length, over = [], zero = [];
+  g.forEach((v, l) => { if (!Number.isFinite(v)) over.push(l + 1); else if (v === 0) zero.push(l + 1); });
+  const layers = (a) => (a.length === L ? 'every layer' : a.length === 1 ? `layer ${a[0]}` : `${a.length} of ${L} layers (${a[0]}…${a[a.length - 1]})`);
+  const fwd = g.forwardOverflow;
+  if (fwd) return { short: `overflows f32 from layer ${fwd}`, long: `the forward pass overflows float32 (> 3.4·10³⁸) from layer ${fwd} on, so the loss and every gradient are not finite: exploding` };
+  if (over.length) return { short: `overflows f32 (${over.length === L ? 'all layers' : `${over.length} of ${L} layers`})`, long: `‖∂L/∂W‖ overflows float32 (> 3.4·10³⁸) in ${layers(over)}: exploding gradients` };
+  if (zero.length && !zeroInit) return { short: `underflows f32 (${zero.length === L ? 'all layers' : `layer${zero.length > 1 ? 's' : ''} ${zero[0]}${zero.length > 1 ? `…${zero[zero.length - 1]}` : ''}`})`, long: `‖∂L/∂W‖ is below float32's smallest number (1.4·10⁻⁴⁵) in ${layers(zero)}: vanished` };
+  const first = g[0], last = g[L - 1];
+  if (!(first > 0) || !(last > 0)) return { short: `first ${sig(first, 2)}, last ${sig(last, 2)}`, long: `‖∂L/∂W[1]‖ = ${sig(first, 3)}, ‖∂L/∂W[${L}]‖ = ${sig(last, 3)}` };
+  return { short: `first/last ${sig(first / last, 2)}`, long: null, ratio: first / last };
+}
+const zeroInit = (init) => init === 'zeros' || init === 'zero';
 
 function describeSpread(prefix) {
   const g = lab.gradNorms;
   if (!g || g.length < 2) return '';
+  const v = normsVerdict(g, zeroInit(V().init));
+  if (v.long) return `${prefix}: ${v.long}.`;
   const first = g[0], last = g[g.length - 1];
-  if (!(first > 0) || !(last > 0)) return `${prefix}: ‖∂L/∂W[1]‖ = ${sig(first, 3)}, ‖∂L/∂W[${g.length}]‖ = ${sig(last, 3)}.`;
   const ratio = first / last;
   const verdict = ratio < 1e-2 ? 'vanishing towards the input' : ratio > 1e2 ? 'exploding towards the input' : 'about level';
   return `${prefix}: ‖∂L/∂W[1]‖ / ‖∂L/∂W[${g.length}]‖ = ${sig(ratio, 3)} — ${verdict}.`;
@@ -204,7 +233,8 @@ function work(budgetMs, now) {
   lab.acc -= took;
   lab.sps.steps += took;
   if (now - lab.sps.t > 500) { lab.stepsPerSec = (lab.sps.steps * 1000) / (now - lab.sps.t || 1); lab.sps = { t: now, steps: 0 }; }
-  lab.gradNorms = gradNormsNow();
+  // A diverged step was not applied and its gradients are not finite: keep the last finite ones.
+  if (t.diverged_at_step == null) lab.gradNorms = gradNormsNow();
   if (now - lab.evalAt > 250) evaluateNow();
   if (done()) { evaluateNow(); return false; }
   return true;
@@ -214,12 +244,18 @@ function drawLive() {
   const v = V(), t = lab.trainer;
   lab.charts.bars.set(lab.gradNorms || [], lab.initNorms);
   lab.charts.bars.draw();
+  const k = t?.diverged_at_step;
+  lab.charts.loss.vlines = k != null ? [{ x: k, label: `× diverged at step ${k}`, color: '#D55E00', dash: [4, 3] }] : [];
   lab.charts.loss.draw();
   const steps = t ? t.steps : 0;
   $('progress').value = Math.min(1, steps / v.steps);
   $('counter').textContent = `step ${steps} / ${v.steps}${t ? ` · epoch ${sig(t.epoch, 3)}` : ''}`;
   if (!t) return;
-  if (t.diverged_at_step != null) { status(`Diverged at step ${t.diverged_at_step}: the loss was not finite, that step was not applied and training stopped. Lower lr or choose another initialization.`, true); return; }
+  if (t.diverged_at_step != null) {
+    const k = t.diverged_at_step;
+    status(`Diverged at step ${k}: the loss was not finite, that step was not applied and training stopped; the bars show the last finite gradients${k > 1 ? ` (step ${k - 1})` : ' (at initialization)'}. Lower lr or choose another initialization.`, true);
+    return;
+  }
   const e = lab.evaluation;
   const acc = e ? ` · training loss ${sig(e.train_loss, 4)}, accuracy ${(100 * e.train_accuracy).toFixed(1)}%` : '';
   status(`${describeSpread(steps ? `Step ${steps}` : 'At initialization')}${acc}${lab.playing && lab.stepsPerSec ? ` · ${Math.round(lab.stepsPerSec)} steps/s` : ''}`);
@@ -240,7 +276,7 @@ function stepOnce() {
   pause();
   if (!lab.trainer || done()) return;
   lab.trainer.step(1);
-  lab.gradNorms = gradNormsNow();
+  if (lab.trainer.diverged_at_step == null) lab.gradNorms = gradNormsNow();
   evaluateNow();
   drawLive();
 }
@@ -268,17 +304,17 @@ function rebuildCompare() {
       let norms = null, err = null;
       try {
         const t = new lab.E.Trainer(mlpSpec(v, over));
-        const ins = t.inspect(8), F = ins.fields.length, gi = ins.fields.indexOf('grad_norm');
-        norms = Float64Array.from({ length: ins.layers }, (_, l) => ins.stats[l * F + gi]);
+        norms = normsOf(t.inspect(8));
         t.free();
       } catch (e) { err = errorMessage(e); }
       const b = document.createElement('button');
       b.type = 'button'; b.className = 'cell'; b.disabled = lab.locked;
       const cv = document.createElement('canvas');
       const cap = document.createElement('span');
-      const ratio = norms && norms[0] > 0 && norms[norms.length - 1] > 0 ? norms[0] / norms[norms.length - 1] : null;
-      cap.textContent = err ? err : ratio == null ? 'first layer: 0' : `first/last ${sig(ratio, 2)}`;
-      b.setAttribute('aria-label', `${ACTIVATION_LABELS[act]} with ${c.label}: ratio of first to last layer gradient norm ${ratio == null ? 'zero' : sig(ratio, 2)}. Train this pair.`);
+      const verdict = norms ? normsVerdict(norms, zeroInit(c.init)) : null;
+      cap.textContent = err ? err : verdict.short;
+      // The accessible name starts with the visible text (WCAG 2.5.3), then says what the cell is.
+      b.setAttribute('aria-label', `${cap.textContent}: ${ACTIVATION_LABELS[act]} with ${c.label}, gradient norms per layer at initialization${verdict?.long ? ` (${verdict.long})` : ', first to last layer'}. Train this pair.`);
       b.append(cv, cap);
       b.addEventListener('click', () => set({ act, init: c.init, 'init.std': c['init.std'] }));
       kids.push(b);

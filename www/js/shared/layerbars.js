@@ -1,7 +1,9 @@
 // One bar per layer on a log₁₀ axis (per-layer gradient norms ‖∂L/∂W[l]‖ and the like), with an
 // optional "ghost" outline per layer (e.g. the values at initialization) so that the change during
-// training stays visible. Reads plain arrays or engine views; zero and non-finite values get no bar
-// but a "0" / "—" label, so a vanished gradient is shown, not hidden.
+// training stays visible. Reads plain arrays or engine views. The engine computes in float32: a
+// value that overflowed it (±∞, NaN) gets a hatched full-height bar marked "∞", an exact zero a "0"
+// mark, and the chart says what they mean (`note()`): an overflowed or underflowed gradient is
+// reported, never shown as a zero.
 import { sig } from './format.js';
 import { decadeTicks, pow10Label } from './xychart.js';
 import { HiDpiCanvas } from './hidpi.js';
@@ -46,10 +48,11 @@ export class LayerBars extends HiDpiCanvas {
     const m = o.compact ? M_COMPACT : M;
     const r = { x: m.left, y: m.top, w: Math.max(10, w - m.left - m.right), h: Math.max(10, h - m.top - m.bottom) };
     const [lo, hi] = this.#updateRange();
+    const anyFinite = [...(this.values || []), ...(this.ghost || [])].some((v) => Number.isFinite(v) && v > 0);
     const Y = (t) => r.y + (1 - (t - lo) / (hi - lo)) * r.h;
     ctx.font = o.compact ? '9.5px system-ui, sans-serif' : '11px system-ui, sans-serif'; ctx.lineWidth = 1;
     ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-    for (const t of decadeTicks(lo, hi, Math.max(2, Math.round(r.h / (o.compact ? 30 : 24))))) {
+    for (const t of anyFinite ? decadeTicks(lo, hi, Math.max(2, Math.round(r.h / (o.compact ? 30 : 24)))) : []) {
       const py = Y(t); ctx.strokeStyle = grid; ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x + r.w, py); ctx.stroke();
       ctx.fillStyle = fg; ctx.fillText(pow10Label(t), r.x - 5, py);
     }
@@ -64,9 +67,17 @@ export class LayerBars extends HiDpiCanvas {
         const top = Y(Math.max(lo, Math.log10(v)));
         ctx.fillStyle = typeof o.color === 'function' ? o.color(l, n) : o.color;
         ctx.fillRect(cx - bw / 2, top, bw, r.y + r.h - top);
-      } else if (v !== undefined) {
-        ctx.fillStyle = fg; ctx.textBaseline = 'bottom';
-        ctx.fillText(v === 0 ? '0' : '—', cx, r.y + r.h - 2); ctx.textBaseline = 'top';
+      } else if (v !== undefined && v !== null && !Number.isFinite(v)) {
+        // Overflowed float32: hatched to the top, marked ∞.
+        ctx.save(); ctx.beginPath(); ctx.rect(cx - bw / 2, r.y, bw, r.h); ctx.clip();
+        ctx.strokeStyle = '#D55E00'; ctx.lineWidth = 1.5;
+        for (let yy = r.y - bw; yy < r.y + r.h + bw; yy += 6) { ctx.beginPath(); ctx.moveTo(cx - bw / 2, yy + bw); ctx.lineTo(cx + bw / 2, yy); ctx.stroke(); }
+        ctx.restore();
+        ctx.fillStyle = '#D55E00'; ctx.textBaseline = 'top'; ctx.fillText('∞', cx, r.y + 2);
+      } else if (v !== undefined && v !== null) {
+        // Zero (float32 underflow, or an exact zero): a "0" where it fits, else a red foot mark.
+        if (slot >= 9) { ctx.fillStyle = fg; ctx.textBaseline = 'bottom'; ctx.fillText('0', cx, r.y + r.h - 2); ctx.textBaseline = 'top'; }
+        else { ctx.fillStyle = '#D55E00'; ctx.fillRect(cx - bw / 2, r.y + r.h - 4, bw, 3); }
       }
       const gv = this.ghost?.[l];
       if (Number.isFinite(gv) && gv > 0) {
@@ -86,6 +97,12 @@ export class LayerBars extends HiDpiCanvas {
       ctx.setLineDash([3, 2]); ctx.strokeStyle = fg; ctx.strokeRect(r.x, h - 12, 10, 9); ctx.setLineDash([]);
       ctx.fillText(o.ghostLabel, r.x + 14, h - 1);
     }
+  }
+  /** Counts of overflowed (non-finite) and zero values: what the chart's caption must explain. */
+  special() {
+    let over = 0, zero = 0;
+    for (const v of this.values || []) { if (!Number.isFinite(v)) over++; else if (v === 0) zero++; }
+    return { over, zero };
   }
   /** Ratio of the first to the last finite positive value (how much the gradient shrinks), or null. */
   spread() {

@@ -15,7 +15,9 @@ export class XYChart extends HiDpiCanvas {
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {object} o  {xLabel, yLabel, logY, logX, xMin, xMax, yMin, yMax, legend: 'tr'|'tl'|'br'|'bl'|false,
-   *                      integerX (ticks on integers only), yFloorDecades (log: show at most this many decades)}
+   *                      integerX (ticks on integers only), yFloorDecades (log: show at most this many decades),
+   *                      empty: text shown while no series has a point (default "no data yet")}
+   * A series without `x` is indexed: point i sits at x = (s.xStart ?? 0) + i.
    */
   constructor(canvas, o = {}) {
     super(canvas, 300, 160);
@@ -33,10 +35,11 @@ export class XYChart extends HiDpiCanvas {
   extent(arrays) {
     const o = this.o, ly = !!o.logY, lx = !!o.logX;
     let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-    for (const { xs, ys } of arrays) {
+    for (const { s, xs, ys } of arrays) {
       const n = ys.length;
+      const x0i = s?.xStart ?? 0;
       for (let i = 0; i < n; i++) {
-        const xv = xs ? xs[i] : i, yv = ys[i];
+        const xv = xs ? xs[i] : x0i + i, yv = ys[i];
         if (!finite(xv) || !finite(yv) || (ly && yv <= 0) || (lx && xv <= 0)) continue;
         const tx = lx ? Math.log10(xv) : xv, ty = ly ? Math.log10(yv) : yv;
         if (tx < x0) x0 = tx; if (tx > x1) x1 = tx;
@@ -44,13 +47,15 @@ export class XYChart extends HiDpiCanvas {
       }
     }
     for (const h of this.hlines) if (finite(h.y) && (!ly || h.y > 0)) { const t = ly ? Math.log10(h.y) : h.y; y0 = Math.min(y0, t); y1 = Math.max(y1, t); }
+    for (const v of this.vlines) if (finite(v.x) && (!lx || v.x > 0) && finite(x0)) { const t = lx ? Math.log10(v.x) : v.x; x0 = Math.min(x0, t); x1 = Math.max(x1, t); }
     const T = (v, log) => (log ? Math.log10(v) : v);
     if (finite(o.xMin)) x0 = T(o.xMin, lx); if (finite(o.xMax)) x1 = T(o.xMax, lx);
     if (finite(o.yMin)) y0 = T(o.yMin, ly); if (finite(o.yMax)) y1 = T(o.yMax, ly);
     if (!finite(x0) || !finite(x1)) { x0 = 0; x1 = 1; }
     if (!finite(y0) || !finite(y1)) { y0 = ly ? -1 : 0; y1 = ly ? 1 : 1; }
     if (ly && finite(o.yFloorDecades) && y1 - y0 > o.yFloorDecades) y0 = y1 - o.yFloorDecades;
-    if (x1 - x0 < 1e-12) { x1 += 0.5; x0 -= 0.5; }
+    // One point (or one x): a span of one unit on either side, so "step 1" is not drawn at −0.5…0.5.
+    if (x1 - x0 < 1e-12) { x1 += 1; x0 -= 1; }
     // A (nearly) constant series gets a readable span, not a magnified float rounding error.
     const minY = ly ? 0.3 : Math.max(1e-9, 0.02 * Math.max(Math.abs(y0), Math.abs(y1)));
     if (y1 - y0 < minY && !(finite(o.yMin) && finite(o.yMax))) {
@@ -72,12 +77,21 @@ export class XYChart extends HiDpiCanvas {
     const r = { x: M.left, y: M.top, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom) };
     const arrays = this.series.map((s) => ({ s, xs: s.x ? s.x() : null, ys: s.y() || [] }));
     const e = this.extent(arrays);
+    const any = arrays.some(({ xs, ys }) => { for (let i = 0; i < ys.length; i++) if (finite(ys[i]) && (!o.logY || ys[i] > 0) && (!xs || finite(xs[i]))) return true; return false; });
     this.lastExtent = e;
     const ly = !!o.logY, lx = !!o.logX;
     const X = (v) => r.x + ((v - e.x0) / (e.x1 - e.x0)) * r.w;
     const Y = (v) => r.y + (1 - (v - e.y0) / (e.y1 - e.y0)) * r.h;
     this.toPx = (xv, yv) => [X(lx ? Math.log10(xv) : xv), Y(ly ? Math.log10(yv) : yv)];
     ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = fg; ctx.strokeStyle = grid; ctx.lineWidth = 1;
+    if (!any && this.series.length) {
+      // Nothing to plot yet (or nothing finite): a frame and a sentence, no made-up axis range.
+      ctx.strokeStyle = fg; ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+      ctx.fillStyle = st.getPropertyValue('--muted').trim() || fg; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      ctx.fillText(o.empty || 'no data yet', r.x + r.w / 2, r.y + r.h / 2);
+      ctx.fillStyle = fg; ctx.textAlign = 'right'; ctx.textBaseline = 'bottom'; ctx.fillText(o.xLabel || '', r.x + r.w, h - 1);
+      return;
+    }
     // y ticks
     const yt = ly ? logTicks(e.y0, e.y1, Math.max(2, Math.round(r.h / 28))) : niceTicks(e.y0, e.y1, Math.max(2, Math.round(r.h / 40)));
     const ys = yt.length > 1 ? yt[1] - yt[0] : 1;
@@ -110,7 +124,12 @@ export class XYChart extends HiDpiCanvas {
       const px = X(lx ? Math.log10(vl.x) : vl.x);
       ctx.strokeStyle = vl.color || fg; ctx.setLineDash(vl.dash || [3, 3]); ctx.lineWidth = 1;
       ctx.beginPath(); ctx.moveTo(px, r.y); ctx.lineTo(px, r.y + r.h); ctx.stroke(); ctx.setLineDash([]);
-      if (vl.label) { ctx.fillStyle = vl.color || fg; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText(vl.label, Math.min(px + 3, r.x + r.w - 60), r.y + 3); }
+      if (vl.label) {
+        // Right of the line if it fits, else left of it: never cut at the plot's edge.
+        const tw = ctx.measureText(vl.label).width, right = px + 4 + tw <= r.x + r.w - 2;
+        ctx.fillStyle = vl.color || fg; ctx.textAlign = right ? 'left' : 'right'; ctx.textBaseline = 'top';
+        ctx.fillText(vl.label, right ? px + 4 : Math.max(r.x + 2 + tw, px - 4), r.y + 3);
+      }
     }
     for (const { s, xs: sx, ys: sy } of arrays) {
       const n = sy.length;
@@ -119,8 +138,9 @@ export class XYChart extends HiDpiCanvas {
       ctx.beginPath();
       let pen = false;
       const stride = Math.max(1, Math.floor(n / (r.w * 2)));
+      const xs0 = s.xStart ?? 0;
       const plot = (i) => {
-        const xv = sx ? sx[i] : i, yv = sy[i];
+        const xv = sx ? sx[i] : xs0 + i, yv = sy[i];
         if (!finite(xv) || !finite(yv) || (ly && yv <= 0) || (lx && xv <= 0)) { pen = false; return; }
         const px = X(lx ? Math.log10(xv) : xv), py = Y(ly ? Math.log10(yv) : yv);
         if (pen) ctx.lineTo(px, py); else { ctx.moveTo(px, py); pen = true; }
@@ -129,10 +149,17 @@ export class XYChart extends HiDpiCanvas {
       if ((n - 1) % stride !== 0) plot(n - 1);
       if (!s.noLine) ctx.stroke();
       ctx.setLineDash([]);
+      // A lone point (one step so far, or the only finite value) has no line: draw it as a dot.
+      let finiteCount = 0, lone = -1;
+      for (let i = 0; i < n && finiteCount < 2; i++) { const xv = sx ? sx[i] : xs0 + i, yv = sy[i]; if (finite(xv) && finite(yv) && (!ly || yv > 0) && (!lx || xv > 0)) { finiteCount++; lone = i; } }
+      if (finiteCount === 1 && !s.points) {
+        const xv = sx ? sx[lone] : xs0 + lone, yv = sy[lone];
+        drawMarker(ctx, 'circle', X(lx ? Math.log10(xv) : xv), Y(ly ? Math.log10(yv) : yv), 3.5, s.color, bg, 1);
+      }
       if (s.points || s.shape) {
         const every = s.points ? 1 : Math.max(1, Math.ceil(n / 12));
         for (let i = 0; i < n; i += every) {
-          const xv = sx ? sx[i] : i, yv = sy[i];
+          const xv = sx ? sx[i] : xs0 + i, yv = sy[i];
           if (!finite(xv) || !finite(yv) || (ly && yv <= 0) || (lx && xv <= 0)) continue;
           drawMarker(ctx, s.shape || 'circle', X(lx ? Math.log10(xv) : xv), Y(ly ? Math.log10(yv) : yv), s.points ? 3.2 : 3.5, s.color, bg, 1);
         }
