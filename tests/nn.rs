@@ -615,6 +615,13 @@ fn spec_errors_name_the_field() {
         e.to_string(),
         "layer_sizes[1]: must be an integer in [1, 4096] (got 0)"
     );
+    // Wide layers build with a small batch; the batch limit names the largest batch that fits.
+    let wide = r#"{"layer_sizes":[2,1024,1024,1024,1024,1],"optimizer":{"name":"sgd"},"data":{"name":"xor","n":2000}"#;
+    let spec = |b: usize| serde_json::from_str(&format!(r#"{wide},"batch_size":{b}}}"#)).unwrap();
+    assert!(nn::spec::trainer(&spec(8)).is_ok());
+    let e = nn::spec::trainer(&spec(1900)).unwrap_err();
+    assert_eq!(e.field, "batch_size");
+    assert!(e.message.starts_with("at most 1023 for these layer widths"), "{e}");
     let (_, mut spec, _) = mlp_specs("f64").remove(0);
     spec["weights"][1][2] = serde_json::json!([1, 2]);
     assert_eq!(

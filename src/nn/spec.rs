@@ -543,11 +543,31 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
     }
     let n_train = d.data.len()
         - ((d.data.len() as f64 * d.validation_split).round() as usize).min(d.data.len() - 1);
-    let rows = batch_size.min(n_train).max(1024.min(d.data.len()));
+    // A training pass holds batch × Σ widths values (×2 with batch norm or dropout); evaluation
+    // passes shrink their chunk to fit (see Trainer::new), so only the batch is limited here.
+    let rows = batch_size.min(n_train).max(1);
     let per_row: usize =
         sizes.iter().sum::<usize>() * if batch_norm || dropout > 0.0 { 4 } else { 2 };
-    if rows.saturating_mul(per_row) > MAX_ACTIVATIONS * 2 {
-        return err("batch_size", format!("batch × Σ layer sizes is too large (at most {} values per pass); use a smaller batch", MAX_ACTIVATIONS * 2));
+    let limit = MAX_ACTIVATIONS * 2;
+    if per_row > limit {
+        return err(
+            "layer_sizes",
+            format!(
+                "the layers are too wide: Σ widths = {} (at most {} per example{})",
+                sizes.iter().sum::<usize>(),
+                limit / (per_row / sizes.iter().sum::<usize>()),
+                if batch_norm || dropout > 0.0 { " with batch norm or dropout" } else { "" }
+            ),
+        );
+    }
+    if rows.saturating_mul(per_row) > limit {
+        return err(
+            "batch_size",
+            format!(
+                "at most {} for these layer widths (batch × Σ widths ≤ {limit} values per pass; got {rows})",
+                limit / per_row
+            ),
+        );
     }
     let config = TrainerConfig {
         arch: Arch {

@@ -262,6 +262,114 @@ async function vanishingOverflow(browser) {
   assert(!bad.length, () => bad.join('\n'));
 }
 
+// ---- keyboard -----------------------------------------------------------------------------------
+const RADIO_PAGES = [['optimizer', ''], ['initialization', ''], ['initialization', '?part=deep'], ['relu', '']];
+async function radios(browser) {
+  const bad = [];
+  for (const [lab, q] of RADIO_PAGES) {
+    const { page, errors, close } = await open(browser, lab, q);
+    if (lab === 'initialization' && q) await page.waitForFunction(() => window.__lab.deep.trainer, null, { timeout: 20000 });
+    const groups = await page.evaluate(() => [...document.querySelectorAll('[role=radiogroup]')].filter((g) => g.offsetParent).map((g, i) => { g.dataset.t = String(i); return { i, n: g.querySelectorAll('[role=radio]').length, stops: [...g.querySelectorAll('[role=radio]')].filter((r) => r.tabIndex === 0).length, label: g.getAttribute('aria-label') || g.getAttribute('aria-labelledby') }; }));
+    for (const g of groups) {
+      if (g.stops !== 1) bad.push(`${lab}${q} group ${g.label}: ${g.stops} Tab stops (want 1)`);
+      const counter = () => page.evaluate(() => document.getElementById('counter')?.textContent);
+      const before = await counter();
+      await page.evaluate((i) => { const g = document.querySelector(`[data-t="${i}"]`); (g.querySelector('[tabindex="0"]') || g.querySelector('[role=radio]')).focus(); }, g.i);
+      const checked0 = await page.evaluate((i) => [...document.querySelectorAll(`[data-t="${i}"] [role=radio]`)].findIndex((r) => r.getAttribute('aria-checked') === 'true'), g.i);
+      await page.keyboard.press('ArrowRight');
+      await sleep(120);
+      const st = await page.evaluate((i) => { const rs = [...document.querySelectorAll(`[data-t="${i}"] [role=radio]`)]; return { checked: rs.findIndex((r) => r.getAttribute('aria-checked') === 'true'), focus: rs.indexOf(document.activeElement), stops: rs.filter((r) => r.tabIndex === 0).length }; }, g.i);
+      const want = (checked0 + 1) % g.n;
+      if (st.checked !== want || st.focus !== want) bad.push(`${lab}${q} ${g.label}: → from radio ${checked0} checked ${st.checked}, focused ${st.focus} (want ${want})`);
+      if (st.stops !== 1) bad.push(`${lab}${q} ${g.label}: after → ${st.stops} Tab stops`);
+      const after = await counter();
+      if (before !== after) bad.push(`${lab}${q} ${g.label}: → also stepped the lab (${before} → ${after})`);
+      await page.keyboard.press('ArrowLeft');
+      await sleep(120);
+      const back = await page.evaluate((i) => [...document.querySelectorAll(`[data-t="${i}"] [role=radio]`)].findIndex((r) => r.getAttribute('aria-checked') === 'true'), g.i);
+      if (back !== checked0) bad.push(`${lab}${q} ${g.label}: ← did not go back (${back})`);
+    }
+    if (!groups.length) bad.push(`${lab}${q}: no radio group found`);
+    if (errors.length) bad.push(errors.join('; '));
+    await close();
+  }
+  assert(!bad.length, () => bad.join('\n'));
+}
+
+/** Tab through the whole page: every stop visible, with a focus ring, none hidden or inert. */
+async function tabWalk(browser) {
+  const bad = [];
+  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu']) {
+    const { page, errors, close } = await open(browser, lab, '', { wait: lab === 'index' ? 'main' : undefined });
+    const seen = [];
+    for (let i = 0; i < 140; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+        const hiddenAnc = el.closest('[hidden]');
+        return { tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30), w: r.width, h: r.height, ring: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2, hidden: !!hiddenAnc, key: el.dataset.key || el.id || el.textContent.trim().slice(0, 20) };
+      });
+      if (!f) break;
+      const sig = `${f.tag}#${f.id}:${f.name}`;
+      if (seen.includes(sig)) break; // wrapped around
+      seen.push(sig);
+      if (f.hidden || f.w < 1 || f.h < 1) bad.push(`${lab}: Tab stop ${sig} is not visible`);
+      else if (!f.ring) bad.push(`${lab}: Tab stop ${sig} has no visible focus ring`);
+      if (f.tag === 'math') bad.push(`${lab}: a formula (<math>) is a Tab stop`);
+    }
+    console.log(`     ${lab}: ${seen.length} Tab stops`);
+    if (seen.length < (lab === 'index' ? 5 : 20)) bad.push(`${lab}: only ${seen.length} Tab stops`);
+    if (errors.length) bad.push(errors.join('; '));
+    await close();
+  }
+  assert(!bad.length, () => bad.join('\n'));
+}
+
+// ---- touch ----------------------------------------------------------------------------------------
+async function phoneTouch(browser) {
+  const bad = [];
+  for (const lab of ['optimizer', 'vanishing', 'initialization', 'relu']) {
+    const { page, errors, close } = await open(browser, lab, '', PHONE);
+    await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+    const small = await page.evaluate(() => [...document.querySelectorAll('button, select, input, summary, [role=radio], [role=tab]')]
+      .filter((el) => el.offsetParent !== null && !el.closest('[hidden]'))
+      .map((el) => { const r = el.getBoundingClientRect(); return { s: `${el.tagName.toLowerCase()}#${el.id || ''} "${(el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 24)}"`, w: r.width, h: r.height }; })
+      .filter((t) => t.w < 24 || t.h < 24));
+    for (const t of small) bad.push(`${lab} (phone): ${t.s} is ${t.w.toFixed(0)}×${t.h.toFixed(0)} px, below 24×24`);
+    if (errors.length) bad.push(errors.join('; '));
+    await close();
+  }
+  // A vertical swipe on the landscape scrolls the page and leaves the view alone; a tap sets the start.
+  const { page, errors, close } = await open(browser, 'optimizer', '', PHONE);
+  const readout = await page.textContent('#readout');
+  if (!/tap/.test(readout)) bad.push(`phone readout says "${readout}", not how to use it by touch`);
+  const view0 = await page.evaluate(() => window.__lab.plot.view.slice());
+  const box = await page.locator('#plot').boundingBox();
+  const cdp = await page.context().newCDPSession(page);
+  // A real touch sequence through the browser's input pipeline (so touch-action decides).
+  const x = box.x + box.width / 2, y0 = box.y + box.height * 0.8, y1 = box.y + box.height * 0.05;
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y: y0 }] });
+  for (let k = 1; k <= 12; k++) { await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: y0 + ((y1 - y0) * k) / 12 }] }); await sleep(16); }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await sleep(400);
+  const after = await page.evaluate(() => ({ y: window.scrollY, view: window.__lab.plot.view.slice() }));
+  if (after.y < 100) bad.push(`a vertical swipe on the landscape scrolled the page by ${after.y} px (want ≥ 100)`);
+  if (JSON.stringify(after.view) !== JSON.stringify(view0)) bad.push(`the swipe panned the plot: ${view0} → ${after.view}`);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await sleep(100);
+  const b2 = await page.locator('#plot').boundingBox();
+  await page.touchscreen.tap(b2.x + b2.width * 0.3, b2.y + b2.height * 0.4);
+  await sleep(300);
+  const st = await page.evaluate(() => ({ x0: window.__lab.values.x0, playing: window.__lab.playing }));
+  if (st.x0 === 0) bad.push('a tap did not set the start point');
+  if (errors.length) bad.push(errors.join('; '));
+  await shot(page, 'surface-phone-optimizer');
+  await close();
+  assert(!bad.length, () => bad.join('\n'));
+}
+
 async function main() {
   await ensureServer();
   const browser = await launch();
@@ -270,6 +378,9 @@ async function main() {
     if (!process.env.ONLY || 'anatomy'.includes(process.env.ONLY)) await test('anatomy: the same on a phone', () => anatomyCheck(browser, PHONE, 'phone'));
     if (!process.env.ONLY || 'nonfinite'.includes(process.env.ONLY)) await test('non-finite landscapes: refused with a reason when nothing in view is finite (previous landscape kept), the region named when part is', () => nonFinite(browser));
     if (!process.env.ONLY || 'overflow'.includes(process.env.ONLY)) await test('vanishing: float32 overflow and underflow are named (never a 0), a divergence keeps the last finite bars and is marked on the loss chart', () => vanishingOverflow(browser));
+    if (!process.env.ONLY || 'keyboard'.includes(process.env.ONLY)) await test('keyboard: radio groups follow the ARIA radio pattern (one Tab stop, arrows move the selection, never the step key)', () => radios(browser));
+    if (!process.env.ONLY || 'keyboard'.includes(process.env.ONLY)) await test('keyboard: Tab reaches only visible controls, each with a focus ring, and no formula', () => tabWalk(browser));
+    if (!process.env.ONLY || 'touch'.includes(process.env.ONLY)) await test('phone: tap targets ≥ 24 px, a vertical swipe on the landscape scrolls the page, a tap sets the start, the readout says "tap"', () => phoneTouch(browser));
     for (const [lab, qs] of Object.entries(SWEEP)) {
       if (!process.env.ONLY || 'fields'.includes(process.env.ONLY)) await test(`fields (${lab}): every field flags bad input with the allowed range, keeps showing the value in use, and a valid change from another control clears the flag`, () => fieldSweep(browser, lab, qs));
     }

@@ -10,14 +10,14 @@ import { buildParamControls } from './shared/params-ui.js';
 import { Fields } from './shared/fields.js';
 import { racerStyle, colormapGradient } from './shared/palette.js';
 import { readout, sig } from './shared/format.js';
-import { initTheme, applyTheme, applyEmbed, copyText, announce } from './shared/shell.js';
+import { initTheme, applyTheme, applyEmbed, copyText, announce, radioGroups } from './shared/shell.js';
 import { DEFAULTS, buildTable, racersFrom, landscapeSpec, racerSpec, racerLabel } from './optimizer/url-table.js';
 import { DATA_LANDSCAPES, isDataLandscape } from './shared/datasets.js';
 import { BasinMap } from './optimizer/basins.js';
 import { PRESETS, PRESET_IDS, presetById, presetValues } from './optimizer/presets.js';
 import { renderRacerCards } from './optimizer/racers.js';
 import { renderAnatomy } from './optimizer/anatomy.js';
-import { drawRacers, drawVectors, drawNewtonModel, batchGradient } from './optimizer/overlay.js';
+import { drawRacers, drawVectors, drawNewtonModel, batchGradient, beginLabels } from './optimizer/overlay.js';
 import { exportPNG, exportCSV, exportJSON, exportPython } from './optimizer/exports.js';
 import { sampleView, judgeView } from './optimizer/finite.js';
 
@@ -58,6 +58,7 @@ async function main() {
 
   initTheme(values.theme, () => { lab.plot.requestDraw(); lab.chart.requestDraw(); });
   applyEmbed(values.embed, values.hide);
+  radioGroups();
   setupStaticControls();
   lab.basins = new BasinMap(E, {
     progress: $('basin-progress'), label: $('basin-label'), legend: $('basin-legend'),
@@ -71,10 +72,12 @@ async function main() {
     onView: (v) => { lab.values.view = v.map((a) => Number(a.toPrecision(6))); scheduleUrl(); rejudgeSoon(); },
     onRendered: updateColorbar,
     onError: (e) => announce(`Rendering failed: ${errorMessage(e)}`),
+    onInteractive: () => { $('readout').textContent = idleReadout(); },
   });
   lab.plot.locked = lab.locked;
   lab.plot.equal = !!values.equal;
   lab.chart = new LineChart($('chart'));
+  $('readout').textContent = idleReadout();
   rebuildLandscape();
   rebuildRuns();
   if (values.at > 0) advance(values.at);
@@ -200,19 +203,21 @@ function colourOptions() {
 function rebuildRuns() {
   const v = lab.values, meta = lab.meta;
   for (const r of lab.racers) r.run?.free();
-  const labels = {};
   lab.racers = racersFrom(v, meta).map((r) => {
     const spec = racerSpec(v, meta, r);
     let run = null, error = null;
     try { run = new lab.E.Run(spec); } catch (e) { error = errorMessage(e); }
     const label = racerLabel(r, v.f);
-    labels[label] = (labels[label] || 0) + 1;
     return { ...r, ...racerStyle(r.index - 1), label, spec, run, error };
   });
-  // Same name twice: tell them apart by lr when it differs, else by position.
-  for (const r of lab.racers) if (labels[r.label] > 1) {
-    const sameLr = lab.racers.filter((q) => q.label === r.label && q.params.lr === r.params.lr).length > 1;
-    r.label = r.params.lr !== undefined && !sameLr ? `${r.label} lr=${r.params.lr}` : `${r.label} #${r.index}`;
+  // Same name twice: tell a group apart by lr when every lr in it differs, else by position —
+  // one rule per group, decided before any label changes.
+  const groups = {};
+  for (const r of lab.racers) (groups[r.label] ||= []).push(r);
+  for (const g of Object.values(groups)) {
+    if (g.length < 2) continue;
+    const byLr = g.every((r) => r.params.lr !== undefined) && new Set(g.map((r) => r.params.lr)).size === g.length;
+    for (const r of g) r.label = byLr ? `${r.label} lr=${r.params.lr}` : `${r.label} #${r.index}`;
   }
   lab.plot.start = [v.x0, v.y0];
   lab.acc = 0;
@@ -278,6 +283,7 @@ function refresh(forcePanels = false) {
 function selected() { return lab.racers.find((r) => r.index === lab.values.sel) || lab.racers[0] || null; }
 
 function drawOverlay(ctx, plot) {
+  beginLabels();
   const sel = selected();
   syncBasins(plot, sel);
   lab.basins.draw(ctx, plot);
@@ -299,9 +305,16 @@ function syncBasins(plot, sel) {
   lab.basins.request(sel.spec, plot.view, nx, ny);
 }
 
+const coarse = () => matchMedia('(pointer: coarse)').matches;
+/** What the readout says before the pointer is on the figure (touch screens have no hover). */
+function idleReadout() {
+  if (lab.plot?.interactive) return 'drag the white ring to move the start, or pan; tap outside the figure to scroll again';
+  return coarse() ? 'tap the landscape to start there · pinch to zoom · tap the white ring to drag it' : 'move the pointer over the landscape';
+}
+
 function hover(w) {
   const out = $('readout');
-  if (!w || !lab.L) { out.textContent = 'move the pointer over the landscape'; return; }
+  if (!w || !lab.L) { out.textContent = idleReadout(); return; }
   let f;
   try { f = lab.L.value(w[0], w[1]); } catch { f = NaN; }
   out.textContent = readout(w[0], w[1], f, isDataLandscape(lab.values.f) ? ['w', 'b', 'L'] : undefined);
@@ -370,10 +383,13 @@ function updatePanels() {
 }
 
 function vecLegend(sel) {
-  const k = lab.vec?.k, scaled = k && Math.abs(k - 1) > 1e-9 ? `; drawn ×${sig(k, 2)} so they are visible` : '';
+  if (lab.vec?.why === 'tiny') return `No arrows: the step of ${sel.label} is too small to draw even ×1000 at this zoom (it has converged, or zoom in).`;
+  if (lab.vec?.why === 'diverged') return `No arrows: ${sel.label} diverged.`;
+  const k = lab.vec?.k, scaled = k && Math.abs(k - 1) > 1e-9 ? `; drawn ${k > 1 ? `×${sig(k, 2)} (magnified)` : `×${sig(k, 2)} (shrunk)`} so they are visible` : '';
   const batch = lab.values.vec ? batchGradient(sel)?.source : null;
   if (batch) return `Arrows at the previous point θ(t−1): white −η∇L, the step the full data would take; orange −η·g_B, the step this mini-batch of ${sel.spec.batch_size} examples took${batch === 'engine' ? ' (blue dashed: the update Δθ)' : ' (for plain SGD it is Δθ)'}${scaled}. Their difference is the mini-batch noise.`;
   const note = sel.spec.batch_size != null && sel.run?.len > 1 ? ' (This optimizer\'s mini-batch gradient is not reported by the engine, so the arrows show the full gradient only.)' : '';
+  if (sel.name === 'newton') return `Arrows at the current point: white −η·g (where a gradient step with η = ${sel.params.eta} would go), blue dashed Δθ (the Newton step just taken), white dashed −H⁻¹g (the full Newton step to the centre of the local model)${scaled}.`;
   return `Arrows at the current point: white −η·g (a plain gradient step)${sel.params.momentum > 0 ? ', yellow u (velocity)' : ''}, blue dashed Δθ (the step just taken)${scaled}.${note}`;
 }
 

@@ -171,7 +171,9 @@ function updateChart() {
 function drawLive() {
   const v = V(), rs = lab.racers;
   const c = lab.charts.race;
-  c.marks = rs.filter((r) => r.reached != null).map((r) => ({ x: r.reached, y: v.thr, color: r.color, shape: r.shape, label: `${ACTIVATION_LABELS[r.act]}: ${sig(r.reached, 3)} epochs` })).sort((a, b) => a.x - b.x);
+  // Where each net reached the threshold: a marker on the curve, the number in the legend.
+  c.marks = rs.filter((r) => r.reached != null).map((r) => ({ x: r.reached, y: v.thr, color: r.color, shape: r.shape })).sort((a, b) => a.x - b.x);
+  c.series.forEach((s, i) => { const r = rs[i]; if (r) s.label = `${ACTIVATION_LABELS[r.act]}${r.reached != null ? `: ${sig(100 * v.thr, 3)}% after ${sig(r.reached, 3)} epochs` : ''}`; });
   c.draw(); lab.charts.sat.draw();
   const relu = rs.find((r) => r.act === 'relu');
   const tb = $('results').querySelector('tbody');

@@ -5,6 +5,33 @@ import { drawMarker } from '../shared/palette.js';
 
 const CLAMP = 1e5; // CSS px: keeps huge (about-to-diverge) coordinates drawable
 
+// Labels drawn this frame (boxes in CSS px): each new label takes the first of a few positions
+// around its anchor that overlaps none of them, so "−ηg", "Δθ", "−η g_B" never print on each other.
+let placed = [];
+export function beginLabels() { placed = []; }
+function overlaps(b) { return placed.some((q) => b.x < q.x + q.w && q.x < b.x + b.w && b.y < q.y + q.h && q.y < b.y + b.h); }
+/** Draw `text` near (x, y) where it collides with no label of this frame; returns its box. */
+export function placeText(ctx, text, x, y, color, bounds = null) {
+  const w = ctx.measureText(text).width + 4, h = 15;
+  const cands = [[5, -5 - h], [5, 5], [-5 - w, -5 - h], [-5 - w, 5], [5, -5 - 2 * h], [-5 - w, 5 + h], [5, 5 + h], [-w / 2, -10 - 2 * h], [-w / 2, 10 + h]];
+  let box = null;
+  for (const [dx, dy] of cands) {
+    let b = { x: x + dx, y: y + dy, w, h };
+    if (bounds) b = { ...b, x: Math.min(Math.max(b.x, bounds.x + 2), bounds.x + bounds.w - w - 2), y: Math.min(Math.max(b.y, bounds.y + 2), bounds.y + bounds.h - h - 2) };
+    if (!overlaps(b)) { box = b; break; }
+  }
+  if (!box) { // all taken: stack below the last one
+    const last = placed[placed.length - 1];
+    box = { x: x + 5, y: last.y + last.h + 1, w, h };
+  }
+  placed.push(box);
+  ctx.textBaseline = 'middle'; ctx.textAlign = 'left';
+  ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.strokeText(text, box.x + 2, box.y + h / 2);
+  ctx.fillStyle = color; ctx.fillText(text, box.x + 2, box.y + h / 2);
+  ctx.textBaseline = 'alphabetic';
+  return box;
+}
+
 function px(plot, x, y) {
   const [a, b] = plot.toPx(x, y);
   return [Math.max(-CLAMP, Math.min(CLAMP, a)), Math.max(-CLAMP, Math.min(CLAMP, b))];
@@ -12,7 +39,6 @@ function px(plot, x, y) {
 
 /** Draw every racer's path (decimated to ~1 vertex per pixel) and its current marker. */
 export function drawRacers(ctx, plot, racers, selIndex) {
-  const placed = [];
   for (const r of racers) {
     if (!r.run) continue;
     const pts = r.run.points();
@@ -37,15 +63,7 @@ export function drawRacers(ctx, plot, racers, selIndex) {
     drawMarker(ctx, r.shape, cx, cy, r.index === selIndex ? 7 : 6, r.color, '#fff', 1.5);
     if (r.run.diverged_at_step != null) {
       ctx.font = 'bold 12px system-ui, sans-serif';
-      const label = `${r.label}: diverged at step ${r.run.diverged_at_step}`;
-      const rect = plot.plotRect;
-      const tx = Math.min(Math.max(cx + 10, rect.x + 4), rect.x + rect.w - ctx.measureText(label).width - 6);
-      let ty = Math.min(Math.max(cy - 10, rect.y + 14), rect.y + rect.h - 6);
-      // Several racers diverging to the same edge: stack their labels instead of overprinting.
-      for (let i = 0; i < 10 && placed.some((q) => Math.abs(q - ty) < 15); i++) ty = ty + 15 > rect.y + rect.h - 6 ? rect.y + 14 : ty + 15;
-      placed.push(ty);
-      ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.strokeText(label, tx, ty);
-      ctx.fillStyle = '#fff'; ctx.fillText(label, tx, ty);
+      placeText(ctx, `${r.label}: diverged at step ${r.run.diverged_at_step}`, cx, cy, '#fff', plot.plotRect);
     }
   }
 }
@@ -64,8 +82,7 @@ function arrow(ctx, x0, y0, x1, y1, color, label, dashed = false) {
   ctx.setLineDash([]);
   if (label) {
     ctx.font = '12px system-ui, sans-serif';
-    ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.strokeText(label, x1 + 5, y1 - 5);
-    ctx.fillStyle = color; ctx.fillText(label, x1 + 5, y1 - 5);
+    placeText(ctx, label, x1, y1, color);
   }
 }
 
@@ -117,7 +134,9 @@ export function drawVectors(ctx, plot, r, lr, L) {
   if (st.grad && Number.isFinite(step)) vecs.push({ v: [-step * st.grad[0], -step * st.grad[1]], color: '#ffffff', label: '−η g' });
   if (st.momentum_buffer && r.params.momentum > 0) vecs.push({ v: [-lr * st.momentum_buffer[0], -lr * st.momentum_buffer[1]], color: '#F0E442', label: 'u' });
   const upd = st.update && n > 1 ? [st.update[0], st.update[1]] : null;
+  if (r.run.diverged_at_step != null) return { k: null, why: 'diverged' };
   const k = fitScale(plot, [...vecs.map((q) => q.v), ...(upd ? [upd] : [])]);
+  if (k == null) return { k: null, why: 'tiny' };
   const [sx, sy] = plot.scalePx;
   const [cx, cy] = px(plot, x, y);
   for (const q of vecs) {
@@ -128,12 +147,21 @@ export function drawVectors(ctx, plot, r, lr, L) {
   return { k, batch: null };
 }
 
-/** One scale factor that makes the longest vector 40..maxPx CSS px. */
-function fitScale(plot, vs, maxPx = 220) {
+/** Arrows are magnified at most this much (and shrunk at most by its inverse). */
+export const MAX_MAGNIFY = 1000;
+
+/**
+ * One scale factor that makes the longest vector 40..maxPx CSS px, within ×1/1000 … ×1000.
+ * Null when the vectors are too small to show even magnified (a converged racer: its gradient is
+ * ~0 at this zoom) or too large even shrunk: then no arrows are drawn and the legend says why.
+ */
+export function fitScale(plot, vs, maxPx = 220) {
   const [sx, sy] = plot.scalePx;
   const all = vs.filter((v) => v.every(Number.isFinite));
-  const maxLen = Math.max(1e-300, ...all.map((v) => Math.hypot(v[0] / sx, v[1] / sy)));
-  return maxLen < 40 ? 40 / maxLen : maxLen > maxPx ? maxPx / maxLen : 1;
+  if (!all.length) return null;
+  const maxLen = Math.max(...all.map((v) => Math.hypot(v[0] / sx, v[1] / sy)));
+  const k = maxLen < 40 ? 40 / maxLen : maxLen > maxPx ? maxPx / maxLen : 1;
+  return k > MAX_MAGNIFY || k < 1 / MAX_MAGNIFY || !Number.isFinite(k) ? null : k;
 }
 
 function drawBatchVectors(ctx, plot, r, bg, L) {
@@ -144,7 +172,9 @@ function drawBatchVectors(ctx, plot, r, bg, L) {
   const st = r.run.state();
   const upd = st.update ? [st.update[0], st.update[1]] : null;
   const plain = bg.source === 'derived';
+  if (r.run.diverged_at_step != null) return { k: null, why: 'diverged' };
   const k = fitScale(plot, [full, mini, ...(upd && !plain ? [upd] : [])], 130);
+  if (k == null) return { k: null, why: 'tiny' };
   const [sx, sy] = plot.scalePx;
   const [cx, cy] = px(plot, bg.at[0], bg.at[1]);
   const to = (v) => [cx + (v[0] / sx) * k, cy - (v[1] / sy) * k];

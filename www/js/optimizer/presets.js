@@ -23,7 +23,7 @@ export const PRESETS = [
   {
     id: 'valley', title: 'Long valley (tilted quadratic)',
     note: 'Long thin ellipses: plain SGD zig-zags across the valley and crawls along it; momentum and NAG run along the floor; the adaptive methods rescale each coordinate.',
-    values: { f: 'quadratic', 'lp.a': 1, 'lp.b': 40, 'lp.angle': 30, x0: -2.6, y0: -0.4, steps: 200, speed: 20, ...SIX({ sgd: 0.045, mom: 0.01, adagrad: 0.6, rmsprop: 0.03 }) },
+    values: { f: 'quadratic', 'lp.a': 1, 'lp.b': 40, 'lp.angle': 30, x0: -2.6, y0: -0.4, view: [-3, 3, -2.4, 2.4], steps: 200, speed: 20, ...SIX({ sgd: 0.045, mom: 0.01, adagrad: 0.6, rmsprop: 0.03 }) },
   },
   {
     id: 'beale', title: "Beale's function",

@@ -3,7 +3,7 @@
 // lesson lock), keyboard shortcuts, the copy-link button, a PNG of several canvases, and a
 // readable fatal error. Each lab keeps its own state in ONE `values` map behind `UrlState.set`.
 import { readState, writeState, showNotices } from './state.js';
-import { initTheme, applyEmbed, copyText, announce, download } from './shell.js';
+import { initTheme, applyEmbed, copyText, announce, download, radioGroups } from './shell.js';
 import { errorMessage } from './engine.js';
 
 export class UrlState {
@@ -49,6 +49,7 @@ export function startPage(state, onTheme) {
   showNotices(document.getElementById('url-notice'), state.notices);
   initTheme(state.values.theme, onTheme);
   applyEmbed(state.values.embed, state.values.hide || []);
+  radioGroups();
 }
 
 /** Lesson mode: a banner and disabled settings (the transport still works). */

@@ -4,6 +4,7 @@
 import { niceTicks, tickLabel, sig } from './format.js';
 import { drawMarker } from './palette.js';
 import { HiDpiCanvas } from './hidpi.js';
+import { logTicks, pow10Label } from './xychart.js';
 
 const M = { left: 58, right: 12, top: 12, bottom: 32 };
 
@@ -38,12 +39,20 @@ export class LineChart extends HiDpiCanvas {
     const X = (i) => r.x + (i / n) * r.w, Y = (y) => r.y + (1 - (y - lo) / (hi - lo)) * r.h;
 
     ctx.font = '11px system-ui, sans-serif'; ctx.fillStyle = fg; ctx.strokeStyle = grid; ctx.lineWidth = 1;
-    const yt = log ? decadeTicks(lo, hi) : niceTicks(lo, hi, Math.max(2, Math.round(r.h / 40)));
+    if (!arrays.some((v) => v.length > 1)) {
+      // Step 0: no curve yet, so no axis range to show.
+      ctx.strokeStyle = fg; ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+      ctx.fillStyle = st.getPropertyValue('--muted').trim() || fg; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      ctx.fillText('step 0 — press Play or Step to draw the loss', r.x + r.w / 2, r.y + r.h / 2);
+      ctx.fillStyle = fg; ctx.textAlign = 'right'; ctx.textBaseline = 'bottom'; ctx.fillText('step', r.x + r.w, h - 1);
+      return;
+    }
+    const yt = log ? logTicks(lo, hi, Math.max(2, Math.round(r.h / 28))) : niceTicks(lo, hi, Math.max(2, Math.round(r.h / 40)));
     const ys = yt.length > 1 ? yt[1] - yt[0] : 1;
     ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
     for (const t of yt) {
       const py = Y(t); ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x + r.w, py); ctx.stroke();
-      ctx.fillText(log ? `1e${Math.round(t)}` : tickLabel(t, ys), r.x - 5, py);
+      ctx.fillText(log ? pow10Label(t) : tickLabel(t, ys), r.x - 5, py);
     }
     const xt = niceTicks(0, n, Math.max(2, Math.round(r.w / 80)));
     ctx.textAlign = 'center'; ctx.textBaseline = 'top';
@@ -54,6 +63,7 @@ export class LineChart extends HiDpiCanvas {
     ctx.fillText(log ? `f − f*  (f* = ${sig(fstar)}, log scale)` : 'f(θ)', 0, 0); ctx.restore();
 
     ctx.save(); ctx.beginPath(); ctx.rect(r.x, r.y, r.w, r.h); ctx.clip();
+    const labelYs = [];
     this.series.forEach((s, k) => {
       const v = arrays[k];
       if (!v.length) return;
@@ -67,17 +77,14 @@ export class LineChart extends HiDpiCanvas {
       drawMarker(ctx, s.shape, X(last), Y(tr(v[last])), 4, s.color, st.getPropertyValue('--bg').trim() || '#fff', 1);
       if (s.divergedAt != null) {
         ctx.fillStyle = s.color; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'bottom';
-        ctx.fillText(`✕ diverged at step ${s.divergedAt}`, Math.min(X(last) + 4, r.x + r.w - 150), Math.max(r.y + 12, Y(tr(v[last])) - 2));
+        const label = `✕ ${s.label ? `${s.label}: ` : ''}diverged at step ${s.divergedAt}`;
+        let ty = Math.max(r.y + 12, Y(tr(v[last])) - 2);
+        for (let i = 0; i < 12 && labelYs.some((q) => Math.abs(q - ty) < 13); i++) ty = ty + 13 > r.y + r.h ? r.y + 12 : ty + 13;
+        labelYs.push(ty);
+        ctx.fillText(label, Math.max(r.x + 2, Math.min(X(last) + 4, r.x + r.w - ctx.measureText(label).width - 4)), ty);
       }
     });
     ctx.restore();
   }
 }
 
-function decadeTicks(lo, hi) {
-  const a = Math.ceil(lo), b = Math.floor(hi);
-  const step = Math.max(1, Math.ceil((b - a + 1) / 6));
-  const out = [];
-  for (let t = a; t <= b; t += step) out.push(t);
-  return out;
-}

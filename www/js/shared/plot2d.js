@@ -207,20 +207,40 @@ export class Plot2D extends HiDpiCanvas {
   #local(e) { const b = this.canvas.getBoundingClientRect(); return [e.clientX - b.left, e.clientY - b.top]; }
   #inPlot(px, py) { const r = this.plotRect; return px >= r.x && px <= r.x + r.w && py >= r.y && py <= r.y + r.h; }
 
+  /**
+   * Touch: the figure lets a one-finger vertical swipe scroll the page (CSS touch-action: pan-y),
+   * a tap sets the start, two fingers pinch-zoom. Tapping the start ring switches the figure to
+   * interactive mode (touch-action: none: one finger drags the ring or pans) until a touch lands
+   * outside it or 10 s pass without one.
+   */
+  setInteractive(on) {
+    if (this.interactive === on) return;
+    this.interactive = on;
+    this.canvas.classList.toggle('interactive', on);
+    clearTimeout(this.interactiveTimer);
+    if (on) this.interactiveTimer = setTimeout(() => this.setInteractive(false), 10000);
+    this.cb.onInteractive?.(on);
+  }
+
   #listen() {
     const c = this.canvas;
+    document.addEventListener('pointerdown', (e) => { if (this.interactive && e.target !== c) this.setInteractive(false); }, true);
     c.addEventListener('pointerdown', (e) => {
       const [px, py] = this.#local(e);
       if (!this.#inPlot(px, py)) return;
+      const touch = e.pointerType === 'touch';
+      if (touch && this.interactive) { clearTimeout(this.interactiveTimer); this.interactiveTimer = setTimeout(() => this.setInteractive(false), 10000); }
       c.setPointerCapture(e.pointerId);
       this.pointers.set(e.pointerId, [px, py]);
       if (this.pointers.size === 2) { this.drag = { kind: 'pinch', d0: pinchDist(this.pointers), view0: this.view.slice() }; return; }
-      let kind = 'pan';
+      let kind = touch && !this.interactive ? 'tap' : 'pan';
+      let onRing = false;
       if (this.start && !this.locked) {
         const [sx, sy] = this.toPx(this.start[0], this.start[1]);
-        if (Math.hypot(px - sx, py - sy) < (e.pointerType === 'touch' ? 22 : 13)) kind = 'start';
+        onRing = Math.hypot(px - sx, py - sy) < (touch ? 24 : 13);
+        if (onRing && (!touch || this.interactive)) kind = 'start';
       }
-      this.drag = { kind, x: px, y: py, moved: false };
+      this.drag = { kind, x: px, y: py, moved: false, onRing, touch };
     });
     c.addEventListener('pointermove', (e) => {
       const [px, py] = this.#local(e);
@@ -232,7 +252,7 @@ export class Plot2D extends HiDpiCanvas {
         this.view = d.view0.slice();
         this.zoomAt(mx, my, k);
       } else if (d) {
-        if (!d.moved && Math.hypot(px - d.x, py - d.y) > 4) d.moved = true;
+        if (!d.moved && Math.hypot(px - d.x, py - d.y) > (d.touch ? 8 : 4)) d.moved = true;
         if (d.moved && d.kind === 'pan') { this.panBy(px - d.x, py - d.y); d.x = px; d.y = py; }
         if (d.moved && d.kind === 'start') this.cb.onStartDrag?.(this.toWorld(px, py), false);
       }
@@ -247,6 +267,7 @@ export class Plot2D extends HiDpiCanvas {
       const [px, py] = this.#local(e);
       if (e.type === 'pointercancel') return;
       if (d.kind === 'start' && d.moved) this.cb.onStartDrag?.(this.toWorld(px, py), true);
+      else if (d.kind === 'tap' && !d.moved && d.onRing) this.setInteractive(true);
       else if (!d.moved && !this.locked) this.cb.onClick?.(this.toWorld(px, py));
     };
     c.addEventListener('pointerup', end);

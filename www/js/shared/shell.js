@@ -65,3 +65,40 @@ export function announce(text) {
   const el = document.getElementById('status');
   if (el) { el.textContent = text; }
 }
+
+/**
+ * The ARIA radio pattern for every [role=radiogroup] of the page: one Tab stop per group (the
+ * checked radio, roving tabindex), ←/↑ and →/↓ move the selection (wrapping) and Home/End jump,
+ * Space/Enter select; the keys never reach the lab's global shortcuts (→ = step). Selecting
+ * clicks the radio, so each lab keeps its own click handler as the one place that changes state.
+ */
+export function radioGroups(root = document) {
+  const radios = (g) => [...g.querySelectorAll('[role="radio"]')].filter((r) => !r.disabled && !r.hidden);
+  const rove = () => {
+    for (const g of root.querySelectorAll('[role="radiogroup"]')) {
+      const rs = radios(g);
+      const on = rs.find((r) => r.getAttribute('aria-checked') === 'true') || rs[0];
+      for (const r of g.querySelectorAll('[role="radio"]')) r.tabIndex = r === on ? 0 : -1;
+    }
+  };
+  root.addEventListener('keydown', (e) => {
+    const r = e.target.closest?.('[role="radio"]');
+    const g = r?.closest('[role="radiogroup"]');
+    if (!g) return;
+    const rs = radios(g), i = rs.indexOf(r);
+    let j = null;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') j = (i + 1) % rs.length;
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') j = (i - 1 + rs.length) % rs.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = rs.length - 1;
+    else if (e.key === ' ' || e.key === 'Enter') { e.preventDefault(); e.stopPropagation(); r.click(); return; }
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+    rs[j].focus();
+    rs[j].click();
+  }, true);
+  // Keep the roving tab stop on the checked radio whatever changed it (a click, a preset, a link).
+  new MutationObserver(rove).observe(root.body || root, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-checked'] });
+  rove();
+}

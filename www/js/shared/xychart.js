@@ -74,7 +74,12 @@ export class XYChart extends HiDpiCanvas {
     const fg = st.getPropertyValue('--fg').trim() || '#222';
     const bg = st.getPropertyValue('--bg').trim() || '#fff';
     const grid = st.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.25)';
-    const r = { x: M.left, y: M.top, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom) };
+    // The legend is laid out in rows ABOVE the plot area, so it never covers data.
+    ctx.font = '11px system-ui, sans-serif';
+    const legendRows = o.legend ? this.#legendRows(ctx, w - M.left - M.right) : [];
+    const lh = legendRows.length ? legendRows.length * 14 + 4 : 0;
+    const r = { x: M.left, y: M.top + lh, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom - lh) };
+    this.plotRect = r;
     const arrays = this.series.map((s) => ({ s, xs: s.x ? s.x() : null, ys: s.y() || [] }));
     const e = this.extent(arrays);
     const any = arrays.some(({ xs, ys }) => { for (let i = 0; i < ys.length; i++) if (finite(ys[i]) && (!o.logY || ys[i] > 0) && (!xs || finite(xs[i]))) return true; return false; });
@@ -117,7 +122,13 @@ export class XYChart extends HiDpiCanvas {
       const py = Y(ly ? Math.log10(hl.y) : hl.y);
       ctx.strokeStyle = hl.color || fg; ctx.setLineDash(hl.dash || [5, 4]); ctx.lineWidth = 1.2;
       ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x + r.w, py); ctx.stroke(); ctx.setLineDash([]);
-      if (hl.label) { ctx.fillStyle = hl.color || fg; const right = hl.align === 'right'; ctx.textAlign = right ? 'right' : 'left'; const below = py - 14 < r.y; ctx.textBaseline = below ? 'top' : 'bottom'; ctx.fillText(hl.label, right ? r.x + r.w - 4 : r.x + 4, below ? py + 2 : py - 2); }
+      if (hl.label) {
+        // On a backdrop, so a curve crossing it does not make it unreadable.
+        const right = hl.align === 'right', below = py - 14 < r.y, tw = ctx.measureText(hl.label).width;
+        const tx = right ? r.x + r.w - 4 - tw : r.x + 4, ty = below ? py + 2 : py - 14;
+        ctx.fillStyle = bg; ctx.globalAlpha = 0.82; ctx.fillRect(tx - 2, ty, tw + 4, 12); ctx.globalAlpha = 1;
+        ctx.fillStyle = hl.color || fg; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText(hl.label, tx, ty);
+      }
     }
     for (const vl of this.vlines) {
       if (!finite(vl.x)) continue;
@@ -165,7 +176,9 @@ export class XYChart extends HiDpiCanvas {
         }
       }
     }
-    // Marks (e.g. where a curve crosses a threshold); their labels are stacked so they never overlap.
+    ctx.restore();
+    // Marks (e.g. where a curve crosses a threshold), not clipped at the plot's edge; their labels
+    // (optional: a lab may say it in the legend instead) are stacked so they never overlap.
     this.marks.forEach((m, k) => {
       if (!finite(m.x) || !finite(m.y) || (ly && m.y <= 0)) return;
       const px = X(lx ? Math.log10(m.x) : m.x), py = Y(ly ? Math.log10(m.y) : m.y);
@@ -179,29 +192,37 @@ export class XYChart extends HiDpiCanvas {
         ctx.font = '11px system-ui, sans-serif';
       }
     });
-    ctx.restore();
-    if (o.legend) this.#legend(ctx, r, fg, bg);
+    if (legendRows.length) this.#legend(ctx, legendRows, fg, bg);
   }
 
-  #legend(ctx, r, fg, bg) {
+  /** Legend items flowed into rows of at most `width` px: [[{s, x, w}]]. */
+  #legendRows(ctx, width) {
     const items = this.series.filter((s) => s.label && !s.noLegend);
-    if (!items.length) return;
-    ctx.font = '11px system-ui, sans-serif';
-    const lw = Math.min(r.w - 8, Math.max(...items.map((s) => ctx.measureText(s.label).width)) + 30);
-    const lh = 14 * items.length + 6;
-    const pos = this.o.legend;
-    const x = pos.includes('l') ? r.x + 6 : r.x + r.w - lw - 6;
-    const y = pos.includes('b') ? r.y + r.h - lh - 6 : r.y + 6;
+    const rows = [];
+    let row = [], x = 0;
+    for (const s of items) {
+      const iw = Math.min(width, ctx.measureText(s.label).width + 30);
+      if (row.length && x + iw > width) { rows.push(row); row = []; x = 0; }
+      row.push({ s, x, w: iw });
+      x += iw + 8;
+    }
+    if (row.length) rows.push(row);
+    return rows;
+  }
+
+  #legend(ctx, rows, fg, bg) {
     ctx.save();
-    ctx.globalAlpha = 0.85; ctx.fillStyle = bg; ctx.fillRect(x, y, lw, lh); ctx.globalAlpha = 1;
-    ctx.strokeStyle = 'rgba(128,128,128,0.5)'; ctx.strokeRect(x + 0.5, y + 0.5, lw - 1, lh - 1);
-    items.forEach((s, k) => {
-      const yy = y + 10 + 14 * k;
-      ctx.strokeStyle = s.color; ctx.lineWidth = s.width || 1.8; ctx.setLineDash(s.dash || []);
-      ctx.beginPath(); ctx.moveTo(x + 5, yy); ctx.lineTo(x + 21, yy); ctx.stroke(); ctx.setLineDash([]);
-      if (s.shape || s.points) drawMarker(ctx, s.shape || 'circle', x + 13, yy, 3, s.color, bg, 1);
-      ctx.fillStyle = fg; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
-      ctx.fillText(s.label, x + 25, yy, lw - 28);
+    ctx.font = '11px system-ui, sans-serif';
+    rows.forEach((row, k) => {
+      const yy = M.top + 7 + 14 * k;
+      for (const { s, x: ox, w: iw } of row) {
+        const x = M.left + ox;
+        ctx.strokeStyle = s.color; ctx.lineWidth = s.width || 1.8; ctx.setLineDash(s.dash || []);
+        ctx.beginPath(); ctx.moveTo(x + 2, yy); ctx.lineTo(x + 18, yy); ctx.stroke(); ctx.setLineDash([]);
+        if (s.shape || s.points) drawMarker(ctx, s.shape || 'circle', x + 10, yy, 3, s.color, bg, 1);
+        ctx.fillStyle = fg; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+        ctx.fillText(s.label, x + 22, yy, iw - 24);
+      }
     });
     ctx.restore();
   }
