@@ -13,6 +13,8 @@ PORT=${PORT:-8080}
 WASM_PACK_VERSION=0.15.1
 PLAYWRIGHT_VERSION=1.65.1
 BINARYEN_VERSION=132.0.0
+LIGHTHOUSE_VERSION=13.5.0
+AXE_VERSION=4.14.1
 
 log() { printf '\n== %s\n' "$*" >&2; }
 ver() { "$1" --version 2>/dev/null | awk '{print $2}'; }
@@ -40,12 +42,16 @@ setup() {
     log "installing wasm-pack $WASM_PACK_VERSION (crates.io, a few minutes)"
     cargo install --locked --force wasm-pack --version "=$WASM_PACK_VERSION"
   fi
-  if [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ] || [ ! -d "$TOOLS/node_modules/playwright-core" ] ||
-     ! grep -q "\"version\": \"$PLAYWRIGHT_VERSION\"" "$TOOLS/node_modules/playwright-core/package.json"; then
-    log "installing playwright-core $PLAYWRIGHT_VERSION and binaryen $BINARYEN_VERSION (npm)"
+  local npm_ok=1 pkg
+  for pkg in "playwright-core:$PLAYWRIGHT_VERSION" "binaryen:$BINARYEN_VERSION" "lighthouse:$LIGHTHOUSE_VERSION" "axe-core:$AXE_VERSION"; do
+    grep -qs "\"version\": \"${pkg#*:}\"" "$TOOLS/node_modules/${pkg%%:*}/package.json" || npm_ok=0
+  done
+  if [ "$npm_ok" = 0 ]; then
+    log "installing playwright-core, binaryen, lighthouse and axe-core (npm)"
     mkdir -p "$TOOLS"
     [ -f "$TOOLS/package.json" ] || echo '{"name":"optplay-tools","private":true}' > "$TOOLS/package.json"
-    (cd "$TOOLS" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" "binaryen@$BINARYEN_VERSION")
+    (cd "$TOOLS" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" "binaryen@$BINARYEN_VERSION" \
+      "lighthouse@$LIGHTHOUSE_VERSION" "axe-core@$AXE_VERSION")
   fi
   if [ -n "$apt_pid" ]; then wait "$apt_pid"; fi
 }

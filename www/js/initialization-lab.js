@@ -4,7 +4,7 @@
 // digits (per-layer histograms, the mean/variance objectives, misclassified count and cost).
 // State: ONE `values` map behind nn/initialization-config.js's URL table.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, earlyNote, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { HistStrip, snapshotInspection } from './shared/histstrip.js';
 import { NetDiagram } from './shared/netdiagram.js';
@@ -34,7 +34,9 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
-  lab.E = await loadEngine();
+  const engine = loadEngine();
+  lab.defaultNote = earlyNote(presetById);
+  lab.E = await engine;
   const q = new URLSearchParams(location.search);
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
@@ -355,7 +357,7 @@ function syncControls() {
   $('preset').value = v.lesson || v.preset || '';
   $('preset-note').textContent = p ? p.note : (part() === 'deep'
     ? 'A deep tanh network on the 8×8 digits: choose an initialization, look at the histograms of every layer at initialization, then train.'
-    : 'The deeplearning.ai demo offline: choose an initialization and a data set, press Play and watch the cost, the weights and the decision boundary.');
+    : lab.defaultNote);
   markRadios($('init-buttons'), v.init); markRadios($('data-buttons'), v.data); markRadios($('dinit-buttons'), v['deep.init']);
   for (const pre of ['', 'deep.']) {
     const idp = pre ? 'deep-' : '';

@@ -41,7 +41,14 @@ main().catch((e) => {
 });
 
 async function main() {
-  lab.E = await loadEngine();
+  const engine = loadEngine();
+  // The scene note is the page's largest text: show it before the wasm has loaded.
+  const note = $('preset-note');
+  lab.defaultNote = note.textContent;
+  const q0 = new URLSearchParams(location.search);
+  const p0 = presetById(q0.get('lesson') || '') || presetById(q0.get('preset') || '');
+  if (p0) note.textContent = p0.note;
+  lab.E = await engine;
   const E = lab.E;
   lab.meta = { landscapes: E.landscapes(), optimizers: E.optimizers(), schedulers: E.schedulers() };
   // The preset (or lesson) decides the defaults, so read it first, then the whole table.
@@ -498,7 +505,7 @@ function syncControls(opts = { cards: true }) {
   const v = lab.values;
   $('preset').value = v.lesson || v.preset || '';
   const p = presetById(v.lesson || v.preset);
-  $('preset-note').textContent = p ? p.note : 'Click or tap the landscape to choose where the optimizers start; press Play.';
+  $('preset-note').textContent = p ? p.note : lab.defaultNote;
   $('landscape').value = v.f;
   $('expr-box').hidden = v.f !== 'custom';
   if (v.f === 'custom' && document.activeElement !== $('expr')) $('expr').value = v.expr;

@@ -4,7 +4,7 @@
 // activation). After each epoch: the whole training set is evaluated and the saturation measured.
 // State: ONE `values` map behind nn/relu-config.js's URL table.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, earlyNote, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { FrameLoop, StepBudget } from './shared/trainloop.js';
 import { Fields, flag } from './shared/fields.js';
@@ -24,7 +24,9 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
-  lab.E = await loadEngine();
+  const engine = loadEngine();
+  lab.defaultNote = earlyNote(presetById);
+  lab.E = await engine;
   const q = new URLSearchParams(location.search);
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
@@ -67,23 +69,37 @@ async function rebuild() {
   }
   lab.shape = shape;
   const acts = RACE_ACTS.filter((a) => v.runs.includes(a));
-  lab.racers = acts.map((act) => {
+  // One engine call per task (build, then the epoch-0 evaluation), so the page stays responsive
+  // while the networks are set up.
+  lab.building = true;
+  const built = [];
+  for (const act of acts) {
     const k = STYLE[act];
     const r = { act, color: COLORS[k], shape: SHAPES[k], spec: raceSpec(v, act, csv, shape?.dim, shape?.classes), trainer: null, error: null, errors: [], sat: [], acc: 0, budget: new StepBudget(0.3), stopped: false };
+    status(`Building the ${ACTIVATION_LABELS[act]} network (${built.length + 1} of ${acts.length})…`);
     try { r.trainer = new lab.E.Trainer(r.spec); } catch (e) { r.error = errorMessage(e); r.stopped = true; }
+    built.push(r);
+    await nextTask();
+    if (token !== lab.token) { for (const q of built) q.trainer?.free(); return; }
     if (r.trainer) {
       r.n = r.trainer.trainLabels().length;
       r.stepsPerEpoch = Math.ceil(r.n / r.trainer.batch_size);
       record(r);
+      await nextTask();
+      if (token !== lab.token) { for (const q of built) q.trainer?.free(); return; }
     }
-    return r;
-  });
+  }
+  lab.racers = built;
+  lab.building = false;
   lab.acc = 0;
   updateChart();
   const bad = lab.racers.find((r) => r.error);
   if (bad) status(`${ACTIVATION_LABELS[bad.act]}: ${bad.error}`, true); else status(`${lab.racers.length} networks ready: ${describeNet()}. Press Play.`);
   drawLive();
 }
+
+/** Let the browser paint and handle input before the next engine call. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function describeNet() {
   const r = lab.racers[0];
@@ -277,7 +293,7 @@ function syncControls() {
   const v = V();
   const p = presetById(v.lesson || v.preset);
   $('preset').value = v.lesson || v.preset || '';
-  $('preset-note').textContent = p ? p.note : 'Choose the activations and their learning rates, a threshold and a data set; press Play and count the epochs.';
+  $('preset-note').textContent = p ? p.note : lab.defaultNote;
   for (const a of RACE_ACTS) {
     $(`run-${a}`).checked = v.runs.includes(a);
     $(`lr-${a}`).disabled = !v.runs.includes(a);

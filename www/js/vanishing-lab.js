@@ -2,7 +2,7 @@
 // of nn/vanishing-config.js; the engine does the numerics (E.deepLinear for the linear network,
 // E.Trainer for the deep MLP); the charts only read its results.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
+import { UrlState, earlyNote, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { LayerBars } from './shared/layerbars.js';
 import { FrameLoop, StepBudget } from './shared/trainloop.js';
@@ -35,7 +35,9 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
-  lab.E = await loadEngine();
+  const engine = loadEngine();
+  lab.defaultNote = earlyNote(presetById);
+  lab.E = await engine;
   const q = new URLSearchParams(location.search);
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
@@ -385,7 +387,7 @@ function syncControls() {
   const v = V();
   const p = presetById(v.lesson || v.preset);
   $('preset').value = v.lesson || v.preset || '';
-  $('preset-note').textContent = p ? p.note : 'Move the eigenvalue sliders (part 1), then train a deep network (part 3) and compare activations and initializations (part 4).';
+  $('preset-note').textContent = p ? p.note : lab.defaultNote;
   // eigenvalue sliders: rebuilt only when their number changes (keeps focus while dragging)
   if ($('eigs').childElementCount !== v.d) {
     const meta = Array.from({ length: v.d }, (_, i) => ({ name: `λ${sub(i + 1)}`, index: i, kind: 'number', default: 1, min: -10, max: 10, ui_min: 0, ui_max: 2, log: false, help: `eigenvalue ${i + 1} of W` }));

@@ -134,3 +134,17 @@ export async function fetchData(file) {
 }
 
 export { announce, download, errorMessage };
+
+/**
+ * The scene note before the engine has loaded (the page's largest text, so it must not wait for
+ * the wasm): the HTML holds the default note; a preset or lesson in the URL replaces it at once.
+ * Returns the default note for later use.
+ */
+export function earlyNote(presetById) {
+  const el = document.getElementById('preset-note');
+  const fallback = el ? el.textContent : '';
+  const q = new URLSearchParams(location.search);
+  const p = presetById(q.get('lesson') || '') || presetById(q.get('preset') || '');
+  if (el && p) el.textContent = p.note;
+  return fallback;
+}
