@@ -3,7 +3,9 @@
 // table), keyboard and touch, embeds in iframes of their documented size.
 //
 // Run:  node tests/e2e/surface.e2e.mjs   (engine built; server at $BASE_URL or started here)
-import { ensureServer, launch, test, assert, finish, open, shot, sleep, ART, LAPTOP, PHONE } from './lib.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureServer, launch, test, assert, finish, open, shot, sleep, ART, BASE, ROOT, LAPTOP, PHONE } from './lib.mjs';
 
 // ---- the update anatomy ------------------------------------------------------------------------
 // The lecture's formulas (shared/LECTURE.md §3), written as there; `lecture()` maps its sub- and
@@ -370,6 +372,74 @@ async function phoneTouch(browser) {
   assert(!bad.length, () => bad.join('\n'));
 }
 
+// ---- embeds as documented ---------------------------------------------------------------------
+/** Every iframe snippet of README.md and of the start page: [src relative to www/, width, height]. */
+function documentedEmbeds() {
+  const out = [];
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  for (const m of readme.matchAll(/<iframe src="https:\/\/your\.host\/playground\/([^"]+)"\s+width="(\d+)" height="(\d+)"/g)) out.push(['README', m[1], +m[2], +m[3]]);
+  const index = fs.readFileSync(path.join(ROOT, 'www/index.html'), 'utf8').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  for (const m of index.matchAll(/<iframe src="([^"]+)" width="(\d+)" height="(\d+)"/g)) out.push(['index.html', m[1], +m[2], +m[3]]);
+  return out;
+}
+
+async function embeds(browser) {
+  const list = documentedEmbeds();
+  assert(list.length >= 6, `only ${list.length} documented embeds found`);
+  const bad = [];
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'error') bad.push(`console error: ${m.text()}`); if (m.type() === 'warning') warnings.push(m.text()); });
+  page.on('pageerror', (e) => bad.push(`pageerror: ${e.message}`));
+  let k = 0;
+  for (const [where, src, w, h] of list) {
+    await page.setContent(`<!doctype html><title>course page</title><body style="margin:0"><iframe id="f" src="${BASE}${src}" width="${w}" height="${h}" style="border:0"></iframe></body>`);
+    const frame = await (await page.$('#f')).contentFrame();
+    await frame.waitForSelector('body.ready', { timeout: 30000 });
+    await sleep(1000);
+    // Play a little: the frame must keep fitting while the figures change.
+    await frame.click('#play').catch(() => {});
+    await sleep(1500);
+    const st = await frame.evaluate(() => {
+      const d = document.scrollingElement;
+      const vis = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1 && r.top >= -1; };
+      const canvases = [...document.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null);
+      const notices = [...document.querySelectorAll('.notice')].filter((n) => n.offsetParent !== null && n.textContent.trim()).map((n) => n.textContent.trim().slice(0, 80));
+      return {
+        sh: d.scrollHeight, ch: d.clientHeight, sw: d.scrollWidth, cw: d.clientWidth,
+        figures: canvases.length, allVisible: canvases.every(vis), biggest: Math.max(0, ...canvases.map((c) => c.getBoundingClientRect().width * c.getBoundingClientRect().height)),
+        notices, controlsShown: [...document.querySelectorAll('[data-panel="controls"]')].some((c) => c.offsetParent !== null),
+      };
+    });
+    const tag = `${where}: ${src} (${w}×${h})`;
+    if (st.sh > st.ch + 1 || st.sw > st.cw + 1) bad.push(`${tag} scrolls: content ${st.sw}×${st.sh} in ${st.cw}×${st.ch}`);
+    if (!st.figures || !st.allVisible) bad.push(`${tag}: ${st.figures} figures, not all of them inside the frame`);
+    if (st.biggest < 0.15 * w * h) bad.push(`${tag}: the largest figure covers ${(st.biggest / (w * h) * 100).toFixed(0)}% of the frame`);
+    if (st.notices.length) bad.push(`${tag}: a notice inside the course page: ${st.notices.join(' | ')}`);
+    if (st.controlsShown && !/show=[^&]*controls/.test(src)) bad.push(`${tag}: the settings are shown`);
+    await page.screenshot({ path: `${ART}/surface-embed-${k++}.png` });
+  }
+  // An item a lab does not have is ignored with a console warning, never a notice.
+  await page.setContent(`<!doctype html><body style="margin:0"><iframe id="f" src="${BASE}relu.html?lesson=krizhevsky&embed=1&hide=chart,anatomy" width="800" height="480"></iframe></body>`);
+  const frame = await (await page.$('#f')).contentFrame();
+  await frame.waitForSelector('body.ready', { timeout: 30000 });
+  const visibleNotice = await frame.evaluate(() => [...document.querySelectorAll('.notice')].some((n) => n.offsetParent !== null));
+  if (visibleNotice) bad.push('hide=chart,anatomy on the ReLU lab shows a notice');
+  if (!warnings.some((w) => /hide: ignored unknown items? chart, anatomy/.test(w))) bad.push(`no console warning for the unknown hide= items (got: ${warnings.join(' | ')})`);
+  // The lesson banner can be hidden, and unlocking a lesson whose settings are hidden shows them.
+  const { page: p2, close } = await open(browser, 'initialization', '?lesson=too-small&hide=controls');
+  await p2.click('#unlock');
+  const shown = await p2.evaluate(() => [...document.querySelectorAll('[data-panel="controls"]')].some((c) => c.offsetParent !== null));
+  if (!shown) bad.push('unlocking a lesson with hide=controls leaves no settings to change');
+  await close();
+  const { page: p3, close: c3 } = await open(browser, 'optimizer', '?lesson=valley&hide=lesson');
+  if (await p3.evaluate(() => document.getElementById('lesson-banner').offsetParent !== null)) bad.push('hide=lesson does not hide the lesson banner');
+  await c3();
+  await context.close();
+  assert(!bad.length, () => bad.join('\n'));
+}
+
 async function main() {
   await ensureServer();
   const browser = await launch();
@@ -378,6 +448,7 @@ async function main() {
     if (!process.env.ONLY || 'anatomy'.includes(process.env.ONLY)) await test('anatomy: the same on a phone', () => anatomyCheck(browser, PHONE, 'phone'));
     if (!process.env.ONLY || 'nonfinite'.includes(process.env.ONLY)) await test('non-finite landscapes: refused with a reason when nothing in view is finite (previous landscape kept), the region named when part is', () => nonFinite(browser));
     if (!process.env.ONLY || 'overflow'.includes(process.env.ONLY)) await test('vanishing: float32 overflow and underflow are named (never a 0), a divergence keeps the last finite bars and is marked on the loss chart', () => vanishingOverflow(browser));
+    if (!process.env.ONLY || 'embed'.includes(process.env.ONLY)) await test('embeds: every iframe of README and the start page fits its stated size (no scrollbars), shows its figures and no notice; unknown hide= items only warn; lesson banner hideable', () => embeds(browser));
     if (!process.env.ONLY || 'keyboard'.includes(process.env.ONLY)) await test('keyboard: radio groups follow the ARIA radio pattern (one Tab stop, arrows move the selection, never the step key)', () => radios(browser));
     if (!process.env.ONLY || 'keyboard'.includes(process.env.ONLY)) await test('keyboard: Tab reaches only visible controls, each with a focus ring, and no formula', () => tabWalk(browser));
     if (!process.env.ONLY || 'touch'.includes(process.env.ONLY)) await test('phone: tap targets ≥ 24 px, a vertical swipe on the landscape scrolls the page, a tap sets the start, the readout says "tap"', () => phoneTouch(browser));

@@ -15,7 +15,7 @@ import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { networkScript, splitParameters, columnsCSV } from './shared/torch-nn.js';
 import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
-import { PRESETS, PRESET_IDS, presetById, baseFor, buildTable, playgroundSpec, deepSpec, activationRange, DEEP_DATA, GENERATORS, HIST_KINDS } from './nn/initialization-config.js';
+import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, playgroundSpec, deepSpec, activationRange, DEEP_DATA, GENERATORS, HIST_KINDS } from './nn/initialization-config.js';
 
 const $ = (id) => document.getElementById(id);
 const PG_KEYS = /^(hidden|act|init(\..*)?|opt|lr|momentum|batch|seed|data|n|noise)$/;
@@ -43,7 +43,7 @@ async function main() {
   lab.locked = locked;
   lab.fields = new Fields({ table: () => lab.S.table, values: () => lab.S.values, set: (ch) => set(ch) });
   lab.fields.expose();
-  startPage(lab.S, redrawAll);
+  startPage(lab.S, redrawAll, EMBED_EXTRAS);
   setupCharts();
   setupControls();
   lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('status-line').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
@@ -393,7 +393,7 @@ function lockNow() {
 }
 
 function loadPreset(id) {
-  const keep = { theme: V().theme, embed: V().embed, hide: V().hide };
+  const keep = { theme: V().theme, embed: V().embed, hide: V().hide, show: V().show };
   lab.S.reload(buildTable(baseFor(id)), id ? `preset=${encodeURIComponent(id)}` : '');
   Object.assign(lab.S.values, keep);
   pause();

@@ -11,7 +11,7 @@ import { Fields } from './shared/fields.js';
 import { racerStyle, colormapGradient } from './shared/palette.js';
 import { readout, sig } from './shared/format.js';
 import { initTheme, applyTheme, applyEmbed, copyText, announce, radioGroups } from './shared/shell.js';
-import { DEFAULTS, buildTable, racersFrom, landscapeSpec, racerSpec, racerLabel } from './optimizer/url-table.js';
+import { DEFAULTS, EMBED_EXTRAS, buildTable, racersFrom, landscapeSpec, racerSpec, racerLabel } from './optimizer/url-table.js';
 import { DATA_LANDSCAPES, isDataLandscape } from './shared/datasets.js';
 import { BasinMap } from './optimizer/basins.js';
 import { PRESETS, PRESET_IDS, presetById, presetValues } from './optimizer/presets.js';
@@ -64,7 +64,7 @@ async function main() {
   lab.fields.expose();
 
   initTheme(values.theme, () => { lab.plot.requestDraw(); lab.chart.requestDraw(); });
-  applyEmbed(values.embed, values.hide);
+  applyEmbed(values.embed, values.hide, values.show, EMBED_EXTRAS);
   radioGroups();
   setupStaticControls();
   lab.basins = new BasinMap(E, {
@@ -143,7 +143,7 @@ export function shareUrl() {
 function loadPreset(id, lockIt = false) {
   buildTableFor(id);
   const qs = id ? `${lockIt ? 'lesson' : 'preset'}=${encodeURIComponent(id)}` : '';
-  const keep = { theme: lab.values.theme, embed: lab.values.embed, hide: lab.values.hide };
+  const keep = { theme: lab.values.theme, embed: lab.values.embed, hide: lab.values.hide, show: lab.values.show };
   lab.values = readState(lab.table, qs).values;
   Object.assign(lab.values, keep);
   pause();
@@ -481,6 +481,9 @@ function setupStaticControls() {
     const id = lab.values.lesson;
     lab.values = { ...lab.values, lesson: '', preset: id };
     lab.locked = false; lab.plot.locked = false;
+    // A lesson whose link hid the settings: unlocking brings them back.
+    lab.values = { ...lab.values, hide: lab.values.hide.filter((h) => h !== 'controls'), show: [...new Set([...lab.values.show, 'controls'])] };
+    applyEmbed(lab.values.embed, lab.values.hide, lab.values.show, EMBED_EXTRAS);
     applyLock(); syncControls(); scheduleUrl();
   });
 }

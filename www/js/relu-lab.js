@@ -12,7 +12,7 @@ import { COLORS, SHAPES, SHAPE_GLYPH } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { networkScript, columnsCSV } from './shared/torch-nn.js';
 import { ACTIVATION_LABELS, INIT_CHOICES, initShort, presetFromQuery, parseHidden } from './nn/common.js';
-import { PRESETS, PRESET_IDS, presetById, baseFor, buildTable, raceSpec, csvShape, epochsToThreshold, speedup, DATASETS, RACE_ACTS } from './nn/relu-config.js';
+import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, raceSpec, csvShape, epochsToThreshold, speedup, DATASETS, RACE_ACTS } from './nn/relu-config.js';
 
 const $ = (id) => document.getElementById(id);
 const STYLE = { sigmoid: 1, tanh: 0, relu: 2, leaky_relu: 3, gelu: 4 };
@@ -33,7 +33,7 @@ async function main() {
   lab.locked = locked;
   lab.fields = new Fields({ table: () => lab.S.table, values: () => lab.S.values, set: (ch) => set(ch) });
   lab.fields.expose();
-  startPage(lab.S, () => { for (const c of Object.values(lab.charts)) c.requestDraw(); });
+  startPage(lab.S, () => { for (const c of Object.values(lab.charts)) c.requestDraw(); }, EMBED_EXTRAS);
   setupCharts();
   setupControls();
   lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('status-line').textContent); }, budgetMs: 10, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
@@ -316,7 +316,7 @@ function lockNow() {
 }
 
 function loadPreset(id) {
-  const keep = { theme: V().theme, embed: V().embed, hide: V().hide };
+  const keep = { theme: V().theme, embed: V().embed, hide: V().hide, show: V().show };
   lab.S.reload(buildTable(baseFor(id)), id ? `preset=${encodeURIComponent(id)}` : '');
   Object.assign(lab.S.values, keep);
   pause(); syncControls(); rebuild();

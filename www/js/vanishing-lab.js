@@ -15,7 +15,7 @@ import { activationCurve, ACTIVATIONS } from './shared/activations.js';
 import { networkScript, columnsCSV } from './shared/torch-nn.js';
 import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import {
-  PRESETS, PRESET_IDS, presetById, baseFor, buildTable, deepLinearSpec, mlpSpec, MAX_DIM, GENERATORS,
+  PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, deepLinearSpec, mlpSpec, MAX_DIM, GENERATORS,
   COMPARE_ACTS, COMPARE_INITS,
 } from './nn/vanishing-config.js';
 
@@ -44,7 +44,7 @@ async function main() {
   lab.locked = locked;
   lab.fields = new Fields({ table: () => lab.S.table, values: () => lab.S.values, set: (ch) => set(ch) });
   lab.fields.expose();
-  startPage(lab.S, redrawAll);
+  startPage(lab.S, redrawAll, EMBED_EXTRAS);
   setupControls();
   setupCharts();
   lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('mlp-status').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
@@ -292,7 +292,7 @@ function syncTransport() {
 function rebuildCompare() {
   const v = V();
   const box = $('compare');
-  if (!box || box.closest('[data-panel]')?.hidden) return;
+  if (!box || box.closest('[data-panel]')?.hasAttribute('data-off')) return;
   const key = JSON.stringify([v.depth, v.width, v.data, v.n, v.noise, v.batch, v.seed]);
   if (key === lab.compareKey) { markCompare(); return; }
   lab.compareKey = key;
@@ -411,7 +411,7 @@ function lockNow() {
 }
 
 function loadPreset(id) {
-  const keep = { theme: V().theme, embed: V().embed, hide: V().hide };
+  const keep = { theme: V().theme, embed: V().embed, hide: V().hide, show: V().show };
   lab.S.reload(buildTable(baseFor(id)), id ? `preset=${encodeURIComponent(id)}` : '');
   Object.assign(lab.S.values, keep);
   pause();

@@ -97,8 +97,9 @@ export function presetEntries(ids) {
 }
 export function pageEntries(base, hideable) {
   return [
-    { key: 'embed', type: 'bool', default: !!base.embed },
-    { key: 'hide', type: 'set', values: hideable, default: (base.hide || []).slice() },
+    { key: 'embed', type: 'bool', default: !!base.embed, doc: 'embedded in a course page: the figures and their transport only' },
+    { key: 'hide', type: 'set', lenient: true, values: hideable, default: (base.hide || []).slice(), doc: 'parts to remove' },
+    { key: 'show', type: 'set', lenient: true, values: hideable, default: (base.show || []).slice(), doc: 'with embed=1: parts to bring back' },
     { key: 'theme', type: 'enum', values: ['auto', 'light', 'dark'], default: base.theme || 'auto' },
   ];
 }

@@ -12,7 +12,10 @@
 // Keys of the deep part are prefixed "deep.".
 import { networkEntries, presetEntries, pageEntries, initSpec, optimizerSpec, hiddenCheck, parseHidden, HIDDEN_RE } from './common.js';
 
-export const HIDEABLE = ['header', 'controls', 'tabs', 'diagram', 'boundary', 'cost', 'histograms', 'layerstats', 'notes'];
+/** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
+/** What embed=1 hides unless show= names it: everything but the figures and their transport. */
+export const EMBED_EXTRAS = ['header', 'lesson', 'tabs', 'layerstats', 'controls', 'notes'];
+export const HIDEABLE = ['header', 'lesson', 'tabs', 'transport', 'diagram', 'boundary', 'cost', 'histograms', 'layerstats', 'controls', 'notes'];
 export const GENERATORS = ['circle', 'xor', 'blobs', 'spiral', 'moons'];
 export const DEEP_DATA = { digits: { file: 'digits.csv', sklearn: 'load_digits', classes: 10, features: 64, label: 'digits (8×8, 1797 images, 10 classes)' } };
 export const HIST_KINDS = ['activation', 'preactivation', 'gradient'];

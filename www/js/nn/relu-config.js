@@ -7,7 +7,10 @@
 import { presetEntries, pageEntries, initSpec, hiddenCheck, parseHidden, HIDDEN_RE, INIT_NAMES, SEED_MAX } from './common.js';
 
 export const RACE_ACTS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu'];
-export const HIDEABLE = ['header', 'controls', 'race', 'saturation', 'table', 'notes'];
+/** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
+/** What embed=1 hides unless show= names it: everything but the figures and their transport. */
+export const EMBED_EXTRAS = ['header', 'lesson', 'table', 'saturation', 'controls', 'notes'];
+export const HIDEABLE = ['header', 'lesson', 'transport', 'race', 'table', 'saturation', 'controls', 'notes'];
 /** Data sets: bundled CSVs (normalized) and 2-D generators. */
 export const DATASETS = {
   digits: { file: 'digits.csv', sklearn: 'load_digits', label: 'digits (8×8 images, 10 classes)' },

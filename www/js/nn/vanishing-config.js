@@ -9,7 +9,10 @@ import { networkEntries, presetEntries, pageEntries, initSpec, optimizerSpec } f
 export const MAX_DIM = 8;          // eigenvalue sliders shown (the engine allows 16)
 export const MAX_K = 200;          // the engine's MAX_DEPTH for deepLinear
 export const DEFAULT_EIGS = [1.1, 0.9, 1.0, 0.8, 1.2, 0.5, 1.05, 0.95];
-export const HIDEABLE = ['header', 'linear', 'derivative', 'mlp', 'compare', 'controls', 'notes'];
+/** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
+/** What embed=1 hides unless show= names it: everything but the figures and their transport. */
+export const EMBED_EXTRAS = ['header', 'lesson', 'controls', 'notes'];
+export const HIDEABLE = ['header', 'lesson', 'linear', 'derivative', 'mlp', 'compare', 'transport', 'controls', 'notes'];
 export const GENERATORS = ['circle', 'xor', 'blobs', 'spiral', 'moons'];
 
 export const DEFAULTS = {

@@ -3,7 +3,10 @@
 // values (the global defaults with the chosen preset applied on top).
 import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
 export const MAX_RACERS = 8;
-export const HIDEABLE = ['header', 'controls', 'chart', 'anatomy', 'legend', 'transport', 'readout', 'notes'];
+/** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
+export const HIDEABLE = ['header', 'lesson', 'transport', 'readout', 'legend', 'chart', 'controls', 'anatomy', 'notes'];
+/** What embed=1 hides unless show= names it: everything but the figure, its transport and readout. */
+export const EMBED_EXTRAS = ['header', 'lesson', 'legend', 'chart', 'controls', 'anatomy', 'notes'];
 export const URL_CAP = 1e6;
 export const EXPR_PATTERN = /^[0-9A-Za-z_+\-*/^()., ]*$/;
 /** Racer settings that are not optimizer kwargs: kept when the racer's optimizer changes. */
@@ -161,8 +164,9 @@ export function buildTable(meta, presetIds, base, checkExpression) {
   t.push({ key: 'basins', type: 'bool', default: base.basins, doc: 'basin-of-attraction map of the selected racer' });
   t.push({ key: 'bres', type: 'int', min: BASIN_RES[0], max: BASIN_RES[BASIN_RES.length - 1], default: base.bres, check: (v) => (BASIN_RES.includes(v) ? null : `one of ${BASIN_RES.join(', ')}`), doc: 'basin map cells across' });
   t.push({ key: 'equal', type: 'bool', default: base.equal, doc: 'equal scales on both axes' });
-  t.push({ key: 'embed', type: 'bool', default: base.embed });
-  t.push({ key: 'hide', type: 'set', values: HIDEABLE, default: base.hide.slice() });
+  t.push({ key: 'embed', type: 'bool', default: base.embed, doc: 'embedded in a course page: the figure and its transport only' });
+  t.push({ key: 'hide', type: 'set', lenient: true, values: HIDEABLE, default: base.hide.slice(), doc: 'parts to remove' });
+  t.push({ key: 'show', type: 'set', lenient: true, values: HIDEABLE, default: (base.show || []).slice(), doc: 'with embed=1: parts to bring back' });
   t.push({ key: 'theme', type: 'enum', values: ['auto', 'light', 'dark'], default: base.theme });
   return t;
 }

@@ -44,11 +44,11 @@ export class UrlState {
   }
 }
 
-/** Notices, theme and embed mode from the URL values (keys theme, embed, hide). */
-export function startPage(state, onTheme) {
+/** Notices, theme and embed mode from the URL values (keys theme, embed, hide, show). */
+export function startPage(state, onTheme, embedExtras = []) {
   showNotices(document.getElementById('url-notice'), state.notices);
   initTheme(state.values.theme, onTheme);
-  applyEmbed(state.values.embed, state.values.hide || []);
+  applyEmbed(state.values.embed, state.values.hide || [], state.values.show || [], embedExtras);
   radioGroups();
 }
 
@@ -61,7 +61,7 @@ export function applyLock(locked, title, onUnlock) {
   const text = document.getElementById('lesson-text');
   if (text) text.textContent = locked ? `Lesson: ${title}. The settings are fixed by this link; play, step and reset still work.` : '';
   const btn = document.getElementById('unlock');
-  if (btn && !btn.dataset.bound) { btn.dataset.bound = '1'; btn.addEventListener('click', onUnlock); }
+  if (btn && !btn.dataset.bound) { btn.dataset.bound = '1'; btn.addEventListener('click', () => { onUnlock(); showControls(); }); }
 }
 
 /** Space play/pause, → one step, r reset (not while typing in a field). */
@@ -147,4 +147,10 @@ export function earlyNote(presetById) {
   const p = presetById(q.get('lesson') || '') || presetById(q.get('preset') || '');
   if (el && p) el.textContent = p.note;
   return fallback;
+}
+
+/** Unlocking a lesson whose link hid the settings brings them back (else there is nothing to unlock). */
+export function showControls() {
+  for (const el of document.querySelectorAll('[data-panel="controls"][data-off]')) el.removeAttribute('data-off');
+  document.body.classList.remove('no-controls');
 }

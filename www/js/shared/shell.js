@@ -31,11 +31,57 @@ export function initTheme(urlTheme, onChange) {
 function safeGet(k) { try { return localStorage.getItem(k); } catch { return null; } }
 function safeSet(k, v) { try { localStorage.setItem(k, v); } catch { /* private mode */ } }
 
-/** Embed mode: `embed=1` drops the site chrome; `hide=` hides named panels ([data-panel=name]). */
-export function applyEmbed(embed, hide) {
+/**
+ * Which parts a page shows. `hide` removes parts ([data-panel=name]) in any mode; `embed=1` (a lab
+ * inside a course page) also removes `extras` (settings, notes, …: everything but the figures and
+ * their transport) unless `show` names them, and fits the page to its frame (fitToFrame).
+ */
+export function applyEmbed(embed, hide = [], show = [], extras = []) {
+  const off = new Set(hide);
+  if (embed) for (const x of extras) if (!show.includes(x)) off.add(x);
   document.body.classList.toggle('embed', !!embed);
-  for (const el of document.querySelectorAll('[data-panel]')) el.hidden = hide.includes(el.dataset.panel);
-  document.body.classList.toggle('no-controls', hide.includes('controls'));
+  for (const el of document.querySelectorAll('[data-panel]')) el.toggleAttribute('data-off', off.has(el.dataset.panel));
+  document.body.classList.toggle('no-controls', off.has('controls'));
+  if (embed) {
+    // Inside a course page link problems go to the console (the instructor's), not onto the page.
+    const note = document.getElementById('url-notice');
+    if (note && !note.hidden && note.textContent) console.warn(`optplay: ${note.textContent.replace(/Dismiss$/, '').trim()}`);
+    fitToFrame();
+  }
+  return off;
+}
+
+/**
+ * In embed mode the page must fit the iframe it sits in (no scrollbars inside a course page): the
+ * canvases share the height that is left, each shrunk by the same factor (down to 35 % of its
+ * natural height), re-fitted when the frame or the content changes size.
+ */
+let fitting = false;
+export function fitToFrame() {
+  if (fitting) return;
+  fitting = true;
+  const fit = () => {
+    const cvs = [...document.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null && !c.closest('.nn-grid'));
+    const boxes = cvs.map((c) => c.closest('.figure-wrap') || c);
+    for (const b of boxes) { b.style.height = ''; b.style.aspectRatio = ''; b.style.maxHeight = ''; }
+    const doc = document.scrollingElement;
+    const natural = boxes.map((b) => b.getBoundingClientRect().height);
+    // Canvases side by side shrink the page by less than their sum: shrink, measure, repeat.
+    let k = 1;
+    for (let i = 0; i < 6; i++) {
+      const over = doc.scrollHeight - innerHeight;
+      if (over <= 0) return;
+      const hs = boxes.map((b) => b.getBoundingClientRect().height), total = hs.reduce((a, b) => a + b, 0);
+      if (!total || k <= 0.35) return;
+      k = Math.max(0.35, k * Math.max(0.5, (total - over - 2) / total));
+      boxes.forEach((b, j) => { b.style.height = `${Math.floor(natural[j] * k)}px`; b.style.aspectRatio = 'auto'; b.style.maxHeight = 'none'; });
+    }
+  };
+  let raf = 0;
+  const later = () => { if (!raf) raf = requestAnimationFrame(() => { raf = 0; fit(); }); };
+  new ResizeObserver(later).observe(document.documentElement);
+  addEventListener('resize', later);
+  fit();
 }
 
 /** Copy text to the clipboard, falling back to a selectable prompt-free textarea. */

@@ -7,7 +7,8 @@
 //   'int'     min, max            integers in range
 //   'bool'                        "1"/"0"/"true"/"false"
 //   'enum'    values: [...]       one of the listed strings, exactly
-//   'set'     values: [...]       comma-separated subset of values (order kept, duplicates dropped)
+//   'set'     values: [...]       comma-separated subset of values (order kept, duplicates dropped);
+//             with `lenient`, unknown items are dropped (console warning) and the rest kept
 //   'numlist' count, min, max     exactly `count` comma-separated numbers
 //   'string'  maxLength, pattern  free text (e.g. an expression); optional validate(v) -> null | reason
 // Optional on any entry:
@@ -92,11 +93,12 @@ export function parseValue(e, raw) {
       if (raw === '') return { ok: true, value: [] };
       const parts = raw.split(',');
       const out = [];
+      const dropped = [];
       for (const p of parts) {
-        if (!e.values.includes(p)) return { ok: false, reason: 'contains an unknown item' };
+        if (!e.values.includes(p)) { if (e.lenient) { dropped.push(p); continue; } return { ok: false, reason: 'contains an unknown item' }; }
         if (!out.includes(p)) out.push(p);
       }
-      return { ok: true, value: out };
+      return dropped.length ? { ok: true, value: out, dropped } : { ok: true, value: out };
     }
     case 'numlist': {
       const parts = raw.split(',');
@@ -179,6 +181,9 @@ export function readState(table, search) {
       if (r.ok && e.check) reason = e.check(r.value, values);
       if (reason) notices.push({ key: entry.key, value: preview(raw.get(entry.key)), reason: `${reason}; using the default` });
       else value = r.value;
+      // A course page's link with an item this lab does not have (e.g. hide=chart): a warning in
+      // the console, never a notice inside the page.
+      if (r.dropped && typeof console !== 'undefined') console.warn(`${entry.key}: ignored unknown item${r.dropped.length > 1 ? 's' : ''} ${r.dropped.map(preview).join(', ')} (this lab has: ${entry.values.join(', ')})`);
     }
     values[entry.key] = value;
   }
