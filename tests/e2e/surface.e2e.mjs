@@ -440,6 +440,20 @@ async function embeds(browser) {
   assert(!bad.length, () => bad.join('\n'));
 }
 
+// ---- file:// ---------------------------------------------------------------------------------------
+async function fileUrl(browser) {
+  const bad = [];
+  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu']) {
+    const page = await browser.newPage();
+    await page.goto(`file://${path.join(ROOT, 'www', `${lab}.html`)}`);
+    await sleep(600);
+    const msg = await page.evaluate(() => { const f = document.getElementById('fatal'); return f && f.offsetParent !== null ? f.textContent : ''; });
+    if (!/file:\/\//.test(msg) || !/http:\/\/127\.0\.0\.1:8080/.test(msg)) bad.push(`${lab} from file:// says "${msg}"`);
+    await page.close();
+  }
+  assert(!bad.length, () => bad.join('\n'));
+}
+
 async function main() {
   await ensureServer();
   const browser = await launch();
@@ -448,6 +462,7 @@ async function main() {
     if (!process.env.ONLY || 'anatomy'.includes(process.env.ONLY)) await test('anatomy: the same on a phone', () => anatomyCheck(browser, PHONE, 'phone'));
     if (!process.env.ONLY || 'nonfinite'.includes(process.env.ONLY)) await test('non-finite landscapes: refused with a reason when nothing in view is finite (previous landscape kept), the region named when part is', () => nonFinite(browser));
     if (!process.env.ONLY || 'overflow'.includes(process.env.ONLY)) await test('vanishing: float32 overflow and underflow are named (never a 0), a divergence keeps the last finite bars and is marked on the loss chart', () => vanishingOverflow(browser));
+    if (!process.env.ONLY || 'file'.includes(process.env.ONLY)) await test('file://: every page says how to open it instead of sitting dead', () => fileUrl(browser));
     if (!process.env.ONLY || 'embed'.includes(process.env.ONLY)) await test('embeds: every iframe of README and the start page fits its stated size (no scrollbars), shows its figures and no notice; unknown hide= items only warn; lesson banner hideable', () => embeds(browser));
     if (!process.env.ONLY || 'keyboard'.includes(process.env.ONLY)) await test('keyboard: radio groups follow the ARIA radio pattern (one Tab stop, arrows move the selection, never the step key)', () => radios(browser));
     if (!process.env.ONLY || 'keyboard'.includes(process.env.ONLY)) await test('keyboard: Tab reaches only visible controls, each with a focus ring, and no formula', () => tabWalk(browser));
