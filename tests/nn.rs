@@ -621,7 +621,10 @@ fn spec_errors_name_the_field() {
     assert!(nn::spec::trainer(&spec(8)).is_ok());
     let e = nn::spec::trainer(&spec(1900)).unwrap_err();
     assert_eq!(e.field, "batch_size");
-    assert!(e.message.starts_with("at most 1023 for these layer widths"), "{e}");
+    assert!(
+        e.message.starts_with("at most 1023 for these layer widths"),
+        "{e}"
+    );
     let (_, mut spec, _) = mlp_specs("f64").remove(0);
     spec["weights"][1][2] = serde_json::json!([1, 2]);
     assert_eq!(

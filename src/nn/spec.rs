@@ -556,7 +556,11 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
                 "the layers are too wide: Σ widths = {} (at most {} per example{})",
                 sizes.iter().sum::<usize>(),
                 limit / (per_row / sizes.iter().sum::<usize>()),
-                if batch_norm || dropout > 0.0 { " with batch norm or dropout" } else { "" }
+                if batch_norm || dropout > 0.0 {
+                    " with batch norm or dropout"
+                } else {
+                    ""
+                }
             ),
         );
     }

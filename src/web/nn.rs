@@ -221,6 +221,8 @@ pub fn network_options() -> Result<JsValue, JsError> {
 pub struct Trainer {
     inner: Engine<f32>,
     layout: Vec<u32>,
+    /// The data set as given, before the split (exports reproduce the split from the seed).
+    data: crate::data::Dataset,
 }
 
 fn view(v: &[f32]) -> Float32Array {
@@ -250,7 +252,11 @@ impl Trainer {
                 [w.start, w.len(), b.start, b.len()].map(|v| v as u32)
             })
             .collect();
-        Ok(Trainer { inner, layout })
+        Ok(Trainer {
+            inner,
+            layout,
+            data: s.data,
+        })
     }
 
     /// Run up to `n` optimizer steps; returns how many were taken (fewer once diverged).
@@ -438,6 +444,27 @@ impl Trainer {
     #[wasm_bindgen(js_name = valLabels)]
     pub fn val_labels(&self) -> Uint32Array {
         view_u32(&self.inner.val.labels)
+    }
+    /// The whole data set before the split and normalization, in its original order: inputs
+    /// (float64, rows × dim), labels, dim. An exported script splits and normalizes it from the
+    /// seed exactly as the engine does.
+    #[wasm_bindgen(
+        unchecked_return_type = "{inputs: Float64Array, labels: Uint32Array, dim: number}"
+    )]
+    pub fn dataset(&self) -> Object {
+        let o = Object::new();
+        set(
+            &o,
+            "inputs",
+            &js_sys::Float64Array::from(&self.data.x[..]).into(),
+        );
+        set(
+            &o,
+            "labels",
+            &Uint32Array::from(&self.data.labels[..]).into(),
+        );
+        set(&o, "dim", &JsValue::from(self.data.dim as u32));
+        o
     }
 }
 

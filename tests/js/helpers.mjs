@@ -27,3 +27,12 @@ export function fakeCheck(src) {
   }
   return depth ? { message: "missing ')'", position: src.length } : null;
 }
+
+/** Per-layer {W, b} of the right shapes for layer_sizes (deterministic values), for script tests. */
+export function fakeParams(sizes) {
+  const out = [];
+  for (let l = 1; l < sizes.length; l++) {
+    out.push({ W: Array.from({ length: sizes[l] }, (_, r) => Array.from({ length: sizes[l - 1] }, (_, c) => ((r * 7 + c * 3 + l) % 11) / 100 - 0.05)), b: Array.from({ length: sizes[l] }, (_, r) => (r % 3) / 100) });
+  }
+  return out;
+}

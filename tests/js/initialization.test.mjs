@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readState, writeState } from '../../www/js/shared/state.js';
 import { networkScript, splitParameters } from '../../www/js/shared/torch-nn.js';
+import { fakeParams } from './helpers.mjs';
 import { DEFAULTS, PRESETS, baseFor, buildTable, playgroundSpec, deepSpec, activationRange } from '../../www/js/nn/initialization-config.js';
 import { parseHidden } from '../../www/js/nn/common.js';
 import { ROOT, loadEngineOrNull } from './helpers.mjs';
@@ -79,38 +80,36 @@ test('playground script: the exact initial weights, the data points and full-bat
   const layout = []; let o = 0;
   for (let l = 1; l < sizes.length; l++) { layout.push(o, sizes[l] * sizes[l - 1], o + sizes[l] * sizes[l - 1], sizes[l]); o += sizes[l] * sizes[l - 1] + sizes[l]; }
   const P = splitParameters(params, layout, sizes);
-  const src = networkScript(spec, { data: { kind: 'points', inputs: [[0, 1], [1, 0]], labels: [0, 1] }, steps: v.steps, initialParams: P, report: 'stats' });
+  const src = networkScript(spec, { data: { kind: 'points', inputs: [0, 1, 1, 0], labels: [0, 1], dim: 2 }, steps: v.steps, initialParams: P, report: 'stats' });
   assert.match(src, /^LAYER_SIZES = \[2, 6, 3, 1\]$/m);
-  assert.match(src, /^BATCH_SIZE = None  # full batch$/m);
+  assert.match(src, new RegExp(`^BATCH_SIZE = ${spec.batch_size ?? 1 << 30}  #`, 'm'));
   assert.match(src, new RegExp(`^STEPS = ${v.steps}$`, 'm'));
-  assert.match(src, /nn\.init\.normal_\(lin\.weight, 0\.0, math\.sqrt\(0\.01 \/ lin\.in_features\)\)/);
-  assert.match(src, /net = make_net\(lambda: nn\.ReLU\(\)\)\nload_initial\(net\)/);
+  assert.match(src, /net = make_net\(lambda: nn\.ReLU\(\)\)/);
   assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=0\.1\)/);
-  // The embedded weights are the given ones, layer by layer, [out][in].
-  const init = src.slice(src.indexOf('INITIAL = ['), src.indexOf('def load_initial'));
-  assert.equal((init.match(/\(\[\[/g) || []).length, 3, 'three layers');
-  const firstRow = P[0].W[0];
-  const m = init.match(/\(\[\[([^\]]*)\]/);
-  assert.deepEqual(m[1].split(', ').map(Number).map((x) => Math.fround(x)), firstRow.map((x) => Math.fround(x)));
+  // The embedded weights are exactly the given ones: float32, layer by layer, W [out][in] then b.
+  const b64 = src.match(/^INITIAL = \(\n([\s\S]*?)\n\)/m)[1].split('\n').map((l) => l.trim().slice(1, -1)).join('');
+  const got = new Float32Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+  assert.deepEqual(Array.from(got), Array.from(Float32Array.from(P.flatMap((p) => [...p.W.flat(), ...p.b]))));
   assert.ok(pythonOk(src));
-  assert.throws(() => networkScript(spec, { data: { kind: 'points', inputs: [[0, 1]], labels: [0] }, initialParams: P.slice(1) }), /initialParams/);
+  assert.throws(() => networkScript(spec, { data: { kind: 'points', inputs: [0, 1], labels: [0], dim: 2 }, initialParams: P.slice(1) }), /initialParams/);
 });
 
-test('deep script: reads the digits CSV (sklearn fallback), normalizes like the engine, cross-entropy', () => {
+test('deep script: the digits embedded, split and normalized from the seed like the engine, cross-entropy', () => {
   const v = readState(table('deep-xavier'), 'preset=deep-xavier').values;
   const spec = { ...deepSpec(v, 'ignored'), data: { normalize: true } };
-  const src = networkScript(spec, { data: { kind: 'csv', file: 'digits.csv', sklearn: 'load_digits' }, steps: 560, report: 'stats' });
+  const P = fakeParams(spec.layer_sizes);
+  const src = networkScript(spec, { data: { kind: 'csv', file: 'digits.csv', b64: 'eJwDAAAAAAE=' }, initialParams: P, steps: 560, report: 'stats' });
   assert.match(src, /^LAYER_SIZES = \[64, 100, 100, 100, 100, 10\]$/m);
-  assert.match(src, /^BATCH_SIZE = 64$/m);
-  assert.match(src, /CSV_PATH = .*"digits\.csv"/);
-  assert.match(src, /from sklearn\.datasets import load_digits/);
-  assert.match(src, /SD = X\.std\(0, unbiased=False\)\nSD\[SD == 0\] = 1\.0/);
+  assert.match(src, /^BATCH_SIZE = 64  #/m);
+  assert.match(src, /^_CSV = _blob\(/m);
+  assert.doesNotMatch(src, /sklearn|CSV_PATH/);
+  assert.match(src, /^NORMALIZE = True$/m);
+  assert.match(src, /EngineRng\.derive\(SEED, 1\)\.shuffle\(perm\)/);
   assert.match(src, /loss_fn = nn\.CrossEntropyLoss\(\)/);
-  assert.match(src, /nn\.init\.xavier_normal_\(lin\.weight, gain=1\.0\)/);
   assert.match(src, /make_net\(lambda: nn\.Tanh\(\)\)/);
   assert.ok(pythonOk(src));
   // a file name cannot inject Python
-  const evil = networkScript(spec, { data: { kind: 'csv', file: 'x");import os;os.system("rm' } });
+  const evil = networkScript(spec, { data: { kind: 'csv', file: 'x");import os;os.system("rm', b64: 'eJwDAAAAAAE=' }, initialParams: P });
   assert.ok(!evil.includes('os.system("rm'), 'file name sanitized');
 });
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readState, writeState } from '../../www/js/shared/state.js';
 import { networkScript } from '../../www/js/shared/torch-nn.js';
+import { fakeParams } from './helpers.mjs';
 import { DEFAULTS, PRESETS, baseFor, buildTable, raceSpec, csvShape, epochsToThreshold, speedup, DATASETS } from '../../www/js/nn/relu-config.js';
 import { ROOT, loadEngineOrNull } from './helpers.mjs';
 import { pythonOk } from './nn-helpers.mjs';
@@ -77,13 +78,15 @@ test('race specs: the same network, init, batches and seed; only activation and 
 test('race script: one network per activation from the same seed, its own lr, threshold and epochs', () => {
   const v = readState(table(), 'lr.sigmoid=0.5').values;
   const spec = { ...raceSpec(v, 'sigmoid', null, 64, 10), data: { normalize: true } };
-  const src = networkScript(spec, { data: { kind: 'csv', file: 'digits.csv', sklearn: 'load_digits' }, race: { runs: [{ activation: 'sigmoid', lr: 0.5 }, { activation: 'tanh', lr: 0.05 }, { activation: 'relu', lr: 0.05 }], threshold: v.thr, epochs: v.epochs } });
+  const src = networkScript(spec, { data: { kind: 'csv', file: 'digits.csv', b64: 'eJwDAAAAAAE=' }, initialParams: fakeParams(spec.layer_sizes), race: { runs: [{ activation: 'sigmoid', lr: 0.5 }, { activation: 'tanh', lr: 0.05 }, { activation: 'relu', lr: 0.05 }], threshold: v.thr, epochs: v.epochs } });
   assert.match(src, /^THRESHOLD = 0\.05  #/m);
   assert.match(src, /^MAX_EPOCHS = 30$/m);
   assert.match(src, /\("sigmoid", lambda: nn\.Sigmoid\(\), 0\.5\),\n    \("tanh", lambda: nn\.Tanh\(\), 0\.05\),\n    \("relu", lambda: nn\.ReLU\(\), 0\.05\),/);
-  assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), momentum=0\.9, lr=lr\)/);
-  assert.match(src, /torch\.manual_seed\(SEED\)  # the same initial weights/);
-  assert.match(src, /^BATCH_SIZE = 32$/m);
+  assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=lr, momentum=0\.9\)/);
+  assert.match(src, /net = make_net\(act\)  # the same initial weights for every activation/);
+  assert.match(src, /batches = Batches\(\)  # the same mini-batches for every activation/);
+  assert.match(src, /def epochs_to_threshold\(errs\):/);
+  assert.match(src, /^BATCH_SIZE = 32  #/m);
   assert.ok(pythonOk(src));
 });
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readState, writeState } from '../../www/js/shared/state.js';
 import { g, dg, curve, erf, ACTIVATIONS, activationCurve } from '../../www/js/shared/activations.js';
 import { networkScript, torchInitLines, splitParameters, columnsCSV, f32 } from '../../www/js/shared/torch-nn.js';
+import { fakeParams } from './helpers.mjs';
 import { DEFAULTS, PRESETS, PRESET_IDS, baseFor, buildTable, deepLinearSpec, mlpSpec, componentMagnitude } from '../../www/js/nn/vanishing-config.js';
 import { loadEngineOrNull } from './helpers.mjs';
 import { pythonOk } from './nn-helpers.mjs';
@@ -45,9 +46,10 @@ test('vanishing table: hostile values fall back to defaults with a notice each',
   q.append('theme', 'x'); q.append('__proto__', '1'); q.append('<svg onload=alert(1)>', '1'); q.append('init.std', '5');
   const { values, notices } = readState(table(), q);
   const d = readState(table(), '').values;
-  for (const k of ['k', 'd', 'lam', 'angle', 'act', 'init', 'lr', 'depth', 'width', 'data', 'hide', 'theme']) assert.deepEqual(values[k], d[k], k);
+  for (const k of ['k', 'd', 'lam', 'angle', 'act', 'init', 'lr', 'depth', 'width', 'data', 'theme']) assert.deepEqual(values[k], d[k], k);
+  assert.deepEqual(values.hide, ['controls'], 'hide= keeps its known items (the unknown one only warns)');
   const keys = notices.map((n) => n.key);
-  for (const k of ['k', 'd', 'lam', 'angle', 'act', 'init', 'lr', 'depth', 'width', 'data', 'hide', 'theme', '__proto__', 'init.std']) assert.ok(keys.includes(k), `notice for ${k}`);
+  for (const k of ['k', 'd', 'lam', 'angle', 'act', 'init', 'lr', 'depth', 'width', 'data', 'theme', '__proto__', 'init.std']) assert.ok(keys.includes(k), `notice for ${k}`);
   assert.ok(notices.some((n) => n.key.startsWith('<svg')));
   assert.equal(Object.getPrototypeOf(values), Object.prototype);
   for (const v of Object.values(values)) if (typeof v === 'string') assert.ok(!/[<>"]/.test(v), v);
@@ -149,21 +151,20 @@ test('the deep MLP spec follows the URL values', () => {
 test('PyTorch script of the deep MLP: network, init, optimizer, batches, steps and data match the spec', () => {
   const v = readState(table(), 'act=tanh&init=xavier_normal&depth=3&width=8&opt=sgd&lr=0.05&momentum=0.9&batch=16&seed=7&steps=123').values;
   const spec = mlpSpec(v);
-  const inputs = [[0.1, -0.2], [0.3, 0.4], [-0.5, 0.25]], labels = [0, 1, 1];
-  const src = networkScript(spec, { data: { kind: 'points', inputs, labels }, steps: v.steps, report: 'gradnorms', title: 'test' });
+  const inputs = [0.1, -0.2, 0.3, 0.4, -0.5, 0.25], labels = [0, 1, 1];
+  const src = networkScript(spec, { data: { kind: 'points', inputs, labels, dim: 2 }, initialParams: fakeParams(spec.layer_sizes), steps: v.steps, report: 'gradnorms', title: 'test' });
   assert.match(src, /^LAYER_SIZES = \[2, 8, 8, 8, 1\]$/m);
-  assert.match(src, /^BATCH_SIZE = 16$/m);
+  assert.match(src, /^BATCH_SIZE = 16  #/m);
   assert.match(src, /^STEPS = 123$/m);
   assert.match(src, /^SEED = 7$/m);
   assert.match(src, /net = make_net\(lambda: nn\.Tanh\(\)\)/);
-  assert.match(src, /nn\.init\.xavier_normal_\(lin\.weight, gain=1\.0\)/);
-  assert.match(src, /nn\.init\.zeros_\(lin\.bias\)/);
+  assert.match(src, /# The playground's initial weights \(drawn by the playground as torch\.nn\.init\.xavier_normal_\(lin\.weight, gain=1\.0\); biases 0\)/);
   assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=0\.05, momentum=0\.9\)/);
   assert.match(src, /loss_fn = nn\.BCEWithLogitsLoss\(\)/);
-  assert.match(src, /XS = \[\n    0\.1, -0\.2, 0\.3, 0\.4, -0\.5, 0\.25,\n\]/);
+  assert.match(src, /_XS = \[\n    0\.1, -0\.2, 0\.3, 0\.4, -0\.5, 0\.25,\n\]/);
   assert.match(src, /LABELS = \[\n    0, 1, 1,\n\]/);
   assert.match(src, /layer_report\(net\)/);
-  assert.ok(!/normalize|MU = /.test(src), 'no normalization for generated data');
+  assert.match(src, /^NORMALIZE = False$/m);
   assert.ok(pythonOk(src));
 });
 
@@ -180,8 +181,9 @@ test('torch init lines: every engine initialization has an equivalent', () => {
   assert.match(torchInitLines({ name: 'xavier_normal', variant: 'fan_in' })[0], /1\.0 \/ math\.sqrt\(lin\.in_features\)/);
   assert.match(torchInitLines({ name: 'kaiming_normal', nonlinearity: 'relu' })[0], /nonlinearity="relu"/);
   assert.throws(() => torchInitLines('<b>'), /no torch equivalent/);
-  assert.throws(() => networkScript({ layer_sizes: [2, 1], optimizer: { name: 'newton' } }), /optimizer/);
-  assert.throws(() => networkScript({ layer_sizes: [2, 1], activation: 'x', optimizer: { name: 'sgd', lr: 1 } }), /activation/);
+  const data = { kind: 'points', inputs: [0, 1], labels: [0], dim: 2 }, initialParams = fakeParams([2, 1]);
+  assert.throws(() => networkScript({ layer_sizes: [2, 1], optimizer: { name: 'newton' } }, { data, initialParams }), /optimizer/);
+  assert.throws(() => networkScript({ layer_sizes: [2, 1], activation: 'x', optimizer: { name: 'sgd', lr: 1 } }, { data, initialParams }), /activation/);
 });
 
 test('splitParameters and CSV helpers', () => {

@@ -4,7 +4,7 @@
 // digits (per-layer histograms, the mean/variance objectives, misclassified count and cost).
 // State: ONE `values` map behind nn/initialization-config.js's URL table.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, earlyNote, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { HistStrip, snapshotInspection } from './shared/histstrip.js';
 import { NetDiagram } from './shared/netdiagram.js';
@@ -13,7 +13,8 @@ import { FrameLoop, StepBudget } from './shared/trainloop.js';
 import { Fields } from './shared/fields.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
-import { networkScript, splitParameters, columnsCSV } from './shared/torch-nn.js';
+import { networkScript, snapshotForExport, lossCurve } from './shared/torch-nn.js';
+import { deflateBase64 } from './shared/py-engine.js';
 import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, playgroundSpec, deepSpec, activationRange, DEEP_DATA, GENERATORS, HIST_KINDS } from './nn/initialization-config.js';
 
@@ -78,6 +79,7 @@ function rebuildPlayground() {
   try {
     P.spec = playgroundSpec(v);
     P.trainer = new lab.E.Trainer(P.spec);
+    P.snapshot = snapshotForExport(P.trainer, P.spec);
   } catch (e) { status(`The network could not be built: ${errorMessage(e)}`, true); return; }
   const t = P.trainer;
   P.initParams = Float32Array.from(t.parameters());
@@ -113,6 +115,7 @@ function rebuildDeep() {
   try {
     D.spec = deepSpec(v, D.csv);
     D.trainer = new lab.E.Trainer(D.spec);
+    D.snapshot = snapshotForExport(D.trainer, D.spec);
   } catch (e) { status(`The network could not be built: ${errorMessage(e)}`, true); return; }
   D.n = D.trainer.trainLabels().length;
   D.stepsPerEpoch = Math.ceil(D.n / D.trainer.batch_size);
@@ -418,15 +421,15 @@ function curves() {
     const h = t ? Array.from(t.lossHistory()) : [];
     const rows = D.rows || [], r0 = D.initRows || [];
     return {
-      layer: rows.map((_, l) => l + 1), act_mean_init: r0.map((r) => r.mean), act_var_init: r0.map((r) => r.var), act_mean_now: rows.map((r) => r.mean), act_var_now: rows.map((r) => r.var), grad_norm_now: rows.map((r) => r.grad),
-      epoch: D.errors.map((_, e) => e), misclassified: D.errors.slice(),
-      step: h.map((_, i) => (t?.historyStart ?? 0) + i + 1), minibatch_cost: h,
+      per_layer: { layer: rows.map((_, l) => l + 1), act_mean_init: r0.map((r) => r.mean), act_var_init: r0.map((r) => r.var), act_mean_now: rows.map((r) => r.mean), act_var_now: rows.map((r) => r.var), grad_norm_now: rows.map((r) => r.grad) },
+      per_epoch: { epoch: D.errors.map((_, e) => e), misclassified: D.errors.slice() },
+      per_step: { step: h.map((_, i) => (t?.historyStart ?? 0) + i + 1), minibatch_cost: h },
     };
   }
   const t = lab.pg.trainer, h = t ? Array.from(t.lossHistory()) : [];
-  return { step: h.map((_, i) => (t?.historyStart ?? 0) + i + 1), cost: h };
+  return { cost_per_step: { step: h.map((_, i) => (t?.historyStart ?? 0) + i + 1), cost: h } };
 }
-function exportCSV() { download(`initialization-${part()}-${stamp()}.csv`, columnsCSV(curves()), 'text/csv'); announce('CSV saved.'); }
+function exportCSV() { downloadTables(`initialization-${part()}-${stamp()}`, curves()); }
 function exportJSON() {
   const deep = part() === 'deep', P = deep ? lab.deep : lab.pg;
   const spec = P.spec ? { ...P.spec, data: deep ? { csv: `www/data/${DEEP_DATA[V()['deep.data']].file}`, normalize: true } : P.spec.data } : null;
@@ -434,27 +437,29 @@ function exportJSON() {
   download(`initialization-${part()}-${stamp()}.json`, JSON.stringify(doc, null, 1), 'application/json');
   announce('JSON saved.');
 }
-function exportPython() {
+async function exportPython() {
   try {
     const v = V();
     if (part() === 'deep') {
       const D = lab.deep;
-      if (!D.spec) throw new Error('the deep network is not built yet');
+      if (!D.trainer || !D.snapshot) throw new Error('the deep network is not built yet');
       const dd = DEEP_DATA[v['deep.data']];
-      const src = networkScript({ ...D.spec, data: { normalize: true } }, {
+      const src = networkScript(D.spec, {
         title: `Initialization lab, deep part: ${ACTIVATION_LABELS[v['deep.act']]}, ${initShort(v, 'deep.init')}, 64-${v['deep.hidden']}-10 on digits`,
-        data: { kind: 'csv', file: dd.file, sklearn: dd.sklearn }, steps: v['deep.epochs'] * D.stepsPerEpoch, report: 'stats',
+        data: { kind: 'csv', file: dd.file, b64: await deflateBase64(D.csv) }, initialParams: D.snapshot.initialParams,
+        steps: v['deep.epochs'] * D.stepsPerEpoch, report: 'stats',
+        expected: { losses: lossCurve(D.trainer), diverged_at_step: D.trainer.diverged_at_step ?? null, steps: D.trainer.steps, train_loss: D.evaluation?.train_loss, train_errors: D.evaluation?.train_errors },
       });
       download(`initialization-deep-${stamp()}.py`, src, 'text/x-python');
     } else {
       const P = lab.pg, t = P.trainer;
-      if (!t) throw new Error('no network');
-      const x = t.trainInputs(), y = t.trainLabels();
-      const inputs = Array.from({ length: y.length }, (_, i) => [x[2 * i], x[2 * i + 1]]);
+      if (!t || !P.snapshot) throw new Error('no network');
+      const ds = P.snapshot.dataset;
       const src = networkScript(P.spec, {
         title: `Initialization lab, playground: 2-${v.hidden}-1 ${ACTIVATION_LABELS[v.act]}, ${initShort(v)}, ${v.data}`,
-        data: { kind: 'points', inputs, labels: Array.from(y) }, steps: v.steps, report: 'stats',
-        initialParams: splitParameters(P.initParams, P.layout, P.spec.layer_sizes),
+        data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams: P.snapshot.initialParams,
+        steps: v.steps, report: 'stats',
+        expected: { losses: lossCurve(t), diverged_at_step: t.diverged_at_step ?? null, steps: t.steps, train_loss: P.evaluation?.train_loss, train_errors: P.evaluation?.train_errors },
       });
       download(`initialization-playground-${stamp()}.py`, src, 'text/x-python');
     }

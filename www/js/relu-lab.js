@@ -4,13 +4,14 @@
 // activation). After each epoch: the whole training set is evaluated and the saturation measured.
 // State: ONE `values` map behind nn/relu-config.js's URL table.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, earlyNote, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { FrameLoop, StepBudget } from './shared/trainloop.js';
 import { Fields, flag } from './shared/fields.js';
 import { COLORS, SHAPES, SHAPE_GLYPH } from './shared/palette.js';
 import { sig } from './shared/format.js';
-import { networkScript, columnsCSV } from './shared/torch-nn.js';
+import { networkScript, snapshotForExport } from './shared/torch-nn.js';
+import { deflateBase64 } from './shared/py-engine.js';
 import { ACTIVATION_LABELS, INIT_CHOICES, initShort, presetFromQuery, parseHidden } from './nn/common.js';
 import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, raceSpec, csvShape, epochsToThreshold, speedup, DATASETS, RACE_ACTS } from './nn/relu-config.js';
 
@@ -77,7 +78,7 @@ async function rebuild() {
     const k = STYLE[act];
     const r = { act, color: COLORS[k], shape: SHAPES[k], spec: raceSpec(v, act, csv, shape?.dim, shape?.classes), trainer: null, error: null, errors: [], sat: [], acc: 0, budget: new StepBudget(0.3), stopped: false };
     status(`Building the ${ACTIVATION_LABELS[act]} network (${built.length + 1} of ${acts.length})…`);
-    try { r.trainer = new lab.E.Trainer(r.spec); } catch (e) { r.error = errorMessage(e); r.stopped = true; }
+    try { r.trainer = new lab.E.Trainer(r.spec); r.snapshot = snapshotForExport(r.trainer, r.spec); } catch (e) { r.error = errorMessage(e); r.stopped = true; }
     built.push(r);
     await nextTask();
     if (token !== lab.token) { for (const q of built) q.trainer?.free(); return; }
@@ -323,12 +324,13 @@ function loadPreset(id) {
 }
 
 // ---- export ------------------------------------------------------------------------------------
+/** One table: a row per (activation, epoch). */
 function curves() {
-  const cols = {};
-  for (const r of lab.racers) { cols[`${r.act}_epoch`] = r.epochs || []; cols[`${r.act}_train_error`] = r.errors; cols[`${r.act}_saturated_or_dead`] = r.sat; }
-  return cols;
+  const t = { activation: [], epoch: [], train_error: [], saturated_or_dead: [] };
+  for (const r of lab.racers) (r.epochs || []).forEach((e, i) => { t.activation.push(r.act); t.epoch.push(e); t.train_error.push(r.errors[i]); t.saturated_or_dead.push(r.sat[i]); });
+  return { race_per_epoch: t };
 }
-function exportCSV() { download(`relu-race-${stamp()}.csv`, columnsCSV(curves()), 'text/csv'); announce('CSV saved.'); }
+function exportCSV() { downloadTables(`relu-race-${stamp()}`, curves()); }
 function exportJSON() {
   const v = V();
   const doc = {
@@ -338,20 +340,22 @@ function exportJSON() {
   download(`relu-race-${stamp()}.json`, JSON.stringify(doc, null, 1), 'application/json');
   announce('JSON saved.');
 }
-function exportPython() {
+async function exportPython() {
   try {
     const v = V(), r0 = lab.racers.find((r) => r.trainer);
     if (!r0) throw new Error('no network');
     const ds = DATASETS[v.data];
-    let data;
-    if (ds.generator) {
-      const t = r0.trainer, x = t.trainInputs(), y = t.trainLabels();
-      data = { kind: 'points', inputs: Array.from({ length: y.length }, (_, i) => [x[2 * i], x[2 * i + 1]]), labels: Array.from(y) };
-    } else data = { kind: 'csv', file: ds.file, sklearn: ds.sklearn };
-    const spec = { ...r0.spec, data: ds.generator ? r0.spec.data : { normalize: true } };
-    const src = networkScript(spec, {
+    // Every racer starts from the same weights on the same data (the engine derives both from the
+    // seed, whatever the activation): one snapshot serves the whole race.
+    const snap = r0.snapshot;
+    const data = ds.generator
+      ? { kind: 'points', inputs: snap.dataset.inputs, labels: snap.dataset.labels, dim: snap.dataset.dim }
+      : { kind: 'csv', file: ds.file, b64: await deflateBase64(lab.csv[v.data]) };
+    const expected = { runs: Object.fromEntries(lab.racers.filter((r) => r.trainer).map((r) => [r.act, { errors: r.errors.slice(), reached: r.reached ?? null }])) };
+    const src = networkScript(r0.spec, {
       title: `Why ReLU lab: race to ${sig(100 * v.thr, 3)}% training error, ${r0.spec.layer_sizes.join('-')}`,
-      data, race: { runs: lab.racers.map((r) => ({ activation: r.act, lr: r.spec.optimizer.lr })), threshold: v.thr, epochs: v.epochs },
+      data, initialParams: snap.initialParams, expected,
+      race: { runs: lab.racers.map((r) => ({ activation: r.act, lr: r.spec.optimizer.lr })), threshold: v.thr, epochs: v.epochs },
     });
     download(`relu-race-${stamp()}.py`, src, 'text/x-python');
     announce('PyTorch script saved.');

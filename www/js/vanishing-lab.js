@@ -2,7 +2,7 @@
 // of nn/vanishing-config.js; the engine does the numerics (E.deepLinear for the linear network,
 // E.Trainer for the deep MLP); the charts only read its results.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, earlyNote, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
+import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { LayerBars } from './shared/layerbars.js';
 import { FrameLoop, StepBudget } from './shared/trainloop.js';
@@ -12,7 +12,7 @@ import { parseValue } from './shared/state.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { activationCurve, ACTIVATIONS } from './shared/activations.js';
-import { networkScript, columnsCSV } from './shared/torch-nn.js';
+import { networkScript, snapshotForExport, lossCurve } from './shared/torch-nn.js';
 import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import {
   PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, deepLinearSpec, mlpSpec, MAX_DIM, GENERATORS,
@@ -148,6 +148,7 @@ function rebuildTrainer() {
   lab.spec = mlpSpec(v);
   try {
     lab.trainer = new lab.E.Trainer(lab.spec);
+    lab.snapshot = snapshotForExport(lab.trainer, lab.spec);
   } catch (e) {
     status(`The network could not be built: ${errorMessage(e)}`, true);
     drawLive(); return;
@@ -431,21 +432,18 @@ function exportPNG() {
   ];
   savePNG(parts, 'Vanishing and exploding gradients', `vanishing-${stamp()}.png`);
 }
+/** The lab's numbers as tables, one per kind of row: depth, layer, step. */
 function curves() {
   const v = V(), L = lab.linear;
-  const cols = { depth_l: Array.from({ length: L.k + 1 }, (_, l) => l), norm_Wl_x: Array.from(L.norms) };
-  for (let i = 0; i < L.d; i++) cols[`component_${i + 1}_lambda_${v.lam[i]}`] = Array.from({ length: L.k + 1 }, (_, l) => L.components[l * L.d + i]);
+  const linear = { depth_l: Array.from({ length: L.k + 1 }, (_, l) => l), norm_Wl_x: Array.from(L.norms) };
+  for (let i = 0; i < L.d; i++) linear[`component_${i + 1}_lambda_${v.lam[i]}`] = Array.from({ length: L.k + 1 }, (_, l) => L.components[l * L.d + i]);
   const g = lab.gradNorms || [], g0 = lab.initNorms || [];
-  cols.layer = Array.from({ length: g.length }, (_, l) => l + 1);
-  cols.grad_norm_at_init = Array.from(g0);
-  cols.grad_norm_now = Array.from(g);
+  const layers = { layer: Array.from({ length: g.length }, (_, l) => l + 1), grad_norm_at_init: Array.from(g0), grad_norm_now: Array.from(g) };
   const h = lab.trainer ? Array.from(lab.trainer.lossHistory()) : [];
   const start = lab.trainer ? lab.trainer.historyStart : 0;
-  cols.step = h.map((_, i) => start + i + 1);
-  cols.minibatch_loss = h;
-  return cols;
+  return { deep_linear_network: linear, gradient_norm_per_layer: layers, minibatch_loss_per_step: { step: h.map((_, i) => start + i + 1), minibatch_loss: h } };
 }
-function exportCSV() { download(`vanishing-${stamp()}.csv`, columnsCSV(curves()), 'text/csv'); announce('CSV saved.'); }
+function exportCSV() { downloadTables(`vanishing-${stamp()}`, curves()); }
 function exportJSON() {
   const doc = {
     generator: 'optplay vanishing-gradients lab', url: lab.S.shareUrl(),
@@ -459,12 +457,13 @@ function exportJSON() {
 function exportPython() {
   try {
     const t = lab.trainer;
-    if (!t) throw new Error('no network');
-    const d = t.dim, x = t.trainInputs(), y = t.trainLabels();
-    const inputs = Array.from({ length: y.length }, (_, i) => Array.from(x.subarray(i * d, (i + 1) * d)));
+    if (!t || !lab.snapshot) throw new Error('no network');
+    const ds = lab.snapshot.dataset;
     const src = networkScript(lab.spec, {
       title: `Vanishing gradients lab: ${ACTIVATION_LABELS[V().act]}, ${initShort(V())}, ${V().depth} hidden layers of ${V().width}`,
-      data: { kind: 'points', inputs, labels: Array.from(y) }, steps: V().steps, report: 'gradnorms',
+      data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams: lab.snapshot.initialParams,
+      steps: V().steps, report: 'gradnorms',
+      expected: { losses: lossCurve(t), diverged_at_step: t.diverged_at_step ?? null, steps: t.steps, train_loss: lab.evaluation?.train_loss, train_errors: lab.evaluation?.train_errors },
     });
     download(`vanishing-${V().act}-${stamp()}.py`, src, 'text/x-python');
     announce('PyTorch script saved.');

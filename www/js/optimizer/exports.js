@@ -56,8 +56,7 @@ export async function exportPython({ lab, selected }) {
   try {
     // The expected numbers: the full run of this racer (same spec), computed by the engine.
     const t = lab.E.trajectory(selected.spec);
-    const n = t.points.length / 2;
-    const expected = { final: [t.points[2 * n - 2], t.points[2 * n - 1]], steps: n - 1, diverged_at_step: t.diverged_at_step ?? null, final_value: t.values[n - 1] };
+    const expected = { points: Array.from(t.points), values: Array.from(t.values), lrs: t.lrs ? Array.from(t.lrs) : [], diverged_at_step: t.diverged_at_step ?? null };
     // A data landscape's script embeds the data set: read the same CSV the engine was built from.
     const land = selected.spec.landscape;
     let csv;

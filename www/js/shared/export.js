@@ -9,10 +9,10 @@
 //
 // Data landscapes (shared/datasets.js) become a regression script: the CSV columns embedded as
 // Python lists, the same standardization, p = (w, b) one float64 tensor of shape [2], and with a
-// batch size a torch.Generator-driven permutation every epoch (DataLoader(shuffle=True,
-// drop_last=False) semantics). torch's RNG is not the engine's, so mini-batch paths agree only in
-// distribution; full-batch runs agree with the engine to ~1e-9.
+// batch size the permutation of the engine's own sampler (its random generator, ported to Python in
+// shared/py-engine.js), so that mini-batch runs agree with the engine step by step too.
 import { DATA_LANDSCAPES, isDataLandscape, parseColumns, STANDARDIZE_EPS } from './datasets.js';
+import { PY_RNG } from './py-engine.js';
 
 /** torch.optim class for each engine optimizer name. */
 export const TORCH_OPTIM = {
@@ -95,7 +95,7 @@ export function landscapeToTorch(spec) {
   return typeof f === 'function' ? f(spec) : f;
 }
 
-function torchScheduler(s) {
+export function torchScheduler(s) {
   if (!s || s.name === 'constant') return null;
   switch (s.name) {
     case 'step': return `torch.optim.lr_scheduler.StepLR(opt, step_size=${pyInt(s.step_size ?? 50)}, gamma=${pyNum(s.gamma ?? 0.1)})`;
@@ -117,12 +117,31 @@ export function optimizerKwargs(o) {
   return out;
 }
 
+/** kwargs torch's class does not take although the engine lists them (AdamW always decouples). */
+const NOT_A_TORCH_KWARG = { adamw: ['decoupled_weight_decay'] };
+
+/** The torch.optim kwargs of an engine optimizer spec, as Python `name=value` strings. */
+export function torchKwargs(o) {
+  const drop = NOT_A_TORCH_KWARG[o.name] || [];
+  return Object.entries(optimizerKwargs(o)).filter(([k]) => !drop.includes(k)).map(([k, v]) => `${k}=${pyVal(v)}`);
+}
+
+/** At most `cap` points of a path, evenly spread, always with the first and the last. */
+function samplePath(n, cap = 2001) {
+  if (n <= cap) return Array.from({ length: n }, (_, k) => k);
+  const out = [];
+  for (let i = 0; i < cap; i++) out.push(Math.round((i * (n - 1)) / (cap - 1)));
+  return [...new Set(out)];
+}
+
 /**
  * A runnable PyTorch script for one run.
  * @param {object} spec  {landscape, start:[x,y], optimizer:{name,...}, scheduler, steps,
  *                        batch_size?, seed? (data landscapes)}
- * @param {object} [opts] {expected: {final:[x,y], steps, diverged_at_step, final_value} (optional),
- *                        title, csv (the data set's CSV text; required for data landscapes)}
+ * @param {object} [opts] {title, csv (the data set's CSV text; required for data landscapes),
+ *   expected: the engine's run of this spec {points (flat x,y), values, lrs, diverged_at_step} —
+ *   embedded (up to 2001 points) so the script compares its whole path with the playground's}
+ * The script takes `--json FILE` to write its path, values and lrs as JSON.
  */
 export function pytorchScript(spec, opts = {}) {
   const o = spec.optimizer;
@@ -134,12 +153,23 @@ export function pytorchScript(spec, opts = {}) {
   const steps = pyInt(spec.steps);
   // The engine samples only when the batch is smaller than the data set (B = n is full-batch GD).
   const batch = data && spec.batch_size != null && spec.batch_size < data.n ? Math.floor(spec.batch_size) : null;
+  const newton = o.name === 'newton';
+  const sch = torchScheduler(spec.scheduler);
   const L = [];
   L.push('#!/usr/bin/env python3');
   L.push(`# ${opts.title || 'Learning as Optimization playground run'}, exported as a PyTorch script.`);
-  L.push('# Same optimizer, same kwargs, same scheduler, float64, the same loop as the playground:');
+  L.push('# The same run as the playground: float64, one parameter tensor p = (x, y), and per step');
   L.push(`#   zero_grad(); f = F(p${batch ? ', batch' : ''}); f.backward(); opt.step(); sched.step()`);
+  L.push(newton
+    ? '# (Newton is not a torch.optim optimizer: p <- p - eta(t) * solve(H, g) with the exact Hessian from autograd;\n# eta(t) follows the torch scheduler of the playground run.)'
+    : `# with torch.optim.${TORCH_OPTIM[o.name] || '?'} and the playground's kwargs${sch ? ' and scheduler' : ''}.`);
+  L.push(batch
+    ? '# Mini-batches are drawn with the playground\'s own random generator (EngineRng below), so the batches,\n# and with them the whole path, are the playground\'s: it matches to ~1e-12 relative.'
+    : '# It matches the playground\'s path to ~1e-12 relative (long chaotic runs drift apart by rounding).');
+  L.push('# At the end it compares its whole path with the playground\'s (embedded below); --json FILE writes its numbers.');
+  L.push('import json');
   L.push('import math');
+  L.push('import sys');
   L.push('import torch');
   L.push('');
   L.push('torch.set_default_dtype(torch.float64)');
@@ -179,24 +209,24 @@ export function pytorchScript(spec, opts = {}) {
     L.push('    return torch.mean((w * x + b - y) ** 2)');
     L.push('');
     if (batch) {
+      L.push(PY_RNG.trim());
+      L.push('');
       L.push(`BATCH_SIZE = ${batch}`);
       L.push(`SEED = ${pyInt(spec.seed ?? 0)}`);
-      L.push('# Mini-batches as DataLoader(shuffle=True, drop_last=False) draws them: a fresh random permutation');
-      L.push('# every epoch, consecutive slices of BATCH_SIZE (the last one may be shorter).');
-      L.push("# NOTE: torch's random generator is not the playground's (SplitMix64 + Fisher-Yates), so the");
-      L.push('# batches and the path differ from the playground run: they agree in distribution only (the');
-      L.push('# same noise level). A full-batch run (no batch size) agrees with the playground to ~1e-9.');
-      L.push('gen = torch.Generator().manual_seed(SEED)');
-      L.push('perm, pos = None, N');
+      L.push('# Mini-batches as DataLoader(shuffle=True, drop_last=False) draws them: the permutation is shuffled');
+      L.push('# again at the start of every epoch, consecutive slices of BATCH_SIZE (the last one may be shorter).');
+      L.push('# The generator is the playground\'s, seeded like its sampler (EngineRng(SEED)), so the batches are its batches.');
+      L.push('rng = EngineRng(SEED)');
+      L.push('perm, pos = list(range(N)), N');
       L.push('');
       L.push('def next_batch():');
-      L.push('    global perm, pos');
+      L.push('    global pos');
       L.push('    if pos >= N:');
-      L.push('        perm = torch.randperm(N, generator=gen)');
+      L.push('        rng.shuffle(perm)');
       L.push('        pos = 0');
       L.push('    idx = perm[pos:pos + BATCH_SIZE]');
-      L.push('    pos += BATCH_SIZE');
-      L.push('    return idx');
+      L.push('    pos += len(idx)');
+      L.push('    return torch.tensor(idx)');
     } else {
       L.push('# Full batch: every step uses all N examples (the playground\'s run with no batch size).');
       L.push('def next_batch():');
@@ -215,17 +245,21 @@ export function pytorchScript(spec, opts = {}) {
   L.push('');
   L.push(`p = torch.tensor([${pyNum(spec.start[0])}, ${pyNum(spec.start[1])}], requires_grad=True)`);
   L.push(`STEPS = ${steps}`);
-  L.push('points = [p.detach().clone()]');
+  L.push('points = [[p[0].item(), p[1].item()]]');
   L.push('values = [F(p).item()]');
   L.push('lrs = []');
   L.push('diverged_at_step = None');
-  // Loss of step k: the whole landscape, or this step's mini-batch; the recorded value is always
-  // the full loss at the new point (what the playground plots).
   const batchLoss = data ? 'F(p, batch)' : 'F(p)';
-  if (o.name === 'newton') {
-    // Not a torch optimizer: p <- p - eta * solve(H, g) with the exact Hessian from autograd.
+  if (newton) {
     L.push(`ETA = ${pyNum(o.eta ?? 1)}`);
+    if (sch) {
+      L.push('# eta(t) from the torch scheduler, stepped once per step as in the playground (driven by a stand-in optimizer).');
+      L.push('opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=ETA)');
+      L.push(`sched = ${sch}`);
+    }
     L.push('for k in range(1, STEPS + 1):');
+    L.push(sch ? '    eta = opt.param_groups[0]["lr"]' : '    eta = ETA');
+    L.push('    lrs.append(eta)');
     if (data) L.push('    batch = next_batch()');
     L.push(`    f = ${batchLoss}`);
     L.push('    (g,) = torch.autograd.grad(f, p)');
@@ -234,19 +268,18 @@ export function pytorchScript(spec, opts = {}) {
     L.push('        diverged_at_step = k  # singular_hessian');
     L.push('        break');
     L.push('    with torch.no_grad():');
-    L.push('        p -= ETA * torch.linalg.solve(H, g)');
+    L.push('        p -= eta * torch.linalg.solve(H, g)');
+    if (sch) { L.push('    opt.step()  # the stand-in has no gradient: a no-op that keeps the scheduler\'s order'); L.push('    sched.step()'); }
     L.push('    fk = F(p).item()');
     L.push('    if not (torch.isfinite(p).all() and math.isfinite(fk)):');
     L.push('        diverged_at_step = k  # non_finite');
     L.push('        break');
-    L.push('    points.append(p.detach().clone())');
+    L.push('    points.append([p[0].item(), p[1].item()])');
     L.push('    values.append(fk)');
   } else {
     const cls = TORCH_OPTIM[o.name];
     if (!cls) throw new Error(`optimizer: no torch equivalent for "${o.name}"`);
-    const kw = Object.entries(optimizerKwargs(o)).map(([k, v]) => `${k}=${pyVal(v)}`);
-    L.push(`opt = torch.optim.${cls}([p], ${kw.join(', ')}, foreach=False)`);
-    const sch = torchScheduler(spec.scheduler);
+    L.push(`opt = torch.optim.${cls}([p], ${torchKwargs(o).join(', ')}, foreach=False)`);
     L.push(`sched = ${sch ?? 'None'}`);
     L.push('for k in range(1, STEPS + 1):');
     L.push('    lrs.append(opt.param_groups[0]["lr"])');
@@ -261,34 +294,40 @@ export function pytorchScript(spec, opts = {}) {
     L.push('    if not (torch.isfinite(p).all() and math.isfinite(fk)):');
     L.push('        diverged_at_step = k');
     L.push('        break');
-    L.push('    points.append(p.detach().clone())');
+    L.push('    points.append([p[0].item(), p[1].item()])');
     L.push('    values.append(fk)');
   }
   L.push('');
   L.push('print(f"steps done: {len(points) - 1}, diverged_at_step: {diverged_at_step}")');
-  L.push(`print(f"final point${data ? ' (w, b)' : ''}: ({points[-1][0].item():.17g}, {points[-1][1].item():.17g}), f = {values[-1]:.17g}")`);
+  L.push(`print(f"final point${data ? ' (w, b)' : ''}: ({points[-1][0]:.17g}, {points[-1][1]:.17g}), f = {values[-1]:.17g}")`);
   const ex = opts.expected;
-  if (ex && ex.final) {
+  if (ex && ex.points && ex.values) {
+    const n = ex.values.length;
+    const at = samplePath(n);
     L.push('');
-    if (batch) {
-      L.push('# What the playground computed with ITS mini-batches (different random batches, see above):');
-      L.push('# compare the loss level and the spread of the path, not the digits.');
-    } else {
-      L.push('# What the playground computed for this run (compare: they should agree to ~1e-9 relative).');
-    }
-    L.push(`EXPECTED_FINAL = (${pyNum(ex.final[0])}, ${pyNum(ex.final[1])})`);
-    L.push(`EXPECTED_STEPS = ${pyInt(ex.steps)}`);
-    L.push(`EXPECTED_DIVERGED_AT_STEP = ${ex.diverged_at_step == null ? 'None' : pyInt(ex.diverged_at_step)}`);
-    if (batch && ex.final_value != null) {
-      L.push(`EXPECTED_FINAL_LOSS = ${pyNum(ex.final_value)}`);
-      L.push('print(f"playground (its own batches): final {EXPECTED_FINAL}, loss {EXPECTED_FINAL_LOSS:.6g}; here: loss {values[-1]:.6g}")');
-    } else {
-      L.push('err = max(abs(points[-1][i].item() - EXPECTED_FINAL[i]) / max(abs(EXPECTED_FINAL[i]), 1e-3) for i in range(2))');
-      L.push('print(f"playground: {EXPECTED_STEPS} steps, final {EXPECTED_FINAL}; largest relative difference {err:.3g}")');
-    }
-    L.push('if len(points) - 1 != EXPECTED_STEPS or diverged_at_step != EXPECTED_DIVERGED_AT_STEP:');
-    L.push('    print("note: the step count or divergence differs from the playground run")');
+    L.push(`# The playground's run of this experiment: step k, x, y, f(x, y) (${at.length < n ? `${at.length} of its ${n} points` : 'every point'}).`);
+    L.push(`PLAYGROUND_STEPS = ${pyInt(n - 1)}`);
+    L.push(`PLAYGROUND_DIVERGED_AT_STEP = ${ex.diverged_at_step == null ? 'None' : pyInt(ex.diverged_at_step)}`);
+    L.push('PLAYGROUND_PATH = [');
+    for (const k of at) L.push(`    (${k}, ${pyNum(ex.points[2 * k])}, ${pyNum(ex.points[2 * k + 1])}, ${pyNum(ex.values[k])}),`);
+    L.push(']');
+    L.push('worst, first_off = 0.0, None');
+    L.push('for k, x, y, fv in PLAYGROUND_PATH:');
+    L.push('    if k >= len(points):');
+    L.push('        break');
+    L.push('    d = max(abs(points[k][0] - x) / max(abs(x), 1e-3), abs(points[k][1] - y) / max(abs(y), 1e-3))');
+    L.push('    worst = max(worst, d)');
+    L.push('    if first_off is None and d > 1e-9:');
+    L.push('        first_off = k');
+    L.push('print(f"playground: {PLAYGROUND_STEPS} steps; largest relative difference along the whole path {worst:.3g}"');
+    L.push('      + (f" (first above 1e-9 at step {first_off})" if first_off is not None else ""))');
+    L.push('if len(points) - 1 != PLAYGROUND_STEPS or diverged_at_step != PLAYGROUND_DIVERGED_AT_STEP:');
+    L.push('    print("note: the step count or the divergence differs from the playground run")');
   }
+  L.push('');
+  L.push('if "--json" in sys.argv:');
+  L.push('    with open(sys.argv[sys.argv.index("--json") + 1], "w") as out:');
+  L.push('        json.dump({"points": points, "values": values, "lrs": lrs, "diverged_at_step": diverged_at_step}, out)');
   return L.join('\n') + '\n';
 }
 

@@ -5,6 +5,8 @@
 import { readState, writeState, showNotices } from './state.js';
 import { initTheme, applyEmbed, copyText, announce, download, radioGroups } from './shell.js';
 import { errorMessage } from './engine.js';
+import { zipFiles } from './zip.js';
+import { columnsCSV } from './torch-nn.js';
 
 export class UrlState {
   /** @param {object[]} table  @param {URLSearchParams|string} search */
@@ -153,4 +155,19 @@ export function earlyNote(presetById) {
 export function showControls() {
   for (const el of document.querySelectorAll('[data-panel="controls"][data-off]')) el.removeAttribute('data-off');
   document.body.classList.remove('no-controls');
+}
+
+/**
+ * CSV export of named tables ({name: {column: values}}): one table is one .csv, several are a
+ * .zip with one .csv per table (each its own sheet, never side by side in one).
+ */
+export function downloadTables(base, tables) {
+  const named = Object.entries(tables).filter(([, cols]) => Object.values(cols).some((c) => c.length));
+  if (named.length <= 1) {
+    const [name, cols] = named[0] || ['empty', {}];
+    download(`${base}-${name}.csv`, columnsCSV(cols), 'text/csv');
+  } else {
+    download(`${base}.zip`, new Blob([zipFiles(named.map(([name, cols]) => ({ name: `${name}.csv`, text: columnsCSV(cols) })))], { type: 'application/zip' }), 'application/zip');
+  }
+  announce(named.length > 1 ? `CSV tables saved (a zip of ${named.length}).` : 'CSV saved.');
 }

@@ -20,7 +20,8 @@
 //   * a step whose loss is not finite stops the run ("diverged at step k"), as in the engine.
 // torch's random generator is not the engine's: shuffles and random initial weights agree in
 // distribution only, unless the exact initial weights are embedded.
-import { TORCH_OPTIM, optimizerKwargs, pyNum } from './export.js';
+import { TORCH_OPTIM, torchKwargs, torchScheduler, pyNum } from './export.js';
+import { PY_RNG, PY_BLOB, pyLongString } from './py-engine.js';
 
 export { pyNum };
 
@@ -87,17 +88,52 @@ function pyInt(v) { return String(Math.floor(v)); }
 /** Shortest decimal that rounds back to the same float32 (the engine's numbers are f32). */
 export function f32(v) { const x = Math.fround(v); for (let p = 6; p <= 9; p++) { const t = Number(x.toPrecision(p)); if (Math.fround(t) === x) return t; } return x; }
 
+
+/** Python lines: with --rounding-check, rerun this script in float64 and with reversed batch rows. */
+const ROUNDING_CHECK = `
+if "--rounding-check" in sys.argv:
+    # How far does float32 rounding alone move the numbers? Two runs of the same mathematics:
+    # float64, and float32 with every mini-batch in reverse row order (another summation order).
+    import os, subprocess, tempfile
+    variants = {}
+    for flag in ("--float64", "--reverse-batch-rows"):
+        fd, tmp = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        subprocess.run([sys.executable, os.path.abspath(__file__), flag, "--json", tmp], check=True, stdout=subprocess.DEVNULL)
+        with open(tmp) as fh:
+            variants[flag.strip("-")] = json.load(fh)
+        os.remove(tmp)
+    RESULT["rounding_variants"] = variants
+`;
+
+/** Base64 of the float32 little-endian bytes of the per-layer {W, b} (W row-major [out][in], then b). */
+export function weightsBase64(params) {
+  const flat = [];
+  for (const p of params) { for (const r of p.W) flat.push(...r); flat.push(...p.b); }
+  const bytes = new Uint8Array(Float32Array.from(flat).buffer);
+  let str = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) str += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(str);
+}
+
 /**
+ * A runnable PyTorch script that reproduces a network run of the playground step by step: the same
+ * data split and normalization, the playground's exact initial weights, the same mini-batches (and
+ * dropout masks) from the playground's own random generator, torch.nn layers and losses and
+ * torch.optim with the same kwargs, in float32 as the playground; the per-step loss agrees up to
+ * float32 rounding. It compares its loss curve with the playground's (embedded) and takes
+ * `--json FILE` to write its numbers.
  * @param {object} spec   the TrainerSpec (validated by the engine)
  * @param {object} opts
  *   title: string
- *   data: {kind: 'points', inputs: number[][], labels: number[]}  (the engine's own samples, embedded)
- *       | {kind: 'csv', file: 'digits.csv', sklearn?: 'load_digits'}  (read from disk; sklearn fallback)
- *   steps: training steps to run (default 1000)
- *   initialParams: [{W: number[][] ([out][in]), b: number[]}] — the engine's initial weights (optional)
+ *   data: {kind: 'points', inputs: number[] (flat, rows × dim, original order), labels: number[], dim}
+ *       | {kind: 'csv', file: 'digits.csv', b64: deflated CSV text (shared/py-engine.js deflateBase64)}
+ *   initialParams: [{W: number[][] ([out][in]), b: number[]}] — the playground's initial weights
+ *   steps: training steps to run
  *   report: 'gradnorms' | 'stats' | 'none'  per-layer numbers printed at the start and the end
- *   race: {runs: [{activation, lr}], threshold, epochs}   train one network per entry (relu lab)
- *   expected: {train_loss, train_errors, steps}  what the playground computed (printed for comparison)
+ *   race: {runs: [{activation, lr}], threshold, epochs}   one network per entry (relu lab)
+ *   expected: single run {losses: number[] (from step 1), train_loss, train_errors, steps}
+ *             race {runs: {[activation]: {errors: number[] per epoch, reached}}}
  */
 export function networkScript(spec, opts = {}) {
   const sizes = spec.layer_sizes;
@@ -108,125 +144,134 @@ export function networkScript(spec, opts = {}) {
   const o = spec.optimizer || { name: 'sgd', lr: 0.01 };
   const cls = TORCH_OPTIM[o.name];
   if (!cls) throw new Error(`optimizer: no torch equivalent for "${String(o.name).slice(0, 40)}"`);
-  if (spec.scheduler && spec.scheduler.name !== 'constant') throw new Error('scheduler: the network labs export constant learning rates only');
-  const kwargs = Object.entries(optimizerKwargs(o)).map(([k, v]) => `${k}=${typeof v === 'boolean' ? (v ? 'True' : 'False') : Array.isArray(v) ? `(${v.map(pyNum).join(', ')})` : pyNum(v)}`);
-  const data = opts.data || { kind: 'csv', file: 'data.csv' };
+  const sch = spec.scheduler && spec.scheduler.name !== 'constant' ? torchScheduler(spec.scheduler) : null;
+  const data = opts.data;
+  if (!data) throw new Error('data: the data set is needed (points or an embedded CSV)');
+  const P = opts.initialParams;
+  if (!P || P.length !== sizes.length - 1) throw new Error('initialParams: one {W, b} per layer (the playground\'s initial weights)');
+  P.forEach((p, l) => { if (p.W.length !== sizes[l + 1] || p.W.some((r) => r.length !== sizes[l]) || p.b.length !== sizes[l + 1]) throw new Error(`initialParams[${l}]: shape does not match layer_sizes`); });
   const d = spec.data || {};
   const seed = pyInt(spec.seed ?? 0);
   const steps = pyInt(opts.steps ?? 1000);
   const race = opts.race || null;
   const runs = race ? race.runs : [{ activation: spec.activation ?? 'relu', lr: o.lr }];
   for (const r of runs) torchActivation(r.activation);
-  const initLines = torchInitLines(spec.init ?? 'torch_default');
   const bn = !!spec.batch_norm, drop = spec.dropout ?? 0;
+  const kw = torchKwargs(o);
   const L = [];
   L.push('#!/usr/bin/env python3');
   L.push(`# ${opts.title || 'Learning as Optimization playground: a network run'}, exported as a PyTorch script.`);
-  L.push('# Same network, initialization, loss, optimizer (torch.optim, same kwargs), batch size and data as the');
-  L.push('# playground; the loop is torch\'s: zero_grad(); loss = L(net(x_B), t_B); loss.backward(); opt.step().');
-  L.push("# torch's random generator is not the playground's: shuffles (and random initial weights, unless they");
-  L.push('# are embedded below) agree in distribution, not digit for digit.');
-  L.push('import csv');
+  L.push('# It reproduces the playground\'s run step by step: the same data split and normalization, the');
+  L.push('# playground\'s initial weights, the same mini-batches' + (drop > 0 ? ' and dropout masks' : '') + ' (drawn with the playground\'s own random');
+  L.push('# generator, EngineRng below), torch.nn layers and losses and torch.optim with the same kwargs, in float32.');
+  L.push('# The per-step loss agrees with the playground\'s up to float32 rounding (different summation orders);');
+  L.push('# at the end the script compares its curve with the playground\'s (embedded). --json FILE writes its numbers.');
+  L.push('import base64');
+  L.push('import json');
   L.push('import math');
-  L.push('import os');
   L.push('import sys');
   L.push('import torch');
   L.push('from torch import nn');
   L.push('');
   L.push(`SEED = ${seed}`);
-  L.push('torch.manual_seed(SEED)');
   L.push(`LAYER_SIZES = [${sizes.map(pyInt).join(', ')}]`);
-  L.push(`BATCH_SIZE = ${spec.batch_size != null ? pyInt(spec.batch_size) : 'None  # full batch'}`);
+  L.push(`BATCH_SIZE = ${pyInt(spec.batch_size ?? 1 << 30)}  # at least the training set = full batch`);
   L.push(`STEPS = ${steps}`);
+  L.push(`VALIDATION_SPLIT = ${pyNum(d.validation_split ?? 0)}`);
+  L.push(`NORMALIZE = ${d.normalize ? 'True' : 'False'}`);
+  L.push('# float32 as the playground; --float64 runs the same experiment in float64 (how much does rounding matter?)');
+  L.push('DTYPE = torch.float64 if "--float64" in sys.argv else torch.float32');
+  L.push('# --reverse-batch-rows feeds every mini-batch in reverse row order: the same mathematics, another');
+  L.push('# summation order; --rounding-check runs both variants too and says how far rounding alone moves the loss.');
+  L.push('REVERSE_ROWS = "--reverse-batch-rows" in sys.argv');
+  L.push(PY_RNG.trim());
   L.push('');
   L.push('# --- data ---');
   if (data.kind === 'points') {
-    const X = data.inputs.flat(), Y = data.labels;
-    if (X.length !== Y.length * sizes[0]) throw new Error('data: inputs and labels do not match layer_sizes[0]');
-    L.push(`# The playground's own ${Y.length} samples of the "${String(d.name || 'generated').slice(0, 20)}" generator (n=${d.n ?? Y.length}, noise=${pyNum(d.noise ?? 0)}, seed=${pyInt(d.seed ?? spec.seed ?? 0)}),`);
-    L.push('# embedded so that this script trains on exactly the same points.');
-    L.push(`XS = ${pyList(X.map(f32), 12).join('\n')}`);
-    L.push(`LABELS = ${pyList(Y, 30).join('\n').replace(/\.0,/g, ',')}`);
-    L.push(`X = torch.tensor(XS, dtype=torch.float64).reshape(-1, ${sizes[0]})`);
-    L.push('Y = torch.tensor(LABELS, dtype=torch.int64)');
+    const dim = data.dim ?? sizes[0];
+    if (data.inputs.length !== data.labels.length * dim) throw new Error('data: inputs and labels do not match');
+    L.push(`# The playground's ${data.labels.length} samples of the "${String(d.name || 'generated').slice(0, 20)}" generator (n=${d.n ?? data.labels.length}, noise=${pyNum(d.noise ?? 0)}), in their order.`);
+    L.push(`DIM = ${pyInt(dim)}`);
+    L.push(`_XS = ${pyList(Array.from(data.inputs), 8).join('\n')}`);
+    L.push(`LABELS = ${pyList(Array.from(data.labels), 30).join('\n').replace(/\.0,/g, ',')}`);
+    L.push('ROWS = [_XS[i * DIM:(i + 1) * DIM] for i in range(len(LABELS))]');
   } else {
     const file = String(data.file || 'data.csv').replace(/[^A-Za-z0-9_.-]/g, '_');
-    L.push(`# The playground's www/data/${file} (header row, last column "label"). Put it next to this script`);
-    L.push('# or pass its path as the first argument.');
-    L.push(`CSV_PATH = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), ${q(file)})`);
-    L.push('def load_csv(path):');
-    L.push('    with open(path, newline="") as f:');
-    L.push('        rows = [r for r in csv.reader(f) if r]');
-    L.push('    assert rows[0][-1].strip() == "label", "the last column must be named label"');
-    L.push('    x = [[float(v) for v in r[:-1]] for r in rows[1:]]');
-    L.push('    y = [int(float(r[-1])) for r in rows[1:]]');
-    L.push('    return torch.tensor(x, dtype=torch.float64), torch.tensor(y, dtype=torch.int64)');
-    L.push('if os.path.exists(CSV_PATH):');
-    L.push('    X, Y = load_csv(CSV_PATH)');
-    if (data.sklearn) {
-      L.push('else:  # the same data as shipped with scikit-learn');
-      L.push(`    from sklearn.datasets import ${data.sklearn}`);
-      L.push(`    _d = ${data.sklearn}()`);
-      L.push('    X, Y = torch.tensor(_d.data, dtype=torch.float64), torch.tensor(_d.target, dtype=torch.int64)');
-    } else {
-      L.push('else:');
-      L.push('    sys.exit(f"data file not found: {CSV_PATH}")');
-    }
+    L.push(`# The playground's www/data/${file} (header row, last column "label"), embedded (zlib + base64).`);
+    L.push(PY_BLOB.trim());
+    L.push(`_CSV = _blob(${pyLongString(data.b64)})`);
+    L.push('_lines = [l for l in _CSV.splitlines() if l.strip()]');
+    L.push('assert _lines[0].split(",")[-1].strip() == "label"');
+    L.push('ROWS = [[float(v) for v in l.split(",")[:-1]] for l in _lines[1:]]');
+    L.push('LABELS = [int(float(l.split(",")[-1])) for l in _lines[1:]]');
+    L.push('DIM = len(ROWS[0])');
   }
-  const vs = d.validation_split ?? 0;
-  L.push(`VALIDATION_SPLIT = ${pyNum(vs)}`);
-  L.push('perm = torch.randperm(len(Y), generator=torch.Generator().manual_seed(SEED))');
-  L.push('n_val = min(round(len(Y) * VALIDATION_SPLIT), len(Y) - 1)');
-  L.push('Xv, Yv, X, Y = X[perm[:n_val]], Y[perm[:n_val]], X[perm[n_val:]], Y[perm[n_val:]]');
-  if (d.normalize) {
-    L.push("# Input normalization: x_hat = (x - mu) / sigma with the training set's mean and biased standard");
-    L.push('# deviation (sigma = 1 for a constant feature), as in the playground.');
-    L.push('MU = X.mean(0)');
-    L.push('SD = X.std(0, unbiased=False)');
-    L.push('SD[SD == 0] = 1.0');
-    L.push('X, Xv = (X - MU) / SD, (Xv - MU) / SD');
-  }
-  L.push('X, Xv = X.float(), Xv.float()  # the playground trains in float32');
+  L.push('# The split: one seeded permutation; the first round(n * VALIDATION_SPLIT) samples are held out.');
+  L.push('n = len(LABELS)');
+  L.push('perm = list(range(n))');
+  L.push('EngineRng.derive(SEED, 1).shuffle(perm)');
+  L.push('n_val = min(int(math.floor(n * VALIDATION_SPLIT + 0.5)), n - 1)');
+  L.push('val_idx, train_idx = perm[:n_val], perm[n_val:]');
+  L.push('if NORMALIZE:');
+  L.push("    # x_hat = (x - mu) / sigma with the training set's mean and biased standard deviation (sigma = 1");
+  L.push('    # for a constant feature), computed in float64 as in the playground, then float32.');
+  L.push('    m = len(train_idx)');
+  L.push('    MU = [sum(ROWS[i][j] for i in train_idx) / m for j in range(DIM)]');
+  L.push('    SD = [math.sqrt(v) if v > 0 else 1.0 for v in (sum((ROWS[i][j] - MU[j]) ** 2 for i in train_idx) / m for j in range(DIM))]');
+  L.push('else:');
+  L.push('    MU, SD = [0.0] * DIM, [1.0] * DIM');
+  L.push('def inputs(idx):');
+  L.push('    return torch.tensor([[(ROWS[i][j] - MU[j]) / SD[j] for j in range(DIM)] for i in idx], dtype=torch.float64).float().to(DTYPE)');
+  L.push('X, Y = inputs(train_idx), torch.tensor([LABELS[i] for i in train_idx], dtype=torch.int64)');
+  L.push('Xv, Yv = inputs(val_idx), torch.tensor([LABELS[i] for i in val_idx], dtype=torch.int64)');
   L.push('N = len(Y)');
   L.push('');
   L.push('# --- network ---');
-  L.push('def make_net(activation):');
+  if (drop > 0) {
+    L.push('class EngineDropout(nn.Module):');
+    L.push('    """Inverted dropout (as nn.Dropout) with the playground\'s masks: one draw u per value, kept when');
+    L.push('    u < 1 - p, scaled by 1/(1 - p); identity in eval mode."""');
+    L.push('    def __init__(self, p, rng):');
+    L.push('        super().__init__()');
+    L.push('        self.p, self.rng = p, rng');
+    L.push('    def forward(self, x):');
+    L.push('        if not self.training or self.p == 0:');
+    L.push('            return x');
+    L.push('        keep = 1.0 - self.p');
+    L.push('        mask = torch.tensor([1.0 / keep if self.rng.uniform() < keep else 0.0 for _ in range(x.numel())]).to(x.dtype).view_as(x)');
+    L.push('        return x * mask');
+  }
+  L.push(`def make_net(activation${drop > 0 ? ', dropout_rng' : ''}):`);
   L.push('    layers = []');
   L.push('    for l in range(1, len(LAYER_SIZES)):');
-  L.push('        lin = nn.Linear(LAYER_SIZES[l - 1], LAYER_SIZES[l])');
-  for (const line of initLines) L.push(`        ${line}`);
-  L.push('        layers.append(lin)');
+  L.push('        layers.append(nn.Linear(LAYER_SIZES[l - 1], LAYER_SIZES[l]))');
   L.push('        if l < len(LAYER_SIZES) - 1:  # hidden layer; the output layer is linear');
   if (bn) L.push('            layers.append(nn.BatchNorm1d(LAYER_SIZES[l]))');
   L.push('            layers.append(activation())');
-  if (drop > 0) L.push(`            layers.append(nn.Dropout(p=${pyNum(drop)}))`);
-  L.push('    return nn.Sequential(*layers)');
+  if (drop > 0) L.push(`            layers.append(EngineDropout(${pyNum(drop)}, dropout_rng))`);
+  L.push('    net = nn.Sequential(*layers).to(DTYPE)');
+  L.push('    load_initial(net)');
+  L.push('    return net');
   L.push('');
-  const P = opts.initialParams;
-  if (P && !race) {
-    if (P.length !== sizes.length - 1) throw new Error('initialParams: one {W, b} per layer');
-    L.push("# The playground's exact initial weights (W[l] is [out][in], as nn.Linear stores it).");
-    L.push('INITIAL = [');
-    P.forEach((p, l) => {
-      if (p.W.length !== sizes[l + 1] || p.W.some((r) => r.length !== sizes[l]) || p.b.length !== sizes[l + 1]) throw new Error(`initialParams[${l}]: shape does not match layer_sizes`);
-      L.push(`    ([${p.W.map((r) => `[${r.map((v) => pyNum(f32(v))).join(', ')}]`).join(', ')}],`);
-      L.push(`     [${p.b.map((v) => pyNum(f32(v))).join(', ')}]),`);
-    });
-    L.push(']');
-    L.push('def load_initial(net):');
-    L.push('    with torch.no_grad():');
-    L.push('        for lin, (w, b) in zip([m for m in net if isinstance(m, nn.Linear)], INITIAL):');
-    L.push('            lin.weight.copy_(torch.tensor(w))');
-    L.push('            lin.bias.copy_(torch.tensor(b))');
-    L.push('');
-  }
+  L.push(`# The playground's initial weights (${describeInit(spec.init)}; biases ${initBiasNote(spec.init)}),`);
+  L.push('# float32 little-endian, layer by layer: W [out][in] row-major, then b.');
+  L.push(`INITIAL = ${pyLongString(weightsBase64(P))}`);
+  L.push('def load_initial(net):');
+  L.push('    w = torch.frombuffer(bytearray(base64.b64decode(INITIAL)), dtype=torch.float32)');
+  L.push('    off = 0');
+  L.push('    with torch.no_grad():');
+  L.push('        for lin in [m for m in net if isinstance(m, nn.Linear)]:');
+  L.push('            for t in (lin.weight, lin.bias):');
+  L.push('                t.copy_(w[off:off + t.numel()].view_as(t).to(DTYPE))');
+  L.push('                off += t.numel()');
+  L.push('');
   L.push(`loss_fn = ${TORCH_LOSS[loss]}`);
   L.push('def targets(y):');
   if (loss === 'cross_entropy') L.push('    return y  # class indices');
   else if (nOut === 1) L.push('    return y.float().unsqueeze(1)  # the 0/1 label itself');
-  else L.push(`    return nn.functional.one_hot(y, ${pyInt(nOut)}).float()`);
+  else L.push(`    return nn.functional.one_hot(y, ${pyInt(nOut)}).to(DTYPE)`);
   L.push('def errors(net, x, y):');
-  L.push('    """Misclassified samples (inference mode): argmax of the outputs, or output > 0 for one logit."""');
+  L.push('    """Misclassified samples and the mean loss in inference mode (as the playground evaluates)."""');
   L.push('    net.eval()');
   L.push('    with torch.no_grad():');
   L.push('        out = net(x)');
@@ -235,26 +280,47 @@ export function networkScript(spec, opts = {}) {
   L.push('    net.train()');
   L.push('    return int((pred != y).sum()), l');
   L.push('');
-  L.push('def batches(gen):');
-  L.push('    """Mini-batch indices forever: a fresh permutation every epoch, consecutive slices."""');
-  L.push('    while True:');
-  L.push('        if BATCH_SIZE is None or BATCH_SIZE >= N:');
-  L.push('            yield None  # full batch');
-  L.push('            continue');
-  L.push('        p = torch.randperm(N, generator=gen)');
-  L.push('        for i in range(0, N, BATCH_SIZE):');
-  L.push('            yield p[i:i + BATCH_SIZE]');
+  L.push('class Batches:');
+  L.push('    """Mini-batches as the playground draws them (DataLoader(shuffle=True, drop_last=False) semantics):');
+  L.push('    the order is shuffled again at every epoch with the playground\'s generator, then cut into');
+  L.push('    consecutive slices (the last may be shorter). BATCH_SIZE >= N: the whole training set every step."""');
+  L.push('    def __init__(self):');
+  L.push('        self.order, self.cursor, self.rng = list(range(N)), N, EngineRng.derive(SEED, 3)');
+  L.push('    def next(self):');
+  L.push('        if BATCH_SIZE >= N:');
+  L.push('            return None');
+  L.push('        if self.cursor >= N:');
+  L.push('            self.rng.shuffle(self.order)');
+  L.push('            self.cursor = 0');
+  L.push('        idx = self.order[self.cursor:self.cursor + BATCH_SIZE]');
+  L.push('        self.cursor += len(idx)');
+  L.push('        return torch.tensor(idx)');
+  L.push('');
+  L.push('def train_step(net, opt, batches):');
+  L.push('    """One step of the playground\'s loop; returns the mini-batch loss, or None when it is not finite');
+  L.push('    (then the step is not applied: the run diverged)."""');
+  L.push('    idx = batches.next()');
+  L.push('    if REVERSE_ROWS:');
+  L.push('        idx = torch.arange(N - 1, -1, -1) if idx is None else idx.flip(0)');
+  L.push('    x, y = (X, Y) if idx is None else (X[idx], Y[idx])');
+  L.push('    opt.zero_grad()');
+  L.push('    loss = loss_fn(net(x), targets(y))');
+  L.push('    if not math.isfinite(loss.item()):');
+  L.push('        return None');
+  L.push('    loss.backward()');
+  L.push('    opt.step()');
+  L.push('    return loss.item()');
   L.push('');
   const report = race ? 'none' : opts.report || 'none';
   if (report !== 'none') {
     L.push('def layer_report(net):');
-    L.push('    """Per Dense layer on the first mini-batch: gradient norm ||dL/dW[l]||_F and the mean and variance');
-    L.push('    of its activations (the playground\'s layer statistics)."""');
+    L.push('    """Per Dense layer, on the first BATCH_SIZE rows of the training split (the rows the playground\'s');
+    L.push('    inspection uses before any step): ||dL/dW[l]||_F and the mean and variance of its activations."""');
     L.push('    lins = [m for m in net if isinstance(m, nn.Linear)]');
     L.push('    acts = []');
-    L.push('    hooks = [m.register_forward_hook(lambda m, i, o: acts.append(o.detach())) for m in net if not isinstance(m, (nn.Linear, nn.Dropout, nn.BatchNorm1d))]');
+    L.push('    hooks = [m.register_forward_hook(lambda m, i, o: acts.append(o.detach())) for m in net if not isinstance(m, (nn.Linear, nn.BatchNorm1d' + (drop > 0 ? ', EngineDropout' : '') + '))]');
     L.push('    net.zero_grad()');
-    L.push('    idx = torch.arange(min(N, BATCH_SIZE or N))');
+    L.push('    idx = torch.arange(min(N, BATCH_SIZE))');
     L.push('    loss_fn(net(X[idx]), targets(Y[idx])).backward()');
     L.push('    for h in hooks:');
     L.push('        h.remove()');
@@ -265,78 +331,127 @@ export function networkScript(spec, opts = {}) {
     L.push('    net.zero_grad()');
     L.push('');
   }
+  const optLine = (lrExpr) => `torch.optim.${cls}(net.parameters(), ${(kw.some((k) => k.startsWith('lr=')) ? kw.map((k) => (k.startsWith('lr=') ? `lr=${lrExpr}` : k)) : [`lr=${lrExpr}`, ...kw]).join(', ')})`;
+  const ex = opts.expected;
   if (race) {
     L.push(`THRESHOLD = ${pyNum(race.threshold)}  # training error rate to reach`);
     L.push(`MAX_EPOCHS = ${pyInt(race.epochs)}`);
+    L.push('STEPS_PER_EPOCH = 1 if BATCH_SIZE >= N else math.ceil(N / BATCH_SIZE)');
     L.push('RUNS = [');
     for (const r of race.runs) L.push(`    (${q(typeof r.activation === 'string' ? r.activation : r.activation.name)}, lambda: ${torchActivation(r.activation)}, ${pyNum(r.lr)}),`);
     L.push(']');
+    L.push('');
+    L.push('def epochs_to_threshold(errs):');
+    L.push('    """Epochs until the training error rate first reaches THRESHOLD, linear between epoch ends."""');
+    L.push('    for e, v in enumerate(errs):');
+    L.push('        if v <= THRESHOLD:');
+    L.push('            if e == 0:');
+    L.push('                return 0.0');
+    L.push('            a, b = errs[e - 1], v');
+    L.push('            return float(e) if a == b else e - 1 + (a - THRESHOLD) / (a - b)');
+    L.push('    return None');
+    L.push('');
     L.push('results = {}');
     L.push('for name, act, lr in RUNS:');
-    L.push('    torch.manual_seed(SEED)  # the same initial weights for every activation');
-    L.push('    net = make_net(act)');
-    L.push(`    opt = torch.optim.${cls}(net.parameters(), ${kwargs.filter((k) => !k.startsWith('lr=')).concat('lr=lr').join(', ')})`);
-    L.push('    gen = torch.Generator().manual_seed(SEED)');
-    L.push('    it = batches(gen)');
-    L.push('    seen, reached, diverged = 0, None, None');
-    L.push('    curve = []');
-    L.push('    step = 0');
-    L.push('    while seen < MAX_EPOCHS * N:');
-    L.push('        idx = next(it)');
-    L.push('        x, y = (X, Y) if idx is None else (X[idx], Y[idx])');
-    L.push('        opt.zero_grad()');
-    L.push('        loss = loss_fn(net(x), targets(y))');
-    L.push('        step += 1');
-    L.push('        if not math.isfinite(loss.item()):');
-    L.push('            diverged = step');
+    L.push(`    net = make_net(act${drop > 0 ? ', EngineRng.derive(SEED, 4)' : ''})  # the same initial weights for every activation`);
+    L.push(`    opt = ${optLine('lr')}`);
+    L.push('    batches = Batches()  # the same mini-batches for every activation');
+    L.push('    e0, _ = errors(net, X, Y)');
+    L.push('    errs, losses, diverged, reached = [e0 / N], [], None, None');
+    L.push('    for epoch in range(1, MAX_EPOCHS + 1):');
+    L.push('        for _ in range(STEPS_PER_EPOCH):');
+    L.push('            l = train_step(net, opt, batches)');
+    L.push('            if l is None:');
+    L.push('                diverged = len(losses) + 1');
+    L.push('                break');
+    L.push('            losses.append(l)');
+    L.push('        if diverged:');
     L.push('            break');
-    L.push('        loss.backward()');
-    L.push('        opt.step()');
-    L.push('        before, seen = seen, seen + len(y)');
-    L.push('        if seen // N > before // N:  # an epoch ended: training error on the whole set');
-    L.push('            e, _ = errors(net, X, Y)');
-    L.push('            curve.append(e / N)');
-    L.push('            if reached is None and e / N <= THRESHOLD:');
-    L.push('                reached = seen / N');
-    L.push('    results[name] = reached');
-    L.push('    print(f"{name:>10}: lr {lr}, training error per epoch {[round(c, 4) for c in curve]}")');
-    L.push('    print(f"{name:>10}: reached {THRESHOLD:.0%} training error after {reached} epochs" + (f" (diverged at step {diverged})" if diverged else ""))');
-    L.push('base = results.get("relu")');
+    L.push('        e, _ = errors(net, X, Y)');
+    L.push('        errs.append(e / N)');
+    L.push('        reached = epochs_to_threshold(errs)');
+    L.push('        if reached is not None:');
+    L.push('            break');
+    L.push('    results[name] = {"errors": errs, "reached": reached, "losses": losses, "diverged_at_step": diverged}');
+    L.push('    print(f"{name:>10}: lr {lr}, training error per epoch {[round(c, 4) for c in errs]}")');
+    L.push('    print(f"{name:>10}: " + (f"reached {THRESHOLD:.0%} training error after {reached:.3g} epochs" if reached is not None else f"did not reach {THRESHOLD:.0%} in {MAX_EPOCHS} epochs") + (f" (diverged at step {diverged})" if diverged else ""))');
+    L.push('base = results.get("relu", {}).get("reached")');
     L.push('for name, r in results.items():');
-    L.push('    if base and r and name != "relu":');
-    L.push('        print(f"ReLU was {r / base:.2f}x faster than {name}")');
+    L.push('    if base and r["reached"] and name != "relu":');
+    L.push('        f = r["reached"] / base');
+    L.push('        print(f"ReLU was {f:.3g}x faster than {name}" if f >= 1 else f"ReLU was {1 / f:.3g}x slower than {name}")');
+    if (ex && ex.runs) {
+      L.push('');
+      L.push('# What the playground measured (training error rate per epoch, epochs to the threshold):');
+      L.push(`PLAYGROUND = ${JSON.stringify(Object.fromEntries(Object.entries(ex.runs).map(([k, v]) => [k, { errors: v.errors.map((e) => f32(e)), reached: v.reached ?? null }]))).replace(/null/g, 'None')}`);
+      L.push('for name, r in results.items():');
+      L.push('    pg = PLAYGROUND.get(name)');
+      L.push('    if pg is None:');
+      L.push('        continue');
+      L.push('    k = min(len(pg["errors"]), len(r["errors"]))');
+      L.push('    diff = max((abs(a - b) for a, b in zip(pg["errors"][:k], r["errors"][:k])), default=0.0)');
+      L.push('    print(f"{name:>10}: playground reached the threshold after {pg[\'reached\']} epochs; largest difference of the error rates over {k} epochs {diff:.3g}")');
+    }
+    L.push('');
+    L.push('RESULT = {"runs": results}');
+    L.push(ROUNDING_CHECK.trim());
+    L.push('if "--json" in sys.argv:');
+    L.push('    with open(sys.argv[sys.argv.index("--json") + 1], "w") as out:');
+    L.push('        json.dump(RESULT, out)');
   } else {
-    L.push(`net = make_net(lambda: ${torchActivation(runs[0].activation)})`);
-    if (P) L.push('load_initial(net)');
-    L.push(`opt = torch.optim.${cls}(net.parameters(), ${kwargs.join(', ')})`);
+    L.push(`net = make_net(lambda: ${torchActivation(runs[0].activation)}${drop > 0 ? ', EngineRng.derive(SEED, 4)' : ''})`);
+    L.push(`opt = ${optLine(pyNum(o.lr ?? 0.01))}`);
+    L.push(`sched = ${sch ? sch : 'None'}`);
     if (report !== 'none') { L.push('print("at initialization:")'); L.push('layer_report(net)'); }
-    L.push('gen = torch.Generator().manual_seed(SEED)');
-    L.push('it = batches(gen)');
+    L.push('batches = Batches()');
     L.push('losses, diverged_at_step = [], None');
     L.push('for k in range(1, STEPS + 1):');
-    L.push('    idx = next(it)');
-    L.push('    x, y = (X, Y) if idx is None else (X[idx], Y[idx])');
-    L.push('    opt.zero_grad()');
-    L.push('    loss = loss_fn(net(x), targets(y))');
-    L.push('    if not math.isfinite(loss.item()):');
+    L.push('    l = train_step(net, opt, batches)');
+    L.push('    if l is None:');
     L.push('        diverged_at_step = k  # not applied, as in the playground');
     L.push('        break');
-    L.push('    loss.backward()');
-    L.push('    opt.step()');
-    L.push('    losses.append(loss.item())');
+    L.push('    if sched is not None:');
+    L.push('        sched.step()');
+    L.push('    losses.append(l)');
     L.push('    if k % max(1, STEPS // 10) == 0:');
-    L.push('        e, l = errors(net, X, Y)');
-    L.push('        print(f"step {k:6d}  mini-batch loss {loss.item():.5f}  training loss {l:.5f}  misclassified {e}/{N}")');
-    L.push('e, l = errors(net, X, Y)');
-    L.push('print(f"done: {len(losses)} steps, diverged_at_step: {diverged_at_step}, training loss {l:.6f}, misclassified {e}/{N}")');
+    L.push('        e, tl = errors(net, X, Y)');
+    L.push('        print(f"step {k:6d}  mini-batch loss {l:.5f}  training loss {tl:.5f}  misclassified {e}/{N}")');
+    L.push('e, tl = errors(net, X, Y)');
+    L.push('print(f"done: {len(losses)} steps, diverged_at_step: {diverged_at_step}, training loss {tl:.6f}, misclassified {e}/{N}")');
     if (report !== 'none') { L.push('print("after training:")'); L.push('layer_report(net)'); }
-    const ex = opts.expected;
-    if (ex && Number.isFinite(ex.train_loss)) {
-      L.push(`# The playground after ${pyInt(ex.steps ?? 0)} steps: training loss ${pyNum(f32(ex.train_loss))}, misclassified ${pyInt(ex.train_errors ?? 0)}.`);
-      L.push(`print("playground after ${pyInt(ex.steps ?? 0)} steps: training loss ${pyNum(f32(ex.train_loss))}, misclassified ${pyInt(ex.train_errors ?? 0)}")`);
+    if (ex && ex.losses && ex.losses.length) {
+      const pl = Array.from(ex.losses).slice(0, 5000).map(f32);
+      L.push('');
+      L.push(`# The playground's mini-batch loss of steps 1..${pl.length}${ex.diverged_at_step != null ? ` (it diverged at step ${pyInt(ex.diverged_at_step)})` : ''}.`);
+      L.push(`PLAYGROUND_LOSSES = ${pyList(pl, 10).join('\n')}`);
+      L.push(`PLAYGROUND_DIVERGED_AT_STEP = ${ex.diverged_at_step == null ? 'None' : pyInt(ex.diverged_at_step)}`);
+      L.push('k = min(len(losses), len(PLAYGROUND_LOSSES))');
+      L.push('rel = [abs(a - b) / max(abs(b), 1e-12) for a, b in zip(losses[:k], PLAYGROUND_LOSSES[:k])]');
+      L.push('worst100 = max(rel[:100], default=0.0)');
+      L.push('print(f"playground: largest relative difference of the loss over the first {min(k, 100)} steps {worst100:.3g}, over all {k} compared steps {max(rel, default=0.0):.3g}")');
+      if (Number.isFinite(ex.train_loss)) L.push(`print("playground after ${pyInt(ex.steps ?? 0)} steps: training loss ${pyNum(f32(ex.train_loss))}, misclassified ${pyInt(ex.train_errors ?? 0)}")`);
     }
+    L.push('');
+    L.push('RESULT = {"losses": losses, "diverged_at_step": diverged_at_step, "train_loss": tl if math.isfinite(tl) else None, "train_errors": e, "steps": len(losses)}');
+    L.push(ROUNDING_CHECK.trim());
+    L.push('if "rounding_variants" in RESULT:');
+    L.push('    k = min(100, len(losses), *(len(v["losses"]) for v in RESULT["rounding_variants"].values()))');
+    L.push('    spread = max((abs(a - b) / max(abs(a), 1e-12) for v in RESULT["rounding_variants"].values() for a, b in zip(losses[:k], v["losses"][:k])), default=0.0)');
+    L.push('    print(f"rounding check: float64 and another summation order move the loss of the first {k} steps by up to {spread:.3g} (relative)")');
+    L.push('if "--json" in sys.argv:');
+    L.push('    with open(sys.argv[sys.argv.index("--json") + 1], "w") as out:');
+    L.push('        json.dump(RESULT, out)');
   }
   return L.join('\n') + '\n';
+}
+
+function describeInit(init) {
+  const s = typeof init === 'string' ? { name: init } : { ...(init || { name: 'torch_default' }) };
+  try { return `drawn by the playground as ${torchInitLines(s)[0].replace(/^nn\.init\./, 'torch.nn.init.').replace(/\s+#.*$/, '')}`; } catch { return String(s.name); }
+}
+function initBiasNote(init) {
+  const n = typeof init === 'string' ? init : init?.name;
+  return n === 'torch_default' ? 'as nn.Linear: U(±1/sqrt(fan_in))' : '0';
 }
 
 /** The per-layer {W, b} of a flat parameter vector (engine layout: [W offset, W len, b offset, b len] per layer). */
@@ -360,4 +475,20 @@ export function columnsCSV(cols) {
   const rows = [names.map((s) => `"${String(s).replace(/"/g, '""')}"`).join(',')];
   for (let i = 0; i < n; i++) rows.push(names.map((k) => { const v = cols[k][i]; return typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v == null ? '' : `"${String(v).replace(/"/g, '""')}"`; }).join(','));
   return rows.join('\n') + '\n';
+}
+
+/**
+ * What a network script needs from a trainer right after it was built: its initial weights and
+ * the data set before the split (copies: views of wasm memory do not survive later calls).
+ */
+export function snapshotForExport(trainer, spec) {
+  const ds = trainer.dataset();
+  const params = Float32Array.from(trainer.parameters()), layout = Uint32Array.from(trainer.parameterLayout());
+  return { initialParams: splitParameters(params, layout, spec.layer_sizes), dataset: { inputs: Float64Array.from(ds.inputs), labels: Uint32Array.from(ds.labels), dim: ds.dim } };
+}
+
+/** The loss curve a trainer recorded (from step 1), or [] once old steps were dropped. */
+export function lossCurve(trainer) {
+  if (!trainer || trainer.historyStart !== 0) return [];
+  return Array.from(trainer.lossHistory());
 }
