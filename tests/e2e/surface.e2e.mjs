@@ -454,6 +454,33 @@ async function fileUrl(browser) {
   assert(!bad.length, () => bad.join('\n'));
 }
 
+// ---- scene notes say what the scene does ------------------------------------------------------
+async function sceneNotes(browser) {
+  const bad = [];
+  // Goldstein–Price: SGD and Adam at the local minimum 30, RMSprop still creeping in, momentum at 3.
+  let { page, close } = await open(browser, 'optimizer', '?preset=goldstein');
+  const g = await page.evaluate(() => Object.fromEntries(window.__lab.racers.map((r) => {
+    const t = window.__lab.E.trajectory(r.spec), n = t.values.length;
+    return [r.label, { f: t.values[n - 1], d: Math.hypot(t.points[2 * n - 2] + 0.6, t.points[2 * n - 1] + 0.4) }];
+  })));
+  const note = await page.textContent('#preset-note');
+  if (!(Math.abs(g.SGD.f - 30) < 1 && Math.abs(g.Adam.f - 30) < 3)) bad.push(`Goldstein: SGD f=${g.SGD.f}, Adam f=${g.Adam.f}, not ≈ 30 as the note says`);
+  if (!(g.RMSprop.f > 35 && g.RMSprop.f < 60 && g.RMSprop.d < 0.3)) bad.push(`Goldstein: RMSprop f=${g.RMSprop.f}, ${g.RMSprop.d} from the local minimum: the note says ≈ 49, 0.2 away`);
+  if (!(Math.abs(g.Momentum.f - 3) < 0.01)) bad.push(`Goldstein: Momentum f=${g.Momentum.f}, the note says 3`);
+  if (!/RMSprop is still creeping/.test(note)) bad.push(`Goldstein note: ${note}`);
+  await close();
+  // ReLU lab, spiral: only ReLU below 10 % (about 80 epochs); tanh about 18 %; sigmoid 50 % then ~40 %.
+  ({ page, close } = await open(browser, 'relu', '?preset=spiral&speed=1000000'));
+  await page.click('#play');
+  await page.waitForFunction(() => !window.__lab.playing && window.__lab.racers.length, null, { timeout: 120000 });
+  const r = await page.evaluate(() => Object.fromEntries(window.__lab.racers.map((x) => [x.act, { last: x.errors[x.errors.length - 1], reached: x.reached ?? null, at120: x.errors[120] }])));
+  if (!(r.relu.reached > 60 && r.relu.reached < 100)) bad.push(`spiral: ReLU reached 10 % after ${r.relu.reached} epochs, the note says about 80`);
+  if (!(r.tanh.reached == null && r.tanh.last > 0.12 && r.tanh.last < 0.25)) bad.push(`spiral: tanh ends at ${r.tanh.last} (reached ${r.tanh.reached}), the note says about 18 %`);
+  if (!(r.sigmoid.reached == null && r.sigmoid.at120 >= 0.45 && r.sigmoid.last > 0.33 && r.sigmoid.last < 0.47)) bad.push(`spiral: sigmoid ${r.sigmoid.at120} at epoch 120, ${r.sigmoid.last} at the end; the note says 50 % then about 40 %`);
+  await close();
+  assert(!bad.length, () => bad.join('\n'));
+}
+
 async function main() {
   await ensureServer();
   const browser = await launch();
@@ -462,6 +489,7 @@ async function main() {
     if (!process.env.ONLY || 'anatomy'.includes(process.env.ONLY)) await test('anatomy: the same on a phone', () => anatomyCheck(browser, PHONE, 'phone'));
     if (!process.env.ONLY || 'nonfinite'.includes(process.env.ONLY)) await test('non-finite landscapes: refused with a reason when nothing in view is finite (previous landscape kept), the region named when part is', () => nonFinite(browser));
     if (!process.env.ONLY || 'overflow'.includes(process.env.ONLY)) await test('vanishing: float32 overflow and underflow are named (never a 0), a divergence keeps the last finite bars and is marked on the loss chart', () => vanishingOverflow(browser));
+    if (!process.env.ONLY || 'notes'.includes(process.env.ONLY)) await test('scene notes state what the scenes do (Goldstein–Price racers, the spiral race)', () => sceneNotes(browser));
     if (!process.env.ONLY || 'file'.includes(process.env.ONLY)) await test('file://: every page says how to open it instead of sitting dead', () => fileUrl(browser));
     if (!process.env.ONLY || 'embed'.includes(process.env.ONLY)) await test('embeds: every iframe of README and the start page fits its stated size (no scrollbars), shows its figures and no notice; unknown hide= items only warn; lesson banner hideable', () => embeds(browser));
     if (!process.env.ONLY || 'keyboard'.includes(process.env.ONLY)) await test('keyboard: radio groups follow the ARIA radio pattern (one Tab stop, arrows move the selection, never the step key)', () => radios(browser));

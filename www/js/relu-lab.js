@@ -78,7 +78,8 @@ async function rebuild() {
     const k = STYLE[act];
     const r = { act, color: COLORS[k], shape: SHAPES[k], spec: raceSpec(v, act, csv, shape?.dim, shape?.classes), trainer: null, error: null, errors: [], sat: [], acc: 0, budget: new StepBudget(0.3), stopped: false };
     status(`Building the ${ACTIVATION_LABELS[act]} network (${built.length + 1} of ${acts.length})…`);
-    try { r.trainer = new lab.E.Trainer(r.spec); r.snapshot = snapshotForExport(r.trainer, r.spec); } catch (e) { r.error = errorMessage(e); r.stopped = true; }
+    // Every racer starts from the same weights on the same data: one snapshot for the export.
+    try { r.trainer = new lab.E.Trainer(r.spec); if (!built.some((q) => q.snapshot)) r.snapshot = snapshotForExport(r.trainer, r.spec); } catch (e) { r.error = errorMessage(e); r.stopped = true; }
     built.push(r);
     await nextTask();
     if (token !== lab.token) { for (const q of built) q.trainer?.free(); return; }
@@ -342,7 +343,7 @@ function exportJSON() {
 }
 async function exportPython() {
   try {
-    const v = V(), r0 = lab.racers.find((r) => r.trainer);
+    const v = V(), r0 = lab.racers.find((r) => r.snapshot);
     if (!r0) throw new Error('no network');
     const ds = DATASETS[v.data];
     // Every racer starts from the same weights on the same data (the engine derives both from the

@@ -53,7 +53,7 @@ export const PRESETS = [
   },
   {
     id: 'goldstein', title: 'Goldstein–Price',
-    note: 'Values from 3 to about 10⁶ (log colour scale). From this start SGD, RMSprop and Adam settle in the local minimum f(−0.6, −0.4) = 30; momentum carries past it to the global minimum f(0, −1) = 3.',
+    note: 'Values from 3 to about 10⁶ (log colour scale). From this start SGD and Adam settle in the local minimum f(−0.6, −0.4) = 30, and RMSprop is still creeping into it after 300 steps (f ≈ 49, 0.2 away); momentum carries past it to the global minimum f(0, −1) = 3.',
     fallback: { name: 'goldstein_price', expr: '(1 + (x+y+1)^2*(19 - 14*x + 3*x^2 - 14*y + 6*x*y + 3*y^2)) * (30 + (2*x-3*y)^2*(18 - 32*x + 12*x^2 + 48*y - 36*x*y + 27*y^2))', view: [-2, 2, -3, 1] },
     values: { f: 'goldstein_price', x0: -1, y0: 0.6, steps: 300, speed: 30, scale: 'log', ...FOUR({ sgd: 1e-5, mom: 5e-6, rmsprop: 0.01, adam: 0.05 }) },
   },

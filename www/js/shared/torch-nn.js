@@ -482,9 +482,13 @@ export function columnsCSV(cols) {
  * the data set before the split (copies: views of wasm memory do not survive later calls).
  */
 export function snapshotForExport(trainer, spec) {
+  // Typed-array copies only (cheap); the per-layer split is made when a script is exported.
   const ds = trainer.dataset();
   const params = Float32Array.from(trainer.parameters()), layout = Uint32Array.from(trainer.parameterLayout());
-  return { initialParams: splitParameters(params, layout, spec.layer_sizes), dataset: { inputs: Float64Array.from(ds.inputs), labels: Uint32Array.from(ds.labels), dim: ds.dim } };
+  return {
+    get initialParams() { return splitParameters(params, layout, spec.layer_sizes); },
+    dataset: { inputs: ds.inputs, labels: ds.labels, dim: ds.dim },
+  };
 }
 
 /** The loss curve a trainer recorded (from step 1), or [] once old steps were dropped. */
