@@ -297,12 +297,12 @@ function syncTransport() { $('play').textContent = lab.playing ? '❚❚ Pause' 
 function setupCharts() {
   lab.charts.diagram = new NetDiagram($('diagram'));
   lab.charts.boundary = new Boundary($('boundary'), { res: 72 });
-  lab.charts.pgCost = new XYChart($('cost'), { xLabel: 'gradient step', yLabel: 'cost', logY: true, legend: false });
+  lab.charts.pgCost = new XYChart($('cost'), { xLabel: 'gradient step', yLabel: 'cost', logY: true, legend: false, empty: 'press Play or Step to train' });
   lab.charts.hists = new HistStrip($('hists'), { color: COLORS[0], minPanel: 130, panelH: 96 });
   lab.charts.means = new XYChart($('means'), { xLabel: 'hidden layer l', yLabel: 'mean', integerX: true, legend: 'tr' });
   lab.charts.means.hlines = [{ y: 0, label: 'objective: 0', color: 'rgba(0,158,115,0.95)' }];
   lab.charts.vars = new XYChart($('vars'), { xLabel: 'hidden layer l', yLabel: 'variance', logY: true, integerX: true, legend: 'bl' });
-  lab.charts.deepCost = new XYChart($('deep-cost'), { xLabel: 'step', yLabel: 'cost', logY: true, legend: false });
+  lab.charts.deepCost = new XYChart($('deep-cost'), { xLabel: 'step', yLabel: 'cost', logY: true, legend: false, empty: 'press Play or Step to train' });
   lab.charts.deepErrors = new XYChart($('deep-errors'), { xLabel: 'epoch', yLabel: 'misclassified', yMin: 0, xMin: 0, legend: false });
   lab.charts.deepErrors.series = [{ label: 'misclassified', color: COLORS[1], width: 2, shape: 'circle', points: true, x: () => lab.deep.errEpochs || [], y: () => lab.deep.errCounts || [] }];
 }

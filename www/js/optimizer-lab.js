@@ -249,7 +249,8 @@ function advance(n) {
 function lrNow(r) {
   if (!r?.run) return undefined;
   const l = r.run.lrs();
-  return l.length ? l[l.length - 1] : r.params.lr;
+  // Before the first step: the rate the first step will use (Newton's is eta).
+  return l.length ? l[l.length - 1] : r.params.lr ?? r.params.eta;
 }
 
 // ---- animation --------------------------------------------------------------------------------

@@ -86,9 +86,8 @@ async function rebuild() {
     if (r.trainer) {
       r.n = r.trainer.trainLabels().length;
       r.stepsPerEpoch = Math.ceil(r.n / r.trainer.batch_size);
-      record(r);
-      await nextTask();
-      if (token !== lab.token) { for (const q of built) q.trainer?.free(); return; }
+      // The epoch-0 evaluation (every training image) runs in the first frames of the race.
+      r.pending = true;
     }
   }
   lab.racers = built;
@@ -165,6 +164,7 @@ function work(budgetMs, now) {
 function stepEpoch() {
   pause();
   for (const r of active()) {
+    if (r.pending && r.trainer.steps === 0) { r.pending = false; record(r); if (r.stopped) continue; }
     const target = (Math.floor(r.trainer.steps / r.stepsPerEpoch) + 1) * r.stepsPerEpoch;
     if (r.pending) { r.pending = false; record(r); continue; }
     while (!r.stopped && r.trainer.steps < target && r.trainer.diverged_at_step == null) advance(r, 1e9, target - r.trainer.steps);
@@ -206,8 +206,9 @@ function drawLive() {
     const satNow = r.sat.length ? r.sat[r.sat.length - 1] : NaN;
     const su = r.act === 'relu' ? 'reference' : speedup(r.reached, relu?.reached);
     const ep = r.trainer ? r.trainer.epoch : 0;
-    const reachedText = r.error ? `error: ${r.error}` : r.trainer?.diverged_at_step != null ? `diverged at step ${r.trainer.diverged_at_step}` : r.reached != null ? sig(r.reached, 3) : r.stopped ? `not within ${v.epochs}` : `… (${sig(ep, 3)})`;
-    const suText = su === 'reference' ? '1 (reference)' : su != null ? `×${sig(su, 3)}` : relu?.reached != null && r.stopped && r.reached == null ? `> ×${sig(v.epochs / relu.reached, 3)}` : '—';
+    const started = r.errors.length > 0;
+    const reachedText = r.error ? `error: ${r.error}` : r.trainer?.diverged_at_step != null ? `diverged at step ${r.trainer.diverged_at_step}` : r.reached != null ? sig(r.reached, 3) : r.stopped ? `not within ${v.epochs}` : started ? `… (${sig(ep, 3)} so far)` : 'not started';
+    const suText = su === 'reference' ? (relu?.reached != null ? '1 (reference)' : 'reference') : su != null ? `×${sig(su, 3)}` : relu?.reached != null && r.stopped && r.reached == null ? `> ×${sig(v.epochs / relu.reached, 3)}` : '—';
     for (const s of [String(r.spec.optimizer.lr), reachedText, Number.isFinite(err) ? `${(100 * err).toFixed(1)}%` : '—', Number.isFinite(satNow) ? `${(100 * satNow).toFixed(0)}%` : '—', suText]) { const td = document.createElement('td'); td.textContent = s; cells.push(td); }
     if (r.error || r.trainer?.diverged_at_step != null) cells[2].className = 'bad';
     tr.append(...cells);
@@ -248,8 +249,8 @@ function syncTransport() { $('play').textContent = lab.playing ? '❚❚ Pause' 
 
 // ---- controls ----------------------------------------------------------------------------------
 function setupCharts() {
-  lab.charts.race = new XYChart($('race'), { xLabel: 'epochs', yLabel: 'training error rate', legend: 'tr', xMin: 0 });
-  lab.charts.sat = new XYChart($('sat'), { xLabel: 'epochs', yLabel: 'fraction of units', yMin: 0, yMax: 1, legend: 'tr', xMin: 0 });
+  lab.charts.race = new XYChart($('race'), { xLabel: 'epochs', yLabel: 'training error rate', legend: 'tr', xMin: 0, empty: 'press Play: every network is evaluated at epoch 0, then after each epoch' });
+  lab.charts.sat = new XYChart($('sat'), { xLabel: 'epochs', yLabel: 'fraction of units', yMin: 0, yMax: 1, legend: 'tr', xMin: 0, empty: 'press Play' });
 }
 function setupControls() {
   const pre = $('preset');

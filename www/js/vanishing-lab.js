@@ -343,7 +343,7 @@ function setupCharts() {
   lab.charts['g-tanh'].set({ yMin: -1.1, yMax: 1.1 });
   lab.charts.bound = new XYChart($('bound-chart'), { xLabel: 'depth L', yLabel: 'product of L factors g′', logY: true, integerX: true, legend: 'bl', yFloorDecades: 40 });
   lab.charts.bars = new LayerBars($('bars'), { yLabel: '‖∂L/∂W[l]‖', ghostLabel: 'at initialization', color: COLORS[0] });
-  lab.charts.loss = new XYChart($('loss-chart'), { xLabel: 'step', yLabel: 'loss', logY: true, legend: false });
+  lab.charts.loss = new XYChart($('loss-chart'), { xLabel: 'step', yLabel: 'loss', logY: true, legend: false, empty: 'press Play or Step to train' });
 }
 
 function redrawAll() {

@@ -151,7 +151,8 @@ export function renderAnatomy(root, r, lrNow) {
     }
     if (st) for (const [name, v] of Object.entries(st)) {
       if (!v || v.length < 2 || name === 'lr' || name === 'batch_grad' || (mini && name === 'grad')) continue;
-      if (v.length === 3) { rows.push([`${SYMBOL[name] || name} [hxx, hxy, hyy]`, `${sig(v[0], 4)}, ${sig(v[1], 4)}`, sig(v[2], 4)]); continue; }
+      // A symmetric 2×2 (the Hessian [hxx, hxy, hyy]): its two rows, row x under x and row y under y.
+      if (v.length === 3) { rows.push([`${SYMBOL[name] || name}: row x | row y`, `(${sig(v[0], 4)}, ${sig(v[1], 4)})`, `(${sig(v[1], 4)}, ${sig(v[2], 4)})`]); continue; }
       rows.push([SYMBOL[name] || name, sig(v[0], 5), sig(v[1], 5)]);
     }
   }
