@@ -17,7 +17,7 @@ import { BasinMap } from './optimizer/basins.js';
 import { PRESETS, PRESET_IDS, presetById, presetValues } from './optimizer/presets.js';
 import { renderRacerCards } from './optimizer/racers.js';
 import { renderAnatomy } from './optimizer/anatomy.js';
-import { drawRacers, drawVectors, drawNewtonModel, batchGradient, beginLabels } from './optimizer/overlay.js';
+import { PathLayer, drawVectors, drawNewtonModel, batchGradient, beginLabels } from './optimizer/overlay.js';
 import { exportPNG, exportCSV, exportJSON, exportPython } from './optimizer/exports.js';
 import { sampleView, judgeView } from './optimizer/finite.js';
 
@@ -29,7 +29,7 @@ const CARD_KEYS = /^(o\d|o\d\.sched|f|expr|sel|sched)$/;
 const lab = {
   E: null, meta: null, table: null, base: null, values: null,
   L: null, info: null, racers: [], playing: false, acc: 0, lastT: 0, locked: false,
-  plot: null, chart: null, urlTimer: 0, lastPanel: 0,
+  plot: null, chart: null, urlTimer: 0, lastPanel: 0, paths: new PathLayer(),
 };
 window.__lab = lab; // for the e2e tests and the console
 
@@ -299,7 +299,7 @@ function drawOverlay(ctx, plot) {
     const p = sel.run.points(), n = p.length / 2;
     drawNewtonModel(ctx, plot, lab.L, p[2 * n - 2], p[2 * n - 1]);
   }
-  drawRacers(ctx, plot, lab.racers, sel?.index);
+  lab.paths.draw(ctx, plot, lab.racers, sel?.index);
   lab.vec = lab.values.vec && sel ? drawVectors(ctx, plot, sel, lrNow(sel), lab.L) : null;
 }
 

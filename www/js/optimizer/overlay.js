@@ -37,28 +37,93 @@ function px(plot, x, y) {
   return [Math.max(-CLAMP, Math.min(CLAMP, a)), Math.max(-CLAMP, Math.min(CLAMP, b))];
 }
 
-/** Draw every racer's path (decimated to ~1 vertex per pixel) and its current marker. */
-export function drawRacers(ctx, plot, racers, selIndex) {
+const DOTS_UP_TO = 400;           // step dots (they show the step sizes) while a path is short
+const VERTICES_PER_FRAME = 60000; // a full redraw of very long paths spreads over a few frames
+let runIds = new WeakMap(), nextRunId = 1;
+const runId = (run) => { if (!runIds.has(run)) runIds.set(run, nextRunId++); return runIds.get(run); };
+
+/**
+ * The racers' paths, drawn once into a layer of their own and then only extended: each frame adds
+ * the steps taken since the last one, so the cost per frame follows the new steps, not the length
+ * of the paths (20 000 steps × 8 racers used to take 0.5 s a frame). The layer is redrawn when the
+ * view, the size, the selection or a run changes — spread over frames when the paths are long,
+ * with the old layer moved to the new view meanwhile — and vertices closer than a pixel are merged.
+ */
+export class PathLayer {
+  constructor() {
+    this.canvas = document.createElement('canvas');
+    this.key = '';
+    this.view = null;
+    this.state = new Map();
+  }
+  /** Draw the paths (and the racers' markers and divergence labels) onto ctx. */
+  draw(ctx, plot, racers, selIndex) {
+    const r = plot.plotRect, dpr = plot.dpr;
+    const live = racers.filter((q) => q.run);
+    const key = JSON.stringify([plot.view, r.w, r.h, dpr, selIndex, live.map((q) => [q.index, q.color, runId(q.run), q.run.len > DOTS_UP_TO])]);
+    const lctx = this.canvas.getContext('2d');
+    if (key !== this.key) {
+      // Keep showing the old layer (moved to the new view) until the new one has caught up.
+      this.old = this.view && this.complete ? { canvas: this.#copy(), view: this.view } : null;
+      this.key = key;
+      this.view = plot.view.slice();
+      this.canvas.width = Math.max(1, Math.round(r.w * dpr));
+      this.canvas.height = Math.max(1, Math.round(r.h * dpr));
+      this.state = new Map(live.map((q) => [q.index, { drawn: 0, lx: 0, ly: 0 }]));
+    }
+    lctx.setTransform(dpr, 0, 0, dpr, -r.x * dpr, -r.y * dpr);
+    lctx.lineJoin = 'round';
+    lctx.lineCap = 'round';
+    let budget = VERTICES_PER_FRAME;
+    let complete = true;
+    for (const q of live) {
+      const st = this.state.get(q.index);
+      const pts = q.run.points(), n = pts.length / 2;
+      if (!st || st.drawn >= n) continue;
+      const from = Math.max(0, st.drawn - 1), to = Math.min(n, st.drawn + Math.max(200, budget));
+      budget -= to - from;
+      if (to < n) complete = false;
+      const path = new Path2D();
+      let [lx, ly] = from === 0 ? px(plot, pts[0], pts[1]) : [st.lx, st.ly];
+      path.moveTo(lx, ly);
+      for (let k = from + 1; k < to; k++) {
+        const [x, y] = px(plot, pts[2 * k], pts[2 * k + 1]);
+        if (k < n - 1 && Math.abs(x - lx) + Math.abs(y - ly) < 1) continue;
+        path.lineTo(x, y); lx = x; ly = y;
+      }
+      const sel = q.index === selIndex;
+      lctx.lineWidth = sel ? 5 : 4; lctx.strokeStyle = 'rgba(0,0,0,0.55)'; lctx.stroke(path);
+      lctx.lineWidth = sel ? 2.6 : 2; lctx.strokeStyle = q.color; lctx.stroke(path);
+      if (n <= DOTS_UP_TO) {
+        lctx.fillStyle = q.color;
+        for (let k = Math.max(1, from); k < to; k++) { const [x, y] = px(plot, pts[2 * k], pts[2 * k + 1]); lctx.fillRect(x - 1.5, y - 1.5, 3, 3); }
+      }
+      st.drawn = to; st.lx = lx; st.ly = ly;
+    }
+    this.complete = complete;
+    if (!complete && this.old) this.#blit(ctx, plot, this.old.canvas, this.old.view);
+    else this.old = null;
+    this.#blit(ctx, plot, this.canvas, this.view);
+    drawMarkers(ctx, plot, live, selIndex);
+  }
+  #copy() {
+    const c = document.createElement('canvas');
+    c.width = this.canvas.width; c.height = this.canvas.height;
+    c.getContext('2d').drawImage(this.canvas, 0, 0);
+    return c;
+  }
+  #blit(ctx, plot, canvas, view) {
+    const [a0, a1, b0, b1] = view;
+    const [p0x, p0y] = plot.toPx(a0, b1), [p1x, p1y] = plot.toPx(a1, b0);
+    ctx.drawImage(canvas, p0x, p0y, p1x - p0x, p1y - p0y);
+  }
+}
+
+/** Each racer's current position (its marker) and, once it diverged, a label saying when. */
+function drawMarkers(ctx, plot, racers, selIndex) {
   for (const r of racers) {
-    if (!r.run) continue;
-    const pts = r.run.points();
-    const n = pts.length / 2;
+    const pts = r.run.points(), n = pts.length / 2;
     if (!n) continue;
-    ctx.beginPath();
-    let [lx, ly] = px(plot, pts[0], pts[1]);
-    ctx.moveTo(lx, ly);
-    for (let k = 1; k < n; k++) {
-      const [x, y] = px(plot, pts[2 * k], pts[2 * k + 1]);
-      if (k < n - 1 && Math.abs(x - lx) + Math.abs(y - ly) < 0.75) continue;
-      ctx.lineTo(x, y); lx = x; ly = y;
-    }
-    ctx.lineJoin = 'round';
-    ctx.lineWidth = r.index === selIndex ? 5 : 4; ctx.strokeStyle = 'rgba(0,0,0,0.55)'; ctx.stroke();
-    ctx.lineWidth = r.index === selIndex ? 2.6 : 2; ctx.strokeStyle = r.color; ctx.stroke();
-    if (n <= 400) { // step dots show the step sizes
-      ctx.fillStyle = r.color;
-      for (let k = 1; k < n - 1; k++) { const [x, y] = px(plot, pts[2 * k], pts[2 * k + 1]); ctx.fillRect(x - 1.5, y - 1.5, 3, 3); }
-    }
     const [cx, cy] = px(plot, pts[2 * n - 2], pts[2 * n - 1]);
     drawMarker(ctx, r.shape, cx, cy, r.index === selIndex ? 7 : 6, r.color, '#fff', 1.5);
     if (r.run.diverged_at_step != null) {
