@@ -12,7 +12,8 @@
 // engine, being one more summation order, must stay as close to torch as torch stays to itself.
 // PyTorch comes from $OPTPLAY_TORCH_PYTHON or the venv ./build.sh installs (~/.cache/optplay).
 //
-// Run:  node tests/e2e/exports.e2e.mjs   (engine built; server at $BASE_URL or started here)
+// Run:  node tests/e2e/exports.e2e.mjs   (engine built; server at $BASE_URL or started here;
+//       ONLY=<lab> for one lab's cases)
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -173,9 +174,11 @@ async function main() {
   await ensureServer();
   const browser = await launch();
   try {
-    for (const [name, q] of OPT_CASES) await test(`optimizer lab exports (${name}): every racer's script runs in PyTorch and follows the engine's whole path to 1e-9`, () => optimizerCase(browser, name, q));
-    for (const [lab, q, part] of NN_CASES) await test(`${lab} export (${q.split('&')[0]}${part ? ', deep part' : ''}): the script reproduces the playground's loss curve (≤ 1e-4 over the first 100 steps)`, () => networkCase(browser, lab, q, part));
-    for (const p of RELU_CASES) await test(`relu export (${p}): the race script reproduces the error rates and epochs to the threshold`, () => reluCase(browser, p));
+    // ONLY=optimizer|vanishing|initialization|relu runs one lab's cases.
+    const only = (lab) => !process.env.ONLY || process.env.ONLY === lab;
+    for (const [name, q] of OPT_CASES.filter(() => only('optimizer'))) await test(`optimizer lab exports (${name}): every racer's script runs in PyTorch and follows the engine's whole path to 1e-9`, () => optimizerCase(browser, name, q));
+    for (const [lab, q, part] of NN_CASES.filter(([l]) => only(l))) await test(`${lab} export (${q.split('&')[0]}${part ? ', deep part' : ''}): the script reproduces the playground's loss curve (≤ 1e-4 over the first 100 steps)`, () => networkCase(browser, lab, q, part));
+    for (const p of RELU_CASES.filter(() => only('relu'))) await test(`relu export (${p}): the race script reproduces the error rates and epochs to the threshold`, () => reluCase(browser, p));
   } finally {
     await browser.close();
   }

@@ -158,12 +158,14 @@ async function main() {
       await page.focus('#bars');
       const s0 = await ev(page, () => window.__lab.trainer.steps);
       await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((s) => window.__lab.trainer?.steps === s + 1, s0, { timeout: 5000 }).catch(() => {});
       assert(await ev(page, (s) => window.__lab.trainer.steps === s + 1, s0), '→ one step');
       await page.keyboard.press('Space');
       assert(await ev(page, () => window.__lab.playing), 'Space plays');
       await page.keyboard.press('Space');
       await page.keyboard.press('r');
-      assert(await ev(page, () => window.__lab.trainer.steps === 0), 'r resets');
+      await page.waitForFunction(() => window.__lab.trainer?.steps === 0, null, { timeout: 10000 }).catch(() => {});
+      assert(await ev(page, () => window.__lab.trainer?.steps === 0), 'r resets');
       await page.screenshot({ path: path.join(ART, 'nn-vanishing-trained.png'), fullPage: true });
       assert(!errors.length, errors.join('; '));
       await page.close();

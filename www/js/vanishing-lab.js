@@ -5,14 +5,15 @@ import { loadEngine, errorMessage } from './shared/engine.js';
 import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { LayerBars } from './shared/layerbars.js';
-import { FrameLoop, StepBudget } from './shared/trainloop.js';
+import { FrameLoop } from './shared/trainloop.js';
+import { getPool } from './shared/pool.js';
 import { buildParamControls } from './shared/params-ui.js';
 import { Fields } from './shared/fields.js';
 import { parseValue } from './shared/state.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { activationCurve, ACTIVATIONS } from './shared/activations.js';
-import { networkScript, snapshotForExport, lossCurve } from './shared/torch-nn.js';
+import { networkScript, remoteSnapshot, lossCurve } from './shared/torch-nn.js';
 import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import {
   PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, deepLinearSpec, mlpSpec, MAX_DIM, GENERATORS,
@@ -26,8 +27,8 @@ const SHAPE_KEYS = /^(batch|seed|depth|width|data|n|noise)$/;
 const WIDTHS = [2, 4, 8, 16, 32, 64, 128, 256];
 
 const lab = {
-  E: null, S: null, locked: false, trainer: null, spec: null, initNorms: null, gradNorms: null,
-  playing: false, budget: new StepBudget(0.2), acc: 0, lastT: 0, evalAt: 0, evaluation: null,
+  E: null, S: null, locked: false, trainer: null, spec: null, initNorms: null, gradNorms: null, buildToken: 0, compareToken: 0,
+  playing: false, evaluation: null,
   charts: {}, loop: null, compare: [], compareKey: '', stepsPerSec: 0, sps: { t: 0, steps: 0 },
 };
 window.__lab = lab;
@@ -47,14 +48,15 @@ async function main() {
   startPage(lab.S, redrawAll, EMBED_EXTRAS);
   setupControls();
   setupCharts();
-  lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('mlp-status').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
+  lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { syncTransport(); announce($('mlp-status').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
   rebuildLinear();
   drawDerivatives();
-  rebuildTrainer();
+  const built = rebuildTrainer();
   syncControls();
   lockNow();
   bindKeys({ toggle, step: stepOnce, reset });
-  requestIdleCallback?.(() => rebuildCompare()) ?? setTimeout(rebuildCompare, 50);
+  rebuildCompare();
+  await built;
   document.body.classList.add('ready');
 }
 
@@ -141,35 +143,57 @@ function drawDerivatives() {
 }
 
 // ---- (c) the deep MLP --------------------------------------------------------------------------
-function rebuildTrainer() {
-  const v = V();
+/**
+ * The deep MLP lives in a worker of the pool (RemoteTrainer): building, training, evaluating and
+ * inspecting it never blocks the page, whatever its size; the page draws from its mirror.
+ */
+async function rebuildTrainer() {
+  const v = V(), token = ++lab.buildToken;
   lab.trainer?.free();
-  lab.trainer = null; lab.gradNorms = null; lab.initNorms = null; lab.evaluation = null;
+  lab.trainer = null; lab.gradNorms = null; lab.initNorms = null; lab.evaluation = null; lab.snapshot = null;
+  lab.playing = false; syncTransport();
   lab.spec = mlpSpec(v);
-  try {
-    lab.trainer = new lab.E.Trainer(lab.spec);
-    lab.snapshot = snapshotForExport(lab.trainer, lab.spec);
-  } catch (e) {
-    status(`The network could not be built: ${errorMessage(e)}`, true);
-    drawLive(); return;
-  }
-  lab.charts.bars.resetRange();
-  lab.initNorms = gradNormsNow();
-  lab.gradNorms = lab.initNorms;
   lab.charts.loss.series = [{ label: 'mini-batch loss', color: COLORS[0], width: 1.4, get xStart() { return (lab.trainer?.historyStart ?? 0) + 1; }, y: () => (lab.trainer ? lab.trainer.lossHistory() : []) }];
   lab.charts.loss.vlines = [];
-  lab.acc = 0;
-  evaluateNow();
+  status('Building the network…');
+  let t;
+  try {
+    t = await getPool().trainer(lab.spec);
+    if (token === lab.buildToken) await t.refresh({ inspect: 8, evaluate: true });
+  } catch (e) {
+    t?.free();
+    if (token === lab.buildToken) { status(`The network could not be built: ${errorMessage(e)}`, true); drawLive(); }
+    return;
+  }
+  if (token !== lab.buildToken) { t.free(); return; }
+  lab.trainer = t;
+  t.onTick = onTick;
+  lab.snapshot = remoteSnapshot(t, lab.spec);
+  lab.charts.bars.resetRange();
+  lab.initNorms = normsOf(t.inspection);
+  lab.gradNorms = lab.initNorms;
+  lab.evaluation = t.evaluation;
   status(describeSpread('At initialization'));
   drawLive();
 }
 
-function gradNormsNow() {
+/** A tick from the worker: the mirror grew; keep the last finite gradients after a divergence. */
+function onTick(m) {
   const t = lab.trainer;
-  if (!t) return null;
-  const ins = t.inspect(8);
-  return normsOf(ins);
+  if (!t) return;
+  if (m.inspection && m.diverged_at_step == null) lab.gradNorms = normsOf(m.inspection);
+  if (m.evaluation) lab.evaluation = m.evaluation;
+  const now = performance.now();
+  lab.sps.steps += m.losses?.length || 0;
+  if (now - lab.sps.t > 500) { lab.stepsPerSec = (lab.sps.steps * 1000) / (now - lab.sps.t || 1); lab.sps = { t: now, steps: 0 }; }
+  if (m.done) {
+    lab.playing = false; syncTransport();
+    if (m.error) status(`Training stopped: ${m.error}`, true);
+    if (lab.loop.running) lab.loop.stop();
+  }
+  if (!lab.loop.running) drawLive();
 }
+
 /** ‖∂L/∂W[l]‖ per layer from an inspection, with `forwardOverflow` = the first layer (1-based)
  *  whose float32 activations overflowed, or 0. */
 function normsOf(ins) {
@@ -212,36 +236,10 @@ function describeSpread(prefix) {
   return `${prefix}: ‖∂L/∂W[1]‖ / ‖∂L/∂W[${g.length}]‖ = ${sig(ratio, 3)} — ${verdict}.`;
 }
 
-function evaluateNow() {
-  if (!lab.trainer) return;
-  lab.evaluation = lab.trainer.evaluate();
-  lab.evalAt = performance.now();
-}
-
 const done = () => !lab.trainer || lab.trainer.diverged_at_step != null || lab.trainer.steps >= V().steps;
 
-function work(budgetMs, now) {
-  const t = lab.trainer;
-  if (!t || done()) return false;
-  const dt = lab.lastT ? Math.min(0.1, (now - lab.lastT) / 1000) : 1 / 60;
-  lab.lastT = now;
-  lab.acc = Math.min(lab.acc + dt * V().speed, 1e6);
-  const want = Math.min(Math.floor(lab.acc), V().steps - t.steps);
-  if (want <= 0) return true;
-  const n = lab.budget.steps(budgetMs - 2, want);
-  const t0 = performance.now();
-  const took = t.step(n);
-  const ms = performance.now() - t0;
-  lab.budget.record(took, ms);
-  lab.acc -= took;
-  lab.sps.steps += took;
-  if (now - lab.sps.t > 500) { lab.stepsPerSec = (lab.sps.steps * 1000) / (now - lab.sps.t || 1); lab.sps = { t: now, steps: 0 }; }
-  // A diverged step was not applied and its gradients are not finite: keep the last finite ones.
-  if (t.diverged_at_step == null) lab.gradNorms = gradNormsNow();
-  if (now - lab.evalAt > 250) evaluateNow();
-  if (done()) { evaluateNow(); return false; }
-  return true;
-}
+/** The frame loop only draws; the worker trains. */
+function work() { return lab.playing; }
 
 function drawLive() {
   const v = V(), t = lab.trainer;
@@ -266,21 +264,29 @@ function drawLive() {
 
 function status(text, bad = false) { const el = $('mlp-status'); el.textContent = text; el.classList.toggle('bad', bad); }
 
-function play() {
+async function play() {
   if (!lab.trainer) return;
-  if (done()) { if (lab.trainer.diverged_at_step != null) return; rebuildTrainer(); }
-  lab.playing = true; lab.lastT = 0; lab.sps = { t: performance.now(), steps: 0 };
+  if (done()) { if (lab.trainer.diverged_at_step != null) return; await rebuildTrainer(); if (!lab.trainer) return; }
+  lab.playing = true; lab.sps = { t: performance.now(), steps: 0 };
+  lab.trainer.play({ speed: V().speed, untilSteps: V().steps, inspect: { bins: 8, everyMs: 100 }, evaluate: { everyMs: 250 }, final: { evaluate: true, inspect: 8 } });
   lab.loop.start();
   syncTransport();
 }
-function pause() { lab.playing = false; if (lab.loop?.running) lab.loop.stop(); syncTransport(); }
+function pause() {
+  lab.playing = false;
+  lab.trainer?.pause();
+  if (lab.loop?.running) lab.loop.stop();
+  syncTransport();
+}
 function toggle() { lab.playing ? pause() : play(); }
-function stepOnce() {
+async function stepOnce() {
   pause();
-  if (!lab.trainer || done()) return;
-  lab.trainer.step(1);
-  if (lab.trainer.diverged_at_step == null) lab.gradNorms = gradNormsNow();
-  evaluateNow();
+  const t = lab.trainer;
+  if (!t || done()) return;
+  await t.step(1, { inspect: 8, evaluate: true });
+  if (t !== lab.trainer) return;
+  if (t.diverged_at_step == null) lab.gradNorms = normsOf(t.inspection);
+  lab.evaluation = t.evaluation;
   drawLive();
 }
 function reset() { pause(); rebuildTrainer(); announce('Reset: new initial weights from the seed.'); }
@@ -290,6 +296,7 @@ function syncTransport() {
 }
 
 // ---- (d) the comparison grid -------------------------------------------------------------------
+/** The 12 cells are probed in the pool's workers in parallel; each cell fills in as it arrives. */
 function rebuildCompare() {
   const v = V();
   const box = $('compare');
@@ -297,6 +304,7 @@ function rebuildCompare() {
   const key = JSON.stringify([v.depth, v.width, v.data, v.n, v.noise, v.batch, v.seed]);
   if (key === lab.compareKey) { markCompare(); return; }
   lab.compareKey = key;
+  const token = ++lab.compareToken;
   const kids = [document.createElement('span')];
   for (const c of COMPARE_INITS) { const h = document.createElement('span'); h.className = 'head'; h.textContent = c.label; kids.push(h); }
   lab.compare = [];
@@ -304,32 +312,36 @@ function rebuildCompare() {
     const rh = document.createElement('span'); rh.className = 'rowhead'; rh.textContent = ACTIVATION_LABELS[act]; kids.push(rh);
     for (const c of COMPARE_INITS) {
       const over = { act, init: c.init, ...(c['init.std'] ? { 'init.std': c['init.std'] } : {}) };
-      let norms = null, err = null;
-      try {
-        const t = new lab.E.Trainer(mlpSpec(v, over));
-        norms = normsOf(t.inspect(8));
-        t.free();
-      } catch (e) { err = errorMessage(e); }
       const b = document.createElement('button');
       b.type = 'button'; b.className = 'cell'; b.disabled = lab.locked;
       const cv = document.createElement('canvas');
       const cap = document.createElement('span');
-      const verdict = norms ? normsVerdict(norms, zeroInit(c.init)) : null;
-      cap.textContent = err ? err : verdict.short;
-      // The accessible name starts with the visible text (WCAG 2.5.3), then says what the cell is.
-      b.setAttribute('aria-label', `${cap.textContent}: ${ACTIVATION_LABELS[act]} with ${c.label}, gradient norms per layer at initialization${verdict?.long ? ` (${verdict.long})` : ', first to last layer'}. Train this pair.`);
+      cap.textContent = 'computing…';
+      b.setAttribute('aria-label', `computing…: ${ACTIVATION_LABELS[act]} with ${c.label}. Train this pair.`);
       b.append(cv, cap);
       b.addEventListener('click', () => set({ act, init: c.init, 'init.std': c['init.std'] }));
       kids.push(b);
-      lab.compare.push({ act, init: c.init, std: c['init.std'], button: b, canvas: cv, norms });
+      lab.compare.push({ act, init: c.init, std: c['init.std'], label: c.label, button: b, canvas: cv, cap, norms: null, spec: mlpSpec(v, over) });
     }
   }
   box.replaceChildren(...kids);
   for (const c of lab.compare) {
     c.bars = new LayerBars(c.canvas, { yLabel: '', xLabel: '', color: COLORS[0], minDecades: 2, compact: true });
-    c.bars.set(c.norms || []);
+    c.bars.set([]);
   }
   markCompare();
+  const pool = getPool();
+  for (const c of lab.compare) {
+    pool.task('probe', { spec: c.spec, bins: 8 }).then((ins) => ({ norms: normsOf(ins) }), (e) => ({ err: errorMessage(e) })).then(({ norms, err }) => {
+      if (token !== lab.compareToken) return;
+      c.norms = norms;
+      const verdict = norms ? normsVerdict(norms, zeroInit(c.init)) : null;
+      c.cap.textContent = err ? err : verdict.short;
+      // The accessible name starts with the visible text (WCAG 2.5.3), then says what the cell is.
+      c.button.setAttribute('aria-label', `${c.cap.textContent}: ${ACTIVATION_LABELS[c.act]} with ${c.label}, gradient norms per layer at initialization${verdict?.long ? ` (${verdict.long})` : ', first to last layer'}. Train this pair.`);
+      c.bars.set(norms || []);
+    });
+  }
 }
 function markCompare() {
   const v = V();
@@ -454,14 +466,15 @@ function exportJSON() {
   download(`vanishing-${stamp()}.json`, JSON.stringify(doc, null, 1), 'application/json');
   announce('JSON saved.');
 }
-function exportPython() {
+async function exportPython() {
   try {
     const t = lab.trainer;
     if (!t || !lab.snapshot) throw new Error('no network');
-    const ds = lab.snapshot.dataset;
+    const snap = await lab.snapshot;
+    const ds = snap.dataset;
     const src = networkScript(lab.spec, {
       title: `Vanishing gradients lab: ${ACTIVATION_LABELS[V().act]}, ${initShort(V())}, ${V().depth} hidden layers of ${V().width}`,
-      data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams: lab.snapshot.initialParams,
+      data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams: snap.initialParams,
       steps: V().steps, report: 'gradnorms',
       expected: { losses: lossCurve(t), diverged_at_step: t.diverged_at_step ?? null, steps: t.steps, train_loss: lab.evaluation?.train_loss, train_errors: lab.evaluation?.train_errors },
     });

@@ -491,6 +491,15 @@ export function snapshotForExport(trainer, spec) {
   };
 }
 
+/** The same for a RemoteTrainer (shared/pool.js), taken in its worker before any step: a promise. */
+export async function remoteSnapshot(t, spec) {
+  const [params, ds] = await Promise.all([t.call('parameters'), t.call('dataset')]);
+  return {
+    get initialParams() { return splitParameters(params, t.layout, spec.layer_sizes); },
+    dataset: { inputs: ds.inputs, labels: ds.labels, dim: ds.dim },
+  };
+}
+
 /** The loss curve a trainer recorded (from step 1), or [] once old steps were dropped. */
 export function lossCurve(trainer) {
   if (!trainer || trainer.historyStart !== 0) return [];
