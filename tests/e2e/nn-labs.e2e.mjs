@@ -65,6 +65,7 @@ async function playFor(page, ms) {
   await page.waitForTimeout(ms);
   const st = await ev(page, () => ({ total: window.__lab.loop.summary('total'), work: window.__lab.loop.summary('work'), interval: window.__lab.loop.summary('intervals'), frames: window.__lab.loop.stats.frames }));
   if (await ev(page, () => window.__lab.playing)) await page.click('#play');
+  await page.waitForTimeout(200); // the worker's last report after the pause
   return st;
 }
 
@@ -209,9 +210,10 @@ async function main() {
       await page.click('#edges-g');
       assert(await ev(page, () => window.__lab.S.values.edges === 'gradients'), 'edges toggle');
       await page.click('#step');
-      assert(await ev(page, (n) => window.__lab.pg.trainer.steps === n + 1, r.steps), 'step');
+      // The network trains in a worker: the step and the reset land a moment later.
+      assert(await page.waitForFunction((n) => window.__lab.pg.trainer?.steps === n + 1, r.steps, { timeout: 5000 }).then(() => true, () => false), 'step');
       await page.click('#reset');
-      assert(await ev(page, () => window.__lab.pg.trainer.steps === 0), 'reset');
+      assert(await page.waitForFunction(() => window.__lab.pg.trainer?.steps === 0, null, { timeout: 5000 }).then(() => true, () => false), 'reset');
       await page.screenshot({ path: path.join(ART, 'nn-initialization-trained.png') });
       assert(!errors.length, errors.join('; '));
       await page.close();
@@ -238,11 +240,11 @@ async function main() {
       const a = await ev(page, () => ({ layers: window.__lab.deep.ghosts.activation.layers, tab: document.getElementById('tab-deep').getAttribute('aria-selected'), hidden: document.getElementById('part-playground').hidden }));
       assert(a.layers === 5 && a.tab === 'true' && a.hidden, JSON.stringify(a));
       const st = await playFor(page, 3500);
-      const r = await ev(page, () => ({ ep: window.__lab.deep.trainer.epoch, h: Array.from(window.__lab.deep.trainer.lossHistory()), errors: window.__lab.deep.errors.slice(), evalMs: window.__lab.deep.evalMs, rows: window.__lab.deep.rows.length }));
+      const r = await ev(page, () => ({ ep: window.__lab.deep.trainer.epoch, h: Array.from(window.__lab.deep.trainer.lossHistory()), errors: window.__lab.deep.errors.slice(), rows: window.__lab.deep.rows.length }));
       assert(r.ep >= 1, `at least one epoch: ${r.ep}`);
       assert(mean(r.h.slice(-20)) < 0.5 * mean(r.h.slice(0, 5)), `cost falls ${mean(r.h.slice(0, 5))} → ${mean(r.h.slice(-20))}`);
       assert(r.errors.length >= 2 && r.errors[r.errors.length - 1] < r.errors[0], `misclassified falls: ${r.errors}`);
-      speeds.push(`initialization deep (64-100×4-10 tanh, batch 64): ${(r.ep / 3.5).toFixed(2)} epochs/s = ${Math.round((r.ep * 29) / 3.5)} steps/s; frame work+draw median ${st.total.median.toFixed(1)} ms, p95 ${st.total.p95.toFixed(1)} ms; evaluate() on all 1797 digits ${r.evalMs.toFixed(0)} ms (once per epoch)`);
+      speeds.push(`initialization deep (64-100×4-10 tanh, batch 64): ${(r.ep / 3.5).toFixed(2)} epochs/s = ${Math.round((r.ep * 29) / 3.5)} steps/s; frame work+draw median ${st.total.median.toFixed(1)} ms, p95 ${st.total.p95.toFixed(1)} ms; the worker evaluates all 1797 digits once per epoch`);
       for (const k of ['preactivation', 'gradient', 'activation']) {
         await page.click(`#kind-${k}`);
         assert(await ev(page, (kk) => window.__lab.S.values['deep.kind'] === kk && window.__lab.charts.hists.data.kind === kk, k), k);
@@ -278,6 +280,8 @@ async function main() {
       const { page, errors } = await open(browser, 'relu');
       await page.waitForFunction(() => window.__lab.racers.length === 3 && window.__lab.racers.every((r) => r.trainer));
       await page.click('#step');
+      // The networks train in workers: wait for their epoch-end reports.
+      await page.waitForFunction(() => window.__lab.racers.every((r) => r.errors.length >= 2 && !r.running), null, { timeout: 30000 }).catch(() => {});
       const e = await ev(page, () => window.__lab.racers.map((r) => [r.errors.length, Math.round(r.trainer.epoch * 1000) / 1000]));
       assert(e.every(([n, ep]) => n === 2 && ep === 1), JSON.stringify(e));
       await page.click('#reset');

@@ -3,17 +3,20 @@
 // four scale presets, network diagram, decision boundary, cost) and the deep tanh network on the
 // digits (per-layer histograms, the mean/variance objectives, misclassified count and cost).
 // State: ONE `values` map behind nn/initialization-config.js's URL table.
+// Both networks live in workers of the engine pool (shared/pool.js): training, evaluation, the
+// decision grid and the per-layer inspection run there; the page draws the latest report.
 import { loadEngine, errorMessage } from './shared/engine.js';
 import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { HistStrip, snapshotInspection } from './shared/histstrip.js';
 import { NetDiagram } from './shared/netdiagram.js';
 import { Boundary } from './shared/boundary.js';
-import { FrameLoop, StepBudget } from './shared/trainloop.js';
+import { FrameLoop } from './shared/trainloop.js';
+import { getPool } from './shared/pool.js';
 import { Fields } from './shared/fields.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
-import { networkScript, snapshotForExport, lossCurve } from './shared/torch-nn.js';
+import { networkScript, remoteSnapshot, lossCurve } from './shared/torch-nn.js';
 import { deflateBase64 } from './shared/py-engine.js';
 import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, playgroundSpec, deepSpec, activationRange, DEEP_DATA, GENERATORS, HIST_KINDS } from './nn/initialization-config.js';
@@ -27,8 +30,8 @@ const DATA_LABELS = { circle: 'circle', xor: 'xor', blobs: 'blobs', spiral: 'spi
 
 const lab = {
   E: null, S: null, locked: false, playing: false, loop: null, charts: {},
-  pg: { trainer: null, spec: null, initParams: null, evaluation: null, evalAt: 0, budget: new StepBudget(0.02), acc: 0, lastT: 0 },
-  deep: { trainer: null, spec: null, csv: null, ghost: null, initRows: null, rows: null, evaluation: null, evalEpoch: -1, evalMs: 0, budget: new StepBudget(3), acc: 0, lastT: 0, errors: [], loading: null },
+  pg: { trainer: null, spec: null, initParams: null, evaluation: null, token: 0 },
+  deep: { trainer: null, spec: null, csv: null, ghost: null, initRows: null, rows: null, evaluation: null, evalEpoch: -1, errors: [], loading: null, token: 0 },
 };
 window.__lab = lab;
 
@@ -47,13 +50,13 @@ async function main() {
   startPage(lab.S, redrawAll, EMBED_EXTRAS);
   setupCharts();
   setupControls();
-  lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('status-line').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
-  rebuildPlayground();
+  lab.loop = new FrameLoop({ work: () => lab.playing, draw: drawLive, onStop: () => { syncTransport(); announce($('status-line').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
+  const built = rebuildPlayground();
   syncControls();
   showPart();
   lockNow();
   bindKeys({ toggle, step: stepOnce, reset });
-  if (V().part === 'deep') await ensureDeep();
+  if (V().part === 'deep') await ensureDeep(); else await built;
   document.body.classList.add('ready');
 }
 
@@ -66,83 +69,125 @@ function set(changes) {
   if (has(/^part$/)) { pause(); showPart(); if (part() === 'deep') ensureDeep(); }
   if (has(PG_KEYS)) { if (part() === 'playground') pause(); rebuildPlayground(); }
   if (has(DEEP_KEYS)) { if (part() === 'deep') pause(); if (lab.deep.csv) rebuildDeep(); }
-  if (has(/^deep\.(kind|bins)$/) && lab.deep.trainer) { configureHistograms(); drawLive(); }
+  if (has(/^deep\.bins$/) && lab.deep.trainer) rebin();
+  else if (has(/^deep\.kind$/) && lab.deep.trainer) drawLive();
   if (has(/^edges$/)) drawLive();
   if (changed.length) syncControls();
 }
 
 // ---- part 1: the playground ---------------------------------------------------------------------
-function rebuildPlayground() {
-  const P = lab.pg, v = V();
+const GRID = 72;
+/** What a playground tick carries: parameters and gradients (diagram), the decision grid. */
+const pgWant = () => ({ evaluate: true, params: true, grads: true, grid: { nx: GRID, ny: GRID, view: lab.charts.boundary.view } });
+
+async function rebuildPlayground() {
+  const P = lab.pg, v = V(), token = ++P.token;
   P.trainer?.free();
-  P.trainer = null; P.evaluation = null;
+  P.trainer = null; P.evaluation = null; P.snapshot = null;
+  if (part() === 'playground') { lab.playing = false; syncTransport(); }
+  lab.charts.boundary.clear();
+  let t;
   try {
     P.spec = playgroundSpec(v);
-    P.trainer = new lab.E.Trainer(P.spec);
-    P.snapshot = snapshotForExport(P.trainer, P.spec);
-  } catch (e) { status(`The network could not be built: ${errorMessage(e)}`, true); return; }
-  const t = P.trainer;
-  P.initParams = Float32Array.from(t.parameters());
-  P.layout = Uint32Array.from(t.parameterLayout());
-  const pts = { x: Float32Array.from(t.trainInputs()), labels: Uint32Array.from(t.trainLabels()) };
-  lab.charts.boundary.points = pts;
-  lab.charts.boundary.fit(pts);
-  lab.charts.boundary.predict = (nx, ny, view) => (P.trainer ? P.trainer.predictGrid(nx, ny, view[0], view[1], view[2], view[3]) : null);
+    t = await getPool().trainer(P.spec);
+    if (token !== P.token) { t.free(); return; }
+    const [x, labels] = await Promise.all([t.call('trainInputs'), t.call('trainLabels')]);
+    const pts = { x, labels };
+    lab.charts.boundary.points = pts;
+    lab.charts.boundary.fit(pts);
+    await t.refresh(pgWant());
+  } catch (e) {
+    t?.free();
+    if (token === P.token) status(`The network could not be built: ${errorMessage(e)}`, true);
+    return;
+  }
+  if (token !== P.token) { t.free(); return; }
+  P.trainer = t;
+  P.snapshot = remoteSnapshot(t, P.spec);
+  P.initParams = t.params;
+  P.layout = t.layout;
+  P.evaluation = t.evaluation;
+  t.onTick = (m) => onTick(P, m);
+  // The boundary shows the grid the worker computed last for this view.
+  lab.charts.boundary.predict = (nx, ny, view) => (P.trainer?.grid && P.trainer.gridSize[0] === nx && P.trainer.gridView.every((x, i) => x === view[i]) ? P.trainer.grid : null);
   lab.charts.pgCost.series = [{ label: 'cost', color: COLORS[0], width: 1.8, get xStart() { return (P.trainer?.historyStart ?? 0) + 1; }, y: () => (P.trainer ? P.trainer.lossHistory() : []) }];
-  P.acc = 0;
-  evalPlayground();
   const c0 = P.evaluation?.train_loss;
   lab.charts.pgCost.hlines = Number.isFinite(c0) ? [{ y: c0, label: `at initialization: ${sig(c0, 3)}`, color: 'rgba(128,128,128,0.95)' }] : [];
   if (part() === 'playground') drawLive();
 }
-function evalPlayground() { const P = lab.pg; if (P.trainer) { P.evaluation = P.trainer.evaluate(); P.evalAt = performance.now(); } }
+
+/** A tick from a worker (either part): the mirror grew. */
+function onTick(P, m) {
+  if (m.evaluation) P.evaluation = m.evaluation;
+  if (P === lab.deep && m.epochEnd && m.evaluation) noteEpoch(m);
+  if (m.done) {
+    if (m.error) status(`Training stopped: ${m.error}`, true);
+    if ((part() === 'deep') === (P === lab.deep)) { lab.playing = false; if (lab.loop.running) lab.loop.stop(); syncTransport(); }
+  }
+  if (!lab.loop.running && (part() === 'deep') === (P === lab.deep)) drawLive();
+}
 
 // ---- part 2: the deep network -------------------------------------------------------------------
 async function ensureDeep() {
   const D = lab.deep;
-  if (D.csv) { if (!D.trainer) rebuildDeep(); return; }
+  if (D.csv) { if (!D.trainer) await rebuildDeep(); return; }
   if (!D.loading) {
     status('Loading the digits…');
-    D.loading = fetchData(DEEP_DATA[V()['deep.data']].file).then((csv) => { D.csv = csv; rebuildDeep(); }).catch((e) => status(`Could not load the data: ${errorMessage(e)}`, true));
+    D.loading = fetchData(DEEP_DATA[V()['deep.data']].file).then((csv) => { D.csv = csv; return rebuildDeep(); }).catch((e) => status(`Could not load the data: ${errorMessage(e)}`, true));
   }
   await D.loading;
 }
 
-function rebuildDeep() {
-  const D = lab.deep, v = V();
+async function rebuildDeep() {
+  const D = lab.deep, v = V(), token = ++D.token;
   D.trainer?.free();
-  D.trainer = null; D.evaluation = null; D.errors = []; D.evalEpoch = -1; D.pendingEval = false;
+  D.trainer = null; D.evaluation = null; D.errors = []; D.errEpochs = []; D.errCounts = []; D.evalEpoch = -1; D.snapshot = null;
+  if (part() === 'deep') { lab.playing = false; syncTransport(); }
+  let t;
   try {
     D.spec = deepSpec(v, D.csv);
-    D.trainer = new lab.E.Trainer(D.spec);
-    D.snapshot = snapshotForExport(D.trainer, D.spec);
-  } catch (e) { status(`The network could not be built: ${errorMessage(e)}`, true); return; }
-  D.n = D.trainer.trainLabels().length;
-  D.stepsPerEpoch = Math.ceil(D.n / D.trainer.batch_size);
-  configureHistograms(true);
+    t = await getPool().trainer(D.spec);
+    if (token !== D.token) { t.free(); return; }
+    const r = activationRange(v['deep.act']);
+    await t.call('setHistogramRange', 'activation', ...(r || []));
+    // At initialization: inspect() before the first step describes the first batch without side effects.
+    await t.refresh({ inspect: v['deep.bins'], evaluate: true });
+  } catch (e) {
+    t?.free();
+    if (token === D.token) status(`The network could not be built: ${errorMessage(e)}`, true);
+    return;
+  }
+  if (token !== D.token) { t.free(); return; }
+  D.trainer = t;
+  D.snapshot = remoteSnapshot(t, D.spec);
+  D.n = t.train_count;
+  D.stepsPerEpoch = Math.ceil(D.n / t.batch_size);
+  setGhosts(t.inspection);
+  noteEpoch(t);
+  t.onTick = (m) => onTick(D, m);
   lab.charts.deepCost.series = [
     { label: 'mini-batch cost', color: COLORS[0], width: 1.3, get xStart() { return (D.trainer?.historyStart ?? 0) + 1; }, y: () => (D.trainer ? D.trainer.lossHistory() : []) },
   ];
-  D.acc = 0;
-  evalDeep();
   if (part() === 'deep') drawLive();
 }
 
-/** Histogram ranges (fixed [−1, 1] for tanh activations) and the reference snapshot at initialization. */
-function configureHistograms(fresh = false) {
-  const D = lab.deep, v = V(), t = D.trainer;
-  if (!t) return;
-  const r = activationRange(v['deep.act']);
-  if (r) t.setHistogramRange('activation', r[0], r[1]); else t.setHistogramRange('activation');
-  if (fresh || !D.ghosts || D.ghostBins !== v['deep.bins']) {
-    // At initialization: inspect() before the first step describes the first batch without side effects.
-    if (fresh || t.steps === 0) {
-      const ins = t.inspect(v['deep.bins']);
-      D.ghosts = Object.fromEntries(HIST_KINDS.map((k) => [k, snapshotInspection(ins, k)]));
-      D.initRows = layerRows(ins);
-      D.ghostBins = v['deep.bins'];
-    } else D.ghosts = null; // bins changed mid-training: no comparable reference
-  }
+/** The reference histograms at initialization (grey, behind the live ones). */
+function setGhosts(ins) {
+  const D = lab.deep;
+  D.ghosts = Object.fromEntries(HIST_KINDS.map((k) => [k, snapshotInspection(ins, k)]));
+  D.initRows = layerRows(ins);
+  D.ghostBins = ins.bins;
+}
+
+/** A new number of bins: inspect again (at step 0 also the reference); a running job restarts with it. */
+async function rebin() {
+  const D = lab.deep, t = D.trainer, bins = V()['deep.bins'];
+  const wasPlaying = lab.playing && part() === 'deep';
+  if (wasPlaying) await pause();
+  if (t !== D.trainer) return;
+  await t.refresh({ inspect: bins });
+  if (t.steps === 0) setGhosts(t.inspection); else D.ghosts = null; // bins changed mid-training: no comparable reference
+  if (wasPlaying) play(); else drawLive();
 }
 
 function layerRows(ins) {
@@ -152,15 +197,12 @@ function layerRows(ins) {
   }));
 }
 
-function evalDeep() {
+/** The misclassified count after an epoch (the worker evaluates every training image at epoch ends). */
+function noteEpoch(m) {
   const D = lab.deep;
-  if (!D.trainer) return;
-  const t0 = performance.now();
-  D.evaluation = D.trainer.evaluate();
-  D.evalMs = performance.now() - t0;
-  D.evalAt = performance.now();
-  D.evalEpoch = Math.floor(D.trainer.epoch + 1e-9);
-  D.errors[D.evalEpoch] = D.evaluation.train_errors;
+  D.evaluation = m.evaluation;
+  D.evalEpoch = Math.floor(m.epoch + 1e-9);
+  D.errors[D.evalEpoch] = m.evaluation.train_errors;
   D.errEpochs = []; D.errCounts = [];
   D.errors.forEach((v, e) => { if (v != null) { D.errEpochs.push(e); D.errCounts.push(v); } });
 }
@@ -170,42 +212,6 @@ const pgDone = () => { const t = lab.pg.trainer; return !t || t.diverged_at_step
 const deepDone = () => { const t = lab.deep.trainer; return !t || t.diverged_at_step != null || t.epoch >= V()['deep.epochs'] - 1e-9; };
 const done = () => (part() === 'deep' ? deepDone() : pgDone());
 
-function work(budgetMs, now) {
-  if (part() === 'deep') return workDeep(budgetMs, now);
-  const P = lab.pg, t = P.trainer;
-  if (!t || pgDone()) return false;
-  const dt = P.lastT ? Math.min(0.1, (now - P.lastT) / 1000) : 1 / 60;
-  P.lastT = now;
-  P.acc = Math.min(P.acc + dt * V().speed, 1e6);
-  const want = Math.min(Math.floor(P.acc), V().steps - t.steps);
-  if (want > 0) {
-    const n = P.budget.steps(budgetMs - 3, want);
-    const t0 = performance.now();
-    const took = t.step(n);
-    P.budget.record(took, performance.now() - t0);
-    P.acc -= took;
-  }
-  if (now - P.evalAt > 200) evalPlayground();
-  if (pgDone()) { evalPlayground(); return false; }
-  return true;
-}
-
-function workDeep(budgetMs) {
-  const D = lab.deep, t = D.trainer;
-  if (!t) return false;
-  // The evaluation of a finished epoch (all training images) gets a frame of its own.
-  if (D.pendingEval && (performance.now() - D.evalAt > 250 || deepDone())) { D.pendingEval = false; evalDeep(); return !deepDone(); }
-  if (deepDone()) return false;
-  // Stop exactly at the next epoch boundary, so the misclassified count is per epoch.
-  const nextBoundary = (Math.floor(t.steps / D.stepsPerEpoch) + 1) * D.stepsPerEpoch;
-  const n = D.budget.steps(budgetMs - 2, nextBoundary - t.steps);
-  const t0 = performance.now();
-  const took = t.step(n);
-  D.budget.record(took, performance.now() - t0);
-  if (took > 0 && t.steps % D.stepsPerEpoch === 0) D.pendingEval = true; // counted at most every 0.25 s (evaluate() is one engine call of ~20 ms)
-  return true;
-}
-
 function drawLive() {
   if (part() === 'deep') drawDeep(); else drawPlayground();
 }
@@ -214,7 +220,7 @@ function drawPlayground() {
   const P = lab.pg, t = P.trainer, v = V();
   if (!t) return;
   const grads = v.edges === 'gradients';
-  lab.charts.diagram.set({ sizes: P.spec.layer_sizes, values: grads ? t.gradients() : t.parameters(), layout: P.layout, mode: v.edges, activation: v.act });
+  lab.charts.diagram.set({ sizes: P.spec.layer_sizes, values: (grads ? t.grads : t.params) || new Float32Array(t.parameter_count), layout: P.layout, mode: v.edges, activation: v.act });
   lab.charts.diagram.draw();
   $('diagram-scale').textContent = `thickest edge: |${grads ? '∂L/∂w' : 'w'}| = ${sig(lab.charts.diagram.maxAbs || 0, 3)}${grads && t.steps === 0 ? ' (gradients appear after the first step)' : ''}`;
   lab.charts.boundary.draw();
@@ -230,7 +236,8 @@ function drawPlayground() {
 function drawDeep() {
   const D = lab.deep, t = D.trainer, v = V();
   if (!t) { $('counter').textContent = 'epoch 0'; return; }
-  const ins = t.inspect(v['deep.bins']);
+  const ins = t.inspection;
+  if (!ins) return;
   const kind = v['deep.kind'];
   D.rows = layerRows(ins);
   const hidden = ins.layers; // every Dense layer; the last is the linear output (its "activation" = logits)
@@ -272,22 +279,39 @@ function drawDeep() {
 
 function status(text, bad = false) { const el = $('status-line'); el.textContent = text; el.classList.toggle('bad', bad); }
 
-function play() {
-  const P = part() === 'deep' ? lab.deep : lab.pg;
+async function play() {
+  const deep = part() === 'deep', P = deep ? lab.deep : lab.pg;
   if (!P.trainer) return;
-  if (done()) { if (P.trainer.diverged_at_step != null) return; part() === 'deep' ? rebuildDeep() : rebuildPlayground(); }
-  lab.playing = true; P.lastT = 0;
+  if (done()) { if (P.trainer.diverged_at_step != null) return; await (deep ? rebuildDeep() : rebuildPlayground()); if (!P.trainer) return; }
+  const v = V();
+  lab.playing = true;
+  if (deep) {
+    // Epoch by epoch as fast as the worker goes: histograms ~10 times a second, the whole training
+    // set evaluated at each epoch's end.
+    const bins = v['deep.bins'];
+    P.trainer.play({ epochs: true, untilEpochs: v['deep.epochs'], evaluate: {}, inspect: { bins, everyMs: 100 }, final: { inspect: bins } });
+  } else {
+    P.trainer.play({ speed: v.speed, untilSteps: v.steps, evaluate: { everyMs: 200 }, params: { everyMs: 33, grads: true }, grid: { nx: GRID, ny: GRID, view: lab.charts.boundary.view, everyMs: 50 }, final: { evaluate: true, params: true, grads: true, grid: true } });
+  }
   lab.loop.start();
   syncTransport();
 }
-function pause() { lab.playing = false; if (lab.loop?.running) lab.loop.stop(); syncTransport(); }
+/** Stop whichever network is training (within one ~10 ms slice of its worker). */
+function pause() {
+  lab.playing = false;
+  const all = Promise.all([lab.pg.trainer?.pause(), lab.deep.trainer?.pause()]);
+  if (lab.loop?.running) lab.loop.stop();
+  syncTransport();
+  return all;
+}
 function toggle() { lab.playing ? pause() : play(); }
-function stepOnce() {
-  pause();
-  const P = part() === 'deep' ? lab.deep : lab.pg;
-  if (!P.trainer || done()) return;
-  P.trainer.step(1);
-  if (part() === 'deep') { if (P.trainer.steps % lab.deep.stepsPerEpoch === 0) evalDeep(); } else evalPlayground();
+async function stepOnce() {
+  await pause();
+  const deep = part() === 'deep', P = deep ? lab.deep : lab.pg, t = P.trainer;
+  if (!t || done()) return;
+  const m = deep ? await t.step(1, { inspect: V()['deep.bins'], evaluate: (t.steps + 1) % lab.deep.stepsPerEpoch === 0 }) : await t.step(1, pgWant());
+  if (t !== P.trainer) return;
+  if (m.evaluation) { P.evaluation = m.evaluation; if (deep) noteEpoch(m); }
   drawLive();
 }
 function reset() { pause(); part() === 'deep' ? rebuildDeep() : rebuildPlayground(); announce('Reset to the initial weights.'); }
@@ -443,10 +467,10 @@ async function exportPython() {
     if (part() === 'deep') {
       const D = lab.deep;
       if (!D.trainer || !D.snapshot) throw new Error('the deep network is not built yet');
-      const dd = DEEP_DATA[v['deep.data']];
+      const dd = DEEP_DATA[v['deep.data']], snap = await D.snapshot;
       const src = networkScript(D.spec, {
         title: `Initialization lab, deep part: ${ACTIVATION_LABELS[v['deep.act']]}, ${initShort(v, 'deep.init')}, 64-${v['deep.hidden']}-10 on digits`,
-        data: { kind: 'csv', file: dd.file, b64: await deflateBase64(D.csv) }, initialParams: D.snapshot.initialParams,
+        data: { kind: 'csv', file: dd.file, b64: await deflateBase64(D.csv) }, initialParams: snap.initialParams,
         steps: v['deep.epochs'] * D.stepsPerEpoch, report: 'stats',
         expected: { losses: lossCurve(D.trainer), diverged_at_step: D.trainer.diverged_at_step ?? null, steps: D.trainer.steps, train_loss: D.evaluation?.train_loss, train_errors: D.evaluation?.train_errors },
       });
@@ -454,10 +478,10 @@ async function exportPython() {
     } else {
       const P = lab.pg, t = P.trainer;
       if (!t || !P.snapshot) throw new Error('no network');
-      const ds = P.snapshot.dataset;
+      const snap = await P.snapshot, ds = snap.dataset;
       const src = networkScript(P.spec, {
         title: `Initialization lab, playground: 2-${v.hidden}-1 ${ACTIVATION_LABELS[v.act]}, ${initShort(v)}, ${v.data}`,
-        data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams: P.snapshot.initialParams,
+        data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams: snap.initialParams,
         steps: v.steps, report: 'stats',
         expected: { losses: lossCurve(t), diverged_at_step: t.diverged_at_step ?? null, steps: t.steps, train_loss: P.evaluation?.train_loss, train_errors: P.evaluation?.train_errors },
       });

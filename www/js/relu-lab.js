@@ -2,15 +2,18 @@
 // (…) hidden units races to a training-error threshold. Every network gets the same initial
 // weights and the same mini-batches (the engine derives both from the seed, independently of the
 // activation). After each epoch: the whole training set is evaluated and the saturation measured.
+// The networks live in the workers of the engine pool (shared/pool.js), one racer per worker as
+// far as there are workers; the page only draws what their epoch-end ticks report.
 // State: ONE `values` map behind nn/relu-config.js's URL table.
 import { loadEngine, errorMessage } from './shared/engine.js';
 import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
-import { FrameLoop, StepBudget } from './shared/trainloop.js';
+import { FrameLoop } from './shared/trainloop.js';
+import { getPool } from './shared/pool.js';
 import { Fields, flag } from './shared/fields.js';
 import { COLORS, SHAPES, SHAPE_GLYPH } from './shared/palette.js';
 import { sig } from './shared/format.js';
-import { networkScript, snapshotForExport } from './shared/torch-nn.js';
+import { networkScript, remoteSnapshot } from './shared/torch-nn.js';
 import { deflateBase64 } from './shared/py-engine.js';
 import { ACTIVATION_LABELS, INIT_CHOICES, initShort, presetFromQuery, parseHidden } from './nn/common.js';
 import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, raceSpec, csvShape, epochsToThreshold, speedup, DATASETS, RACE_ACTS } from './nn/relu-config.js';
@@ -19,7 +22,7 @@ const $ = (id) => document.getElementById(id);
 const STYLE = { sigmoid: 1, tanh: 0, relu: 2, leaky_relu: 3, gelu: 4 };
 const RACE_KEYS = /^(data|n|noise|hidden|init(\..*)?|runs|lr\..*|momentum|batch|seed)$/;
 
-const lab = { E: null, S: null, locked: false, playing: false, loop: null, charts: {}, racers: [], csv: {}, shape: null, acc: 0, lastT: 0, token: 0 };
+const lab = { E: null, S: null, locked: false, playing: false, loop: null, charts: {}, racers: [], csv: {}, shape: null, token: 0 };
 window.__lab = lab;
 
 main().catch(fatal);
@@ -37,7 +40,7 @@ async function main() {
   startPage(lab.S, () => { for (const c of Object.values(lab.charts)) c.requestDraw(); }, EMBED_EXTRAS);
   setupCharts();
   setupControls();
-  lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { lab.playing = false; syncTransport(); announce($('status-line').textContent); }, budgetMs: 10, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
+  lab.loop = new FrameLoop({ work: () => lab.playing, draw: drawLive, onStop: () => { syncTransport(); announce($('status-line').textContent); }, budgetMs: 10, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
   syncControls();
   lockNow();
   bindKeys({ toggle, step: stepEpoch, reset });
@@ -51,7 +54,12 @@ function set(changes) {
   const changed = lab.S.set(changes);
   const has = (re) => changed.some((k) => re.test(k));
   if (has(RACE_KEYS)) { pause(); rebuild(); }
-  else if (has(/^(thr|epochs|yscale)$/)) { updateChart(); drawLive(); }
+  else if (has(/^(thr|epochs|yscale)$/)) {
+    // The workers stop at the threshold and the epoch limit they were given: restart their jobs.
+    const restop = () => { for (const r of lab.racers) r.stopped = stopped(r); };
+    if (has(/^(thr|epochs)$/)) { if (lab.playing) pause().then(() => { restop(); play(); }); else restop(); }
+    updateChart(); drawLive();
+  }
   if (changed.length) syncControls();
 }
 
@@ -70,52 +78,43 @@ async function rebuild() {
   }
   lab.shape = shape;
   const acts = RACE_ACTS.filter((a) => v.runs.includes(a));
-  // One engine call per task (build, then the epoch-0 evaluation), so the page stays responsive
-  // while the networks are set up.
+  const pool = getPool();
+  status(`Building ${acts.length} networks…`);
   lab.building = true;
-  const built = [];
-  for (const act of acts) {
+  // Every racer starts from the same weights on the same data; each in its own worker as far as
+  // there are workers (a worker interleaves the racers it holds).
+  const built = await Promise.all(acts.map(async (act, i) => {
     const k = STYLE[act];
-    const r = { act, color: COLORS[k], shape: SHAPES[k], spec: raceSpec(v, act, csv, shape?.dim, shape?.classes), trainer: null, error: null, errors: [], sat: [], acc: 0, budget: new StepBudget(0.3), stopped: false };
-    status(`Building the ${ACTIVATION_LABELS[act]} network (${built.length + 1} of ${acts.length})…`);
-    // Every racer starts from the same weights on the same data: one snapshot for the export.
-    try { r.trainer = new lab.E.Trainer(r.spec); if (!built.some((q) => q.snapshot)) r.snapshot = snapshotForExport(r.trainer, r.spec); } catch (e) { r.error = errorMessage(e); r.stopped = true; }
-    built.push(r);
-    await nextTask();
-    if (token !== lab.token) { for (const q of built) q.trainer?.free(); return; }
-    if (r.trainer) {
-      r.n = r.trainer.trainLabels().length;
-      r.stepsPerEpoch = Math.ceil(r.n / r.trainer.batch_size);
-      // The epoch-0 evaluation (every training image) runs in the first frames of the race.
-      r.pending = true;
-    }
-  }
+    const r = { act, color: COLORS[k], shape: SHAPES[k], spec: raceSpec(v, act, csv, shape?.dim, shape?.classes), trainer: null, error: null, errors: [], sat: [], epochs: [], stopped: false };
+    try { r.trainer = await pool.trainer(r.spec, { slot: i }); } catch (e) { r.error = errorMessage(e); r.stopped = true; }
+    if (r.trainer) { r.n = r.trainer.train_count; r.trainer.onTick = (m) => onTick(r, m); }
+    return r;
+  }));
+  if (token !== lab.token) { for (const r of built) r.trainer?.free(); return; }
+  // One snapshot (taken in the first racer's worker) serves the export of the whole race.
+  const r0 = built.find((r) => r.trainer);
+  if (r0) r0.snapshot = remoteSnapshot(r0.trainer, r0.spec);
   lab.racers = built;
   lab.building = false;
-  lab.acc = 0;
   updateChart();
   const bad = lab.racers.find((r) => r.error);
   if (bad) status(`${ACTIVATION_LABELS[bad.act]}: ${bad.error}`, true); else status(`${lab.racers.length} networks ready: ${describeNet()}. Press Play.`);
   drawLive();
 }
 
-/** Let the browser paint and handle input before the next engine call. */
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 function describeNet() {
   const r = lab.racers[0];
   return r ? `${r.spec.layer_sizes.join('-')}, ${initShort(V())}, SGD${V().momentum ? ` momentum ${V().momentum}` : ''}, batch ${V().batch}` : '';
 }
 
-/** After an epoch (and at epoch 0): the training error on the whole set and the saturation. */
-function record(r) {
-  const t = r.trainer;
-  const e = t.evaluate();
-  const epoch = Math.round(t.epoch * 1e6) / 1e6;
+/** After an epoch (and at epoch 0) a racer's worker reports the training error on the whole set
+ *  and the per-layer statistics (saturation). */
+function record(r, m) {
+  const e = m.evaluation;
+  const epoch = Math.round(m.epoch * 1e6) / 1e6;
   r.errors.push(e.train_errors / r.n);
-  r.epochs = r.epochs || [];
   r.epochs.push(epoch);
-  const ins = t.inspect(4), F = ins.fields, nf = F.length;
+  const ins = m.inspection, F = ins.fields, nf = F.length;
   const field = r.act === 'relu' || r.act === 'leaky_relu' ? 'dead_fraction' : r.act === 'sigmoid' || r.act === 'tanh' ? 'saturated_fraction' : null;
   let s = NaN;
   if (field && ins.layers > 1) { s = 0; for (let l = 0; l < ins.layers - 1; l++) s += ins.stats[l * nf + F.indexOf(field)]; s /= ins.layers - 1; }
@@ -123,54 +122,50 @@ function record(r) {
   r.loss = e.train_loss;
   const reached = epochsToThreshold(r.errors, V().thr);
   if (reached != null && r.reached == null) r.reached = reached;
-  if (t.diverged_at_step != null || r.reached != null || epoch >= V().epochs - 1e-9) r.stopped = true;
+  r.stopped = stopped(r);
 }
-
-const active = () => lab.racers.filter((r) => (!r.stopped || r.pending) && r.trainer && r.trainer.diverged_at_step == null);
-
-function advance(r, budgetMs, maxSteps) {
+/** Whether a racer is finished: diverged, reached the threshold, or at the epoch limit. */
+function stopped(r) {
   const t = r.trainer;
-  const boundary = (Math.floor(t.steps / r.stepsPerEpoch) + 1) * r.stepsPerEpoch;
-  const n = Math.min(r.budget.steps(budgetMs, boundary - t.steps), maxSteps);
-  if (n <= 0) return 0;
-  const t0 = performance.now();
-  const took = t.step(n);
-  r.budget.record(took, performance.now() - t0);
-  if (t.diverged_at_step != null) { r.stopped = true; return took; }
-  if (t.steps === boundary) r.pending = true; // evaluated at the start of a later frame
-  return took;
+  if (!t || r.error) return true;
+  if (t.diverged_at_step != null) return true;
+  r.reached = epochsToThreshold(r.errors, V().thr) ?? null;
+  if (r.reached == null) delete r.reached;
+  return r.reached != null || (r.epochs.length > 0 && r.epochs[r.epochs.length - 1] >= V().epochs - 1e-9);
 }
 
-function work(budgetMs, now) {
-  // At most one end-of-epoch evaluation per frame, before any training in that frame.
-  const t0 = performance.now();
-  const pend = lab.racers.find((r) => r.pending);
-  if (pend) { pend.pending = false; record(pend); }
-  budgetMs -= performance.now() - t0;
-  const act = active().filter((r) => !r.pending);
-  if (!act.length) return lab.racers.some((r) => r.pending);
-  const dt = lab.lastT ? Math.min(0.1, (now - lab.lastT) / 1000) : 1 / 60;
-  lab.lastT = now;
-  lab.acc = Math.min(lab.acc + dt * V().speed, 1e7);
-  const allowance = Math.floor(lab.acc);
-  if (allowance <= 0) return true;
-  const share = Math.max(0.5, (budgetMs - 2) / act.length);
-  let most = 0;
-  for (const r of act) most = Math.max(most, advance(r, share, allowance));
-  lab.acc -= most;
-  return active().length > 0;
-}
-
-function stepEpoch() {
-  pause();
-  for (const r of active()) {
-    if (r.pending && r.trainer.steps === 0) { r.pending = false; record(r); if (r.stopped) continue; }
-    const target = (Math.floor(r.trainer.steps / r.stepsPerEpoch) + 1) * r.stepsPerEpoch;
-    if (r.pending) { r.pending = false; record(r); continue; }
-    while (!r.stopped && r.trainer.steps < target && r.trainer.diverged_at_step == null) advance(r, 1e9, target - r.trainer.steps);
-    if (r.pending) { r.pending = false; record(r); }
+function onTick(r, m) {
+  if (!lab.racers.includes(r)) return;
+  if (m.epochEnd && m.evaluation && m.inspection) record(r, m);
+  if (m.diverged_at_step != null) r.stopped = true;
+  if (m.error) { r.error = m.error; r.stopped = true; }
+  if (m.done) {
+    r.running = false;
+    if (!lab.racers.some((q) => q.running)) { lab.playing = false; if (lab.loop.running) lab.loop.stop(); syncTransport(); }
   }
-  drawLive();
+  if (!lab.loop.running) drawLive();
+}
+
+const active = () => lab.racers.filter((r) => !r.stopped && r.trainer && r.trainer.diverged_at_step == null);
+
+/** The worker's job for a racer: epoch by epoch, evaluated and inspected at each epoch's end (and
+ *  at epoch 0), until the threshold, the epoch limit or `untilSteps`. */
+function job(r, extra = {}) {
+  const v = V();
+  return { epochs: true, atStart: r.errors.length === 0, evaluate: {}, inspect: { bins: 4, everyMs: Infinity }, stopBelowError: v.thr, untilEpochs: v.epochs, speed: v.speed, tickMs: 100, ...extra };
+}
+
+async function stepEpoch() {
+  await pause();
+  const token = lab.token;
+  await Promise.all(active().map((r) => {
+    const spe = Math.ceil(r.n / r.trainer.batch_size);
+    // The first press evaluates epoch 0 and trains epoch 1.
+    const target = (Math.floor(r.trainer.steps / spe) + 1) * spe;
+    r.running = true;
+    return r.trainer.play(job(r, { untilSteps: target, speed: null, untilEpochs: null }));
+  }));
+  if (token === lab.token) drawLive();
 }
 
 // ---- drawing -----------------------------------------------------------------------------------
@@ -238,11 +233,19 @@ function status(text, bad = false) { const el = $('status-line'); el.textContent
 function play() {
   if (!lab.racers.length) return;
   if (!active().length) { rebuild().then(() => { if (active().length) play(); }); return; }
-  lab.playing = true; lab.lastT = 0;
+  lab.playing = true;
+  for (const r of active()) { r.running = true; r.trainer.play(job(r)); }
   lab.loop.start();
   syncTransport();
 }
-function pause() { lab.playing = false; if (lab.loop?.running) lab.loop.stop(); syncTransport(); }
+/** Stop every racer's job (each within one ~10 ms slice of its worker); resolves when all stopped. */
+function pause() {
+  lab.playing = false;
+  const all = Promise.all(lab.racers.map((r) => r.trainer?.pause()));
+  if (lab.loop?.running) lab.loop.stop();
+  syncTransport();
+  return all;
+}
 function toggle() { lab.playing ? pause() : play(); }
 function reset() { pause(); rebuild(); announce('Reset to the initial weights.'); }
 function syncTransport() { $('play').textContent = lab.playing ? '❚❚ Pause' : '▶ Play'; $('play').setAttribute('aria-pressed', String(lab.playing)); }
@@ -346,10 +349,10 @@ async function exportPython() {
   try {
     const v = V(), r0 = lab.racers.find((r) => r.snapshot);
     if (!r0) throw new Error('no network');
+    const snap = await r0.snapshot;
     const ds = DATASETS[v.data];
     // Every racer starts from the same weights on the same data (the engine derives both from the
     // seed, whatever the activation): one snapshot serves the whole race.
-    const snap = r0.snapshot;
     const data = ds.generator
       ? { kind: 'points', inputs: snap.dataset.inputs, labels: snap.dataset.labels, dim: snap.dataset.dim }
       : { kind: 'csv', file: ds.file, b64: await deflateBase64(lab.csv[v.data]) };

@@ -1,7 +1,8 @@
 // A 2-D decision boundary: the engine's `predictGrid` (p(class 1) on an nx × ny grid, row j at
 // y0 + j·(y1 − y0)/(ny − 1), i.e. row 0 at the BOTTOM) painted as a diverging heatmap (orange =
 // class 0, blue = class 1, white = undecided, the line p = 0.5 darker), with the training points on
-// top and axes. Knows nothing about networks: the lab passes a `predict(nx, ny, view)` function.
+// top and axes. Knows nothing about networks: the lab passes a `predict(nx, ny, view)` function
+// (which may answer the grid a worker computed last; the same array is not repainted).
 import { niceTicks, tickLabel } from './format.js';
 import { POS, NEG } from './netdiagram.js';
 import { HiDpiCanvas } from './hidpi.js';
@@ -20,6 +21,8 @@ export class Boundary extends HiDpiCanvas {
     this.lastMs = 0;
     this.observeSize();
   }
+  /** Forget the painted grid (a new network). */
+  clear() { this.grid = null; }
   get plotRect() { const { w, h } = this.css; return { x: M.left, y: M.top, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom) }; }
   /** Fit the view to the points with a margin (square cells). */
   fit(points) {
@@ -36,6 +39,7 @@ export class Boundary extends HiDpiCanvas {
     const n = this.o.res;
     const g = this.predict(n, n, this.view);
     if (!g) return false;
+    if (g === this.grid && n === this.gridN) return true; // the same grid: the painted image stands
     const img = new ImageData(n, n);
     const px = img.data;
     for (let j = 0; j < n; j++) {
@@ -64,7 +68,8 @@ export class Boundary extends HiDpiCanvas {
     const r = this.plotRect;
     const [x0, x1, y0, y1] = this.view;
     const X = (x) => r.x + ((x - x0) / (x1 - x0)) * r.w, Y = (y) => r.y + ((y1 - y) / (y1 - y0)) * r.h;
-    if (this.#paint()) { ctx.imageSmoothingEnabled = true; ctx.drawImage(this.img, r.x, r.y, r.w, r.h); }
+    // A `predict` with nothing new (null) keeps the last image; `clear()` forgets it.
+    if (this.#paint() || this.grid) { ctx.imageSmoothingEnabled = true; ctx.drawImage(this.img, r.x, r.y, r.w, r.h); }
     const p = this.points;
     if (p) {
       const rad = Math.max(2, Math.min(4, r.w / 110));

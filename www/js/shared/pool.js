@@ -171,7 +171,7 @@ export class EnginePool {
 export class RemoteTrainer {
   constructor(slot, handle, info, spec) {
     this.slot = slot; this.handle = handle; this.spec = spec;
-    Object.assign(this, { steps: info.steps, epoch: info.epoch, batch_size: info.batch_size, dim: info.dim, classes: info.classes, layers: info.layers, parameter_count: info.parameter_count, diverged_at_step: info.diverged_at_step });
+    Object.assign(this, { steps: info.steps, epoch: info.epoch, batch_size: info.batch_size, dim: info.dim, classes: info.classes, layers: info.layers, parameter_count: info.parameter_count, train_count: info.train_count, diverged_at_step: info.diverged_at_step });
     this.layout = Uint32Array.from(info.layout);
     this.historyStart = 0;
     this.losses = new Float32Array(1024); this.nLosses = 0;

@@ -28,7 +28,7 @@ function detach(v, transfer) {
 const msg = (e) => (e == null ? 'unknown error' : typeof e === 'string' ? e : e.message || String(e));
 
 function info(t) {
-  return { steps: t.steps, epoch: t.epoch, batch_size: t.batch_size, dim: t.dim, classes: t.classes, layers: t.layers, parameter_count: t.parameter_count, diverged_at_step: t.diverged_at_step ?? null, layout: Array.from(t.parameterLayout()) };
+  return { steps: t.steps, epoch: t.epoch, batch_size: t.batch_size, dim: t.dim, classes: t.classes, layers: t.layers, parameter_count: t.parameter_count, train_count: t.trainLabels().length, diverged_at_step: t.diverged_at_step ?? null, layout: Array.from(t.parameterLayout()) };
 }
 
 function get(handle) {
@@ -166,8 +166,17 @@ async function runTrainer(handle, o, job) {
   let msPerStep = 0.05, lastTick = 0, lastEval = -Infinity, lastInspect = -Infinity, lastParams = -Infinity, lastGrid = -Infinity;
   const spe = job.epochs ? Math.ceil(t.trainLabels().length / t.batch_size) : 0;
   let reason = null;
+  const reachedAt = (ev) => job.stopBelowError != null && ev && ev.train_errors / Math.max(1, t.trainLabels().length) <= job.stopBelowError;
   try {
-    while (!job.stop) {
+    // `atStart`: the state before the job's first step, as an epoch end (epoch 0 of a race).
+    if (job.atStart) {
+      const transfer = [];
+      const out = tick(o, handle, { evaluate: !!job.evaluate, inspect: job.inspect?.bins }, transfer, { epochEnd: true });
+      self.postMessage(out, transfer);
+      if (reachedAt(out.evaluation)) reason = 'reached';
+      await yieldNow();
+    }
+    while (!job.stop && !reason) {
       if (t.diverged_at_step != null) { reason = 'diverged'; break; }
       if (job.untilSteps != null && t.steps >= job.untilSteps) { reason = 'done'; break; }
       if (job.untilEpochs != null && t.epoch >= job.untilEpochs - 1e-9) { reason = 'done'; break; }
@@ -182,7 +191,7 @@ async function runTrainer(handle, o, job) {
       const dt = performance.now() - s0;
       if (took > 0) msPerStep = msPerStep * 0.6 + (dt / took) * 0.4;
       const end = performance.now();
-      const epochEnd = spe > 0 && took > 0 && t.steps % spe === 0;
+      const epochEnd = spe > 0 && took > 0 && t.steps % spe === 0 && t.diverged_at_step == null;
       const want = {};
       if (job.evaluate && (epochEnd || (job.evaluate.everyMs != null && end - lastEval >= job.evaluate.everyMs))) { want.evaluate = true; lastEval = end; }
       if (job.inspect && (epochEnd || end - lastInspect >= (job.inspect.everyMs ?? 100))) { want.inspect = job.inspect.bins; lastInspect = end; }
@@ -193,7 +202,7 @@ async function runTrainer(handle, o, job) {
         const out = tick(o, handle, want, transfer, { epochEnd });
         lastTick = performance.now();
         self.postMessage(out, transfer);
-        if (epochEnd && job.stopBelowError != null && out.evaluation && out.evaluation.train_errors / Math.max(1, t.trainLabels().length) <= job.stopBelowError) { reason = 'reached'; break; }
+        if (epochEnd && reachedAt(out.evaluation)) { reason = 'reached'; break; }
       }
       await yieldNow();
     }
