@@ -337,14 +337,14 @@ async function main() {
         const t = b.sliceMs.slice(1).sort((x, y) => x - y);
         return { n: b.basinCount, slices: b.slices, med: t[t.length >> 1], max: t[t.length - 1], items: document.querySelectorAll('#basin-legend li').length, bar: !document.getElementById('basin-progress').hidden };
       });
-      console.log(`     basin map: ${st.n} basins, ${st.slices} slices, engine time per slice median ${st.med.toFixed(1)} ms, max ${st.max.toFixed(1)} ms`);
+      console.log(`     basin map (in a worker): ${st.n} basins, ${st.slices} slices, engine time per slice median ${st.med.toFixed(1)} ms, max ${st.max.toFixed(1)} ms`);
       assert(st.n >= 4 && st.items >= 4, `≥ 4 basins: ${JSON.stringify(st)}`);
       assert(st.slices > 5 && st.med < 10, `computed in slices of < 10 ms: ${JSON.stringify(st)}`);
       assert(!st.bar, 'progress bar hidden when done');
       // The legend's colours are the engine's (Okabe–Ito).
       const colours = await page.evaluate(async () => {
         const { BASIN_COLORS } = await import('./js/optimizer/basins.js');
-        const B = window.__lab.basins.B, lab = B.labels(), px = B.rgba(), out = [];
+        const B = window.__lab.basins, lab = B.labels, px = B.rgba, out = [];
         for (let k = 0; k < 4; k++) {
           const i = lab.indexOf(k);
           const hex = '#' + [0, 1, 2].map((c) => px[4 * i + c].toString(16).padStart(2, '0')).join('').toUpperCase();

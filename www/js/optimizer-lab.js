@@ -67,7 +67,7 @@ async function main() {
   applyEmbed(values.embed, values.hide, values.show, EMBED_EXTRAS);
   radioGroups();
   setupStaticControls();
-  lab.basins = new BasinMap(E, {
+  lab.basins = new BasinMap({
     progress: $('basin-progress'), label: $('basin-label'), legend: $('basin-legend'),
     onFrame: () => lab.plot.requestDraw(), onDone: (msg) => announce(msg),
   });

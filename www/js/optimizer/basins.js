@@ -1,32 +1,32 @@
 // "Initial values matter": a basin-of-attraction map for the optimizer lab. The engine's Basins
-// handle runs the selected racer's optimizer from every cell of a grid over the visible region;
-// this module drives it in slices from requestAnimationFrame (each slice sized to stay within a
-// few milliseconds), draws it semi-transparent over the heatmap with the basins' minima marked,
-// shows the progress and a legend, and cancels (frees) the computation whenever its input changes.
+// handle runs the selected racer's optimizer from every cell of a grid over the visible region —
+// in a worker of the engine pool (shared/pool.js), in slices of ~10 ms, so the page never waits
+// for it. The worker streams the map as it grows (RGBA + the minima found so far); this module
+// draws it semi-transparent over the heatmap with the basins' minima marked, shows the progress
+// and a legend, and cancels the computation whenever its input changes.
 // The engine's colours are Okabe–Ito (src/basins.rs PALETTE); BASIN_COLORS mirrors them for the
 // legend and the markers (the e2e test checks they agree).
 import { sig } from '../shared/format.js';
 import { errorMessage } from '../shared/engine.js';
+import { getPool } from '../shared/pool.js';
 
 export const BASIN_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#882255', '#44AA99', '#999933'];
 export const NOT_CONVERGED_COLOR = '#9a9a9a';
-const SLICE_MS = 4;          // engine time per animation frame (the rest of the frame draws)
 const VIEW_SETTLE_MS = 220;  // a pan/zoom restarts the map once the view has settled
 
 export class BasinMap {
   /**
-   * @param {object} E  the engine module
    * @param {object} ui {progress: <progress>, label: element for "computing… 40 %", legend: element,
    *                     onFrame(): redraw the figure, onDone(summary: string)}
    */
-  constructor(E, ui) {
-    this.E = E; this.ui = ui;
-    this.B = null; this.key = ''; this.job = null;   // job: {spec, nx, ny, rect}
+  constructor(ui) {
+    this.ui = ui;
+    this.run = null; this.key = ''; this.job = null;   // job: {spec, nx, ny, rect}
     this.img = document.createElement('canvas');
     this.shown = null;          // {rect, centers, counts} of what img holds
-    this.budget = 2000;         // optimizer steps per slice, adapted to SLICE_MS
-    this.raf = 0; this.timer = 0;
-    this.maxSliceMs = 0; this.slices = 0; this.error = null; this.sliceMs = [];
+    this.timer = 0; this.finished = false; this.frac = 0;
+    this.slices = 0; this.sliceMs = []; this.error = null;
+    this.rgba = null; this.labels = null;  // the last map the worker sent (labels once done)
   }
 
   /** Stop computing and drop the map. */
@@ -56,63 +56,46 @@ export class BasinMap {
     else this.#begin();
   }
 
-  get done() { return !!this.B?.done; }
-  get progress() { return this.B ? this.frac : 0; }
+  get done() { return this.finished; }
+  get progress() { return this.frac; }
 
   #cancel() {
     clearTimeout(this.timer); this.timer = 0;
-    if (this.raf) cancelAnimationFrame(this.raf);
-    this.raf = 0;
-    this.B?.free(); this.B = null;
+    this.run?.cancel(); this.run = null;
+    this.finished = false;
   }
 
   #begin() {
     const { spec, nx, ny, rect } = this.job;
-    this.error = null; this.maxSliceMs = 0; this.slices = 0; this.frac = 0; this.sliceMs = [];
-    try {
-      this.B = new this.E.Basins(spec, nx, ny, rect[0], rect[1], rect[2], rect[3]);
-    } catch (e) {
-      this.error = errorMessage(e); this.B = null; this.#ui(null); return;
+    this.error = null; this.slices = 0; this.frac = 0; this.sliceMs = []; this.finished = false; this.labels = null;
+    const run = getPool().cancellable('basins', { spec, nx, ny, rect }, (m) => { if (this.run === run) this.#progress(m); });
+    this.run = run;
+    run.promise.catch((e) => {
+      if (this.run !== run) return;
+      this.error = errorMessage(e); this.run = null; this.shown = null; this.#ui(null); this.ui.onFrame();
+    });
+  }
+
+  /** A progress report from the worker: the map so far. */
+  #progress(m) {
+    const { nx, ny, rect } = this.job;
+    if (!this.shown || this.shown.nx !== nx || this.shown.ny !== ny || this.shown.rect !== rect) {
+      this.img.width = nx; this.img.height = ny;
+      this.shown = { rect, centers: [], counts: null, nx, ny };
     }
-    this.img.width = nx; this.img.height = ny;
-    this.shown = { rect: rect.slice(), centers: [], counts: null, nx, ny };
-    this.raf = requestAnimationFrame(() => this.#slice());
-  }
-
-  #slice() {
-    this.raf = 0;
-    const B = this.B;
-    if (!B) return;
-    const t0 = performance.now();
-    this.frac = B.advance(Math.round(this.budget));
-    const dt = performance.now() - t0;
-    this.slices++;
-    if (this.slices > 1) this.maxSliceMs = Math.max(this.maxSliceMs, dt); // the first one includes warm-up
-    // Steps per ms measured on this slice: an overrun cuts the budget at once, otherwise it grows
-    // smoothly (so one fast slice does not overshoot the next).
-    const rate = this.budget / Math.max(0.05, dt), fit = rate * SLICE_MS;
-    this.budget = Math.max(200, Math.min(2e6, dt > SLICE_MS ? fit : 0.5 * this.budget + 0.5 * fit));
-    this.sliceMs.push(dt);
-    this.#copy();
-    this.#ui(this.frac);
-    this.ui.onFrame();
-    if (B.done) { this.#finish(); return; }
-    this.raf = requestAnimationFrame(() => this.#slice());
-  }
-
-  /** Copy the engine's RGBA view into the cached image (small: nx·ny ≤ 256², only while computing). */
-  #copy() {
-    const { nx, ny } = this.job;
-    const v = this.B.rgba();
-    this.img.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(v.buffer, v.byteOffset, nx * ny * 4), nx, ny), 0, 0);
-    const c = this.B.centers();
-    const centers = [];
+    this.slices += m.slices; this.sliceMs.push(...m.sliceMs);
+    this.frac = m.frac; this.rgba = m.rgba;
+    this.img.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(m.rgba.buffer, m.rgba.byteOffset, nx * ny * 4), nx, ny), 0, 0);
+    const c = m.centers, centers = [];
     for (let k = 0; k + 2 < c.length; k += 3) centers.push({ x: c[k], y: c[k + 1], f: c[k + 2] });
     this.shown.centers = centers;
+    if (m.done) { this.labels = m.labels; this.finished = true; this.run = null; this.#finish(); }
+    else this.#ui(this.frac);
+    this.ui.onFrame();
   }
 
   #finish() {
-    const lab = this.B.labels();
+    const lab = this.labels;
     const counts = new Map();
     for (let i = 0; i < lab.length; i++) counts.set(lab[i], (counts.get(lab[i]) || 0) + 1);
     this.shown.counts = counts;

@@ -111,23 +111,40 @@ const ops = {
       return { steps: t.steps, diverged_at_step: t.diverged_at_step ?? null, losses, record, final: t.evaluate() };
     } finally { t.free(); }
   },
-  /** A basin-of-attraction map, streamed as progress ticks; cancel with {op: 'cancel', task}. */
+  /**
+   * A basin-of-attraction map in slices of ~8 ms, streamed as progress reports (the map so far,
+   * at most every 50 ms, with the slices' engine times); cancel with {op: 'cancel', task}.
+   */
   async basins({ spec, nx, ny, rect, task }) {
     const B = new E.Basins(spec, nx, ny, rect[0], rect[1], rect[2], rect[3]);
-    let budget = 2000, frac = 0;
+    let budget = 2000, frac = 0, lastPost = -Infinity, sliceMs = [], slices = 0;
+    const post = (done) => {
+      const rgba = B.rgba().slice(), centers = B.centers();
+      const m = { type: 'progress', task, frac, rgba, centers, slices, sliceMs, done };
+      const transfer = [rgba.buffer, centers.buffer];
+      if (done) { m.labels = B.labels().slice(); transfer.push(m.labels.buffer); }
+      self.postMessage(m, transfer);
+      sliceMs = []; slices = 0; lastPost = performance.now();
+    };
     try {
+      let first = true;
       while (!B.done) {
         if (tasks.get(task)?.cancelled) return { cancelled: true };
         const t0 = performance.now();
         frac = B.advance(Math.round(budget));
         const dt = performance.now() - t0;
-        budget = Math.max(200, Math.min(2e6, budget * (10 / Math.max(0.05, dt)) * 0.5 + budget * 0.5));
-        const rgba = B.rgba().slice(), c = B.centers();
-        self.postMessage({ type: 'progress', task, frac, rgba, centers: c }, [rgba.buffer, c.buffer]);
+        slices++;
+        if (!first) sliceMs.push(dt); // the first slice includes the warm-up
+        first = false;
+        // Steps per ms measured on this slice: an overrun cuts the budget at once, otherwise it
+        // grows smoothly (so one fast slice does not overshoot the next).
+        const fit = (budget / Math.max(0.05, dt)) * 8;
+        budget = Math.max(200, Math.min(2e6, dt > 8 ? fit : 0.5 * budget + 0.5 * fit));
+        if (!B.done && performance.now() - lastPost >= 50) post(false);
         await yieldNow();
       }
-      const rgba = B.rgba().slice(), labels = B.labels().slice(), centers = B.centers();
-      self.postMessage({ type: 'progress', task, frac: 1, rgba, centers, labels, done: true }, [rgba.buffer, labels.buffer, centers.buffer]);
+      frac = 1;
+      post(true);
       return { done: true };
     } finally { B.free(); }
   },
