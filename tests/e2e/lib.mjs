@@ -56,6 +56,7 @@ export async function open(browser, lab, query = '', opts = {}) {
     viewport: opts.viewport || LAPTOP.viewport, deviceScaleFactor: opts.dpr || 1, colorScheme: opts.dark ? 'dark' : 'light',
     acceptDownloads: true, hasTouch: !!opts.touch, isMobile: !!opts.mobile,
   });
+  if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });

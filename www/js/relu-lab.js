@@ -214,8 +214,9 @@ function drawLive() {
   const prog = rs.length ? Math.min(...rs.map((r) => (r.stopped ? 1 : Math.min(1, (r.trainer?.epoch ?? 0) / v.epochs)))) : 0;
   $('progress').value = prog;
   $('counter').textContent = `epoch ${sig(maxEp, 3)} / ${v.epochs}`;
-  const div = rs.find((r) => r.trainer?.diverged_at_step != null);
-  if (div) status(`${ACTIVATION_LABELS[div.act]} diverged at step ${div.trainer.diverged_at_step} (loss not finite; not drawn further). Lower its lr.`, true);
+  const div = rs.find((r) => r.trainer?.diverged_at_step != null), bad = rs.find((r) => r.error);
+  if (bad) status(`${ACTIVATION_LABELS[bad.act]}: ${bad.error}`, true);
+  else if (div) status(`${ACTIVATION_LABELS[div.act]} diverged at step ${div.trainer.diverged_at_step} (loss not finite; not drawn further). Lower its lr.`, true);
   else if (rs.length && rs.every((r) => r.stopped)) {
     const reachedAll = rs.filter((r) => r.reached != null).sort((a, b) => a.reached - b.reached);
     const others = rs.filter((r) => r.act !== 'relu' && relu?.reached != null).map((r) => {

@@ -22,7 +22,24 @@ export class Boundary extends HiDpiCanvas {
     this.observeSize();
   }
   /** Forget the painted grid (a new network). */
-  clear() { this.grid = null; }
+  clear() { this.grid = null; this.drawn = null; }
+  #drawPoints(X, Y, r) {
+    const L = (this.pointsLayer ??= document.createElement('canvas'));
+    L.width = this.canvas.width; L.height = this.canvas.height;
+    const c = L.getContext('2d'), p = this.points, dpr = this.dpr;
+    c.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const rad = Math.max(2, Math.min(4, r.w / 110));
+    for (const cls of [0, 1]) {
+      c.beginPath();
+      for (let i = 0; i < p.labels.length; i++) {
+        if ((p.labels[i] === 1 ? 1 : 0) !== cls) continue;
+        const x = X(p.x[2 * i]), y = Y(p.x[2 * i + 1]);
+        c.moveTo(x + rad, y); c.arc(x, y, rad, 0, Math.PI * 2);
+      }
+      c.fillStyle = cls === 1 ? POS : NEG; c.fill();
+      c.lineWidth = 1; c.strokeStyle = '#fff'; c.stroke();
+    }
+  }
   get plotRect() { const { w, h } = this.css; return { x: M.left, y: M.top, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom) }; }
   /** Fit the view to the points with a margin (square cells). */
   fit(points) {
@@ -61,24 +78,25 @@ export class Boundary extends HiDpiCanvas {
   }
   draw() {
     const { ctx, dpr } = this, { w, h } = this.css;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    // A `predict` with nothing new (null) keeps the last image; `clear()` forgets it.
+    const heat = this.#paint() || !!this.grid;
     const st = getComputedStyle(this.canvas);
     const fg = st.getPropertyValue('--fg').trim() || '#222';
+    // Nothing changed (the same grid, points, view, size and theme): the canvas stands.
+    const key = [heat && this.grid, this.points, ...this.view, w, h, dpr, fg];
+    if (this.drawn && key.every((v, i) => v === this.drawn[i])) return;
+    this.drawn = key;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
     const r = this.plotRect;
     const [x0, x1, y0, y1] = this.view;
     const X = (x) => r.x + ((x - x0) / (x1 - x0)) * r.w, Y = (y) => r.y + ((y1 - y) / (y1 - y0)) * r.h;
-    // A `predict` with nothing new (null) keeps the last image; `clear()` forgets it.
-    if (this.#paint() || this.grid) { ctx.imageSmoothingEnabled = true; ctx.drawImage(this.img, r.x, r.y, r.w, r.h); }
-    const p = this.points;
-    if (p) {
-      const rad = Math.max(2, Math.min(4, r.w / 110));
-      for (let i = 0; i < p.labels.length; i++) {
-        const x = X(p.x[2 * i]), y = Y(p.x[2 * i + 1]);
-        ctx.beginPath(); ctx.arc(x, y, rad, 0, Math.PI * 2);
-        ctx.fillStyle = p.labels[i] === 1 ? POS : NEG; ctx.fill();
-        ctx.lineWidth = 1; ctx.strokeStyle = '#fff'; ctx.stroke();
-      }
+    if (heat) { ctx.imageSmoothingEnabled = true; ctx.drawImage(this.img, r.x, r.y, r.w, r.h); }
+    // The training points do not move while the network trains: drawn once into a layer.
+    if (this.points) {
+      const pk = [this.points, ...this.view, w, h, dpr];
+      if (!this.pointsKey || pk.some((v, i) => v !== this.pointsKey[i])) { this.pointsKey = pk; this.#drawPoints(X, Y, r); }
+      ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.drawImage(this.pointsLayer, 0, 0); ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     }
     ctx.strokeStyle = fg; ctx.lineWidth = 1; ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
     ctx.fillStyle = fg; ctx.font = '11px system-ui, sans-serif';

@@ -27,12 +27,16 @@ export class NetDiagram extends HiDpiCanvas {
   }
   draw() {
     const { ctx, dpr } = this, { w, h } = this.css;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
     const st = getComputedStyle(this.canvas);
     const fg = st.getPropertyValue('--fg').trim() || '#222';
     const bg = st.getPropertyValue('--bg').trim() || '#fff';
     const muted = st.getPropertyValue('--muted').trim() || '#777';
+    // Nothing changed (the same parameter array, sizes, mode, size and theme): the canvas stands.
+    const key = [this.values, this.sizes.join('-'), this.layout, this.mode, this.o.activation, w, h, dpr, fg, bg];
+    if (this.drawn && key.every((v, i) => v === this.drawn[i])) return;
+    this.drawn = key;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
     const S = this.sizes, L = S.length;
     const shown = S.map((n) => Math.min(n, MAX_UNITS));
     const padX = 34, padY = 22;

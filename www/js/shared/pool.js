@@ -84,6 +84,7 @@ export class EnginePool {
     this.slots = [];
     this.stats = { restarts: 0 };
     this.closed = false;
+    this.trainers = new Set();   // live RemoteTrainers (tests: nothing leaks; activeJobs)
   }
   #slot(i) {
     if (this.closed) throw new Error('the engine pool was closed');
@@ -102,7 +103,9 @@ export class EnginePool {
   async trainer(spec, opts = {}) {
     const slot = opts.slot != null ? this.#slot(opts.slot % this.size) : this.pick();
     const { handle, info } = await slot.call({ op: 'newTrainer', spec });
-    return new RemoteTrainer(slot, handle, info, spec);
+    const t = new RemoteTrainer(slot, handle, info, spec);
+    t.pool = this; this.trainers.add(t);
+    return t;
   }
   /** One task (an op of the worker with its arguments) on the least busy worker. */
   async task(op, args = {}, onProgress = null) {
@@ -158,6 +161,8 @@ export class EnginePool {
     return handle;
   }
 
+  /** Trainers whose job has not reported its end yet (a paused job ends within one slice). */
+  activeJobs() { let n = 0; for (const t of this.trainers) if (t.jobActive) n++; return n; }
   /** Objects and running jobs per worker (tests: nothing leaks). */
   async workerStats() { return Promise.all(this.slots.map((s) => s.call({ op: 'stats' }))); }
   terminate() { this.closed = true; for (const s of this.slots) s.terminate(); this.slots = []; }
@@ -176,7 +181,7 @@ export class RemoteTrainer {
     this.historyStart = 0;
     this.losses = new Float32Array(1024); this.nLosses = 0;
     this.evaluation = null; this.inspection = null; this.params = null; this.grads = null; this.grid = null;
-    this.playing = false; this.freed = false;
+    this.playing = false; this.freed = false; this.jobActive = false;
     this.onTick = null;
     this.#ended = null;
     slot.listeners.set(handle, (m) => this.#apply(m));
@@ -186,7 +191,7 @@ export class RemoteTrainer {
   lossHistory() { return this.losses.subarray(0, this.nLosses); }
   #apply(m) {
     if (this.freed) return;
-    if (m.reason === 'error' && m.steps == null) { this.playing = false; this.error = m.error; this.onTick?.(m); this.#ended?.(m); this.#ended = null; return; }
+    if (m.reason === 'error' && m.steps == null) { this.playing = false; this.jobActive = false; this.error = m.error; this.onTick?.(m); this.#ended?.(m); this.#ended = null; return; }
     if (m.historyStart !== this.historyStart) { this.historyStart = m.historyStart; this.nLosses = 0; }
     const f = m.losses;
     if (f && f.length) {
@@ -202,7 +207,7 @@ export class RemoteTrainer {
     if (m.params) this.params = m.params;
     if (m.grads) this.grads = m.grads;
     if (m.grid) { this.grid = m.grid; this.gridView = m.gridView; this.gridSize = m.gridSize; }
-    if (m.done) { this.playing = false; this.error = m.error || null; }
+    if (m.done) { this.playing = false; this.jobActive = false; this.error = m.error || null; }
     this.onTick?.(m);
     if (m.done) { this.#ended?.(m); this.#ended = null; }
   }
@@ -213,9 +218,9 @@ export class RemoteTrainer {
    */
   play(job) {
     if (this.freed) return Promise.resolve(null);
-    this.playing = true;
+    this.playing = true; this.jobActive = true;
     const ended = new Promise((resolve) => { this.#ended = resolve; });
-    this.slot.call({ op: 'run', handle: this.handle, job }).catch((e) => { this.playing = false; this.error = e.message; this.#ended?.({ done: true, reason: 'error', error: e.message }); this.#ended = null; });
+    this.slot.call({ op: 'run', handle: this.handle, job }).catch((e) => { this.playing = false; this.jobActive = false; this.error = e.message; this.#ended?.({ done: true, reason: 'error', error: e.message }); this.#ended = null; });
     return ended;
   }
   /** Stop the job (within one ~10 ms slice of the worker); resolves with its last tick. */
@@ -234,7 +239,8 @@ export class RemoteTrainer {
   call(method, ...args) { return this.slot.call({ op: 'call', handle: this.handle, method, args }); }
   free() {
     if (this.freed) return;
-    this.freed = true; this.playing = false;
+    this.freed = true; this.playing = false; this.jobActive = false;
+    this.pool?.trainers.delete(this);
     this.slot.listeners.delete(this.handle);
     this.#ended?.({ done: true, reason: 'freed' }); this.#ended = null;
     this.slot.call({ op: 'free', handle: this.handle }).catch(() => {});
