@@ -23,6 +23,7 @@ try {
   }
   await page.close();
   console.log(formatRows("optimizer lab in headless Chromium, 1280×800 (frame = interval between animation frames)", await labFrames()));
+  console.log(formatRows(`lab workloads in the worker pool (wall time from start to the last result; ${await cores()} cores)`, await workloads()));
 } finally {
   await browser.close();
 }
@@ -76,4 +77,68 @@ async function labFrames() {
     { group: g, case: "chart draw, median", value: q(s.work.chart, 0.5), unit: "ms" },
     { group: g, case: "chart draw, max", value: Math.max(...s.work.chart), unit: "ms" },
   ];
+}
+
+async function cores() {
+  const page = await browser.newPage();
+  await page.goto(`${base}/index.html`);
+  const n = await page.evaluate(() => navigator.hardwareConcurrency);
+  await page.close();
+  return n;
+}
+
+/**
+ * The workloads of the coming labs, run through the pool's sweep API (shared/pool.js) with 1
+ * worker and with the full pool (navigator.hardwareConcurrency), with the main thread's long
+ * tasks observed meanwhile:
+ *   W1 batch-norm figure: 64-100-100-100-10 sigmoid on digits, batch 60, SGD, ± BN, 2000 steps
+ *      each, evaluation every 50 steps;
+ *   W2 learning-rate sweep: lr ∈ {0.1, 0.5, 2, 8} × {BN, no BN} × 600 steps;
+ *   W3 dropout seed band: 64-256-256-10 ReLU, batch 32, {no dropout, dropout 0.5} × 5 seeds ×
+ *      3000 steps, evaluation every 20 steps;
+ *   W4 deep initialization: 64-300×4-10 tanh on digits, 20 epochs, per-layer histograms each epoch.
+ */
+async function workloads() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(`window.__long = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask' });`);
+  // A lab page (its CSP allows compiling wasm); its own network is built and idle before we start.
+  await page.goto(`${base}/vanishing.html?preset=unit`);
+  await page.waitForSelector('body.ready', { timeout: 30_000 });
+  await page.waitForTimeout(1000);
+  const out = await page.evaluate(async () => {
+    const { EnginePool } = await import('./js/shared/pool.js');
+    const csv = await (await fetch('data/digits.csv')).text();
+    const net = (sizes, act, o) => ({ layer_sizes: sizes, activation: act, loss: 'cross_entropy', init: 'xavier_normal', optimizer: { name: 'sgd', lr: o.lr ?? 0.1, ...(o.momentum ? { momentum: o.momentum } : {}) }, batch_size: o.batch, seed: o.seed ?? 1, batch_norm: !!o.bn, dropout: o.dropout ?? 0, data: { csv, normalize: true } });
+    const W = {
+      'W1 batch-norm figure (2 runs × 2000 steps)': [false, true].map((bn) => ({ op: 'trainRecord', spec: net([64, 100, 100, 100, 10], 'sigmoid', { batch: 60, bn }), steps: 2000, every: 50 })),
+      'W2 lr sweep (8 runs × 600 steps)': [0.1, 0.5, 2, 8].flatMap((lr) => [false, true].map((bn) => ({ op: 'trainRecord', spec: net([64, 100, 100, 100, 10], 'sigmoid', { batch: 60, bn, lr }), steps: 600, every: 50 }))),
+      'W3 dropout seed band (10 runs × 3000 steps)': [0, 0.5].flatMap((dropout) => [1, 2, 3, 4, 5].map((seed) => ({ op: 'trainRecord', spec: net([64, 256, 256, 10], 'relu', { batch: 32, dropout, seed, momentum: 0.9, lr: 0.05 }), steps: 3000, every: 20 }))),
+      'W4 deep init (64-300×4-10 tanh, 20 epochs)': [{ op: 'trainRecord', spec: net([64, 300, 300, 300, 300, 10], 'tanh', { batch: 64 }), steps: 20 * Math.ceil(1797 * 0.8 / 64), every: Math.ceil(1797 * 0.8 / 64), inspect: 30 }],
+    };
+    const res = {};
+    for (const size of [1, navigator.hardwareConcurrency]) {
+      const pool = new EnginePool({ size });
+      await pool.warm();
+      for (const [name, jobs] of Object.entries(W)) {
+        window.__long.length = 0;
+        const t0 = performance.now();
+        const r = await pool.sweep(jobs).results;
+        const ms = performance.now() - t0;
+        (res[name] ??= {})[size] = { ms, long: window.__long.length, maxLong: Math.max(0, ...window.__long), steps: r.reduce((s, x) => s + x.steps, 0) };
+      }
+      pool.terminate();
+    }
+    return { res, hc: navigator.hardwareConcurrency };
+  });
+  await page.close();
+  const rows = [];
+  for (const [name, r] of Object.entries(out.res)) {
+    const one = r[1], all = r[out.hc];
+    rows.push({ group: name, case: '1 worker', value: one.ms / 1000, unit: 's' });
+    rows.push({ group: name, case: `${out.hc} workers`, value: all.ms / 1000, unit: 's' });
+    rows.push({ group: name, case: `speed-up 1 → ${out.hc} workers`, value: one.ms / all.ms, unit: '×' });
+    rows.push({ group: name, case: 'training steps per second (full pool)', value: all.steps / (all.ms / 1000), unit: 'steps/s' });
+    rows.push({ group: name, case: 'main-thread tasks over 50 ms (both runs)', value: one.long + all.long, unit: 'tasks' });
+  }
+  return rows;
 }

@@ -147,7 +147,7 @@ export function formatRows(title, rows) {
   let group = "";
   for (const r of rows) {
     if (r.group !== group) { group = r.group; lines.push(`  ${group}`); }
-    const v = r.unit === "ms" ? r.value.toFixed(3) : r.unit === "GFLOP/s" ? r.value.toFixed(1) : Math.round(r.value).toLocaleString("en-US");
+    const v = r.unit === "ms" ? r.value.toFixed(3) : r.unit === "GFLOP/s" || r.unit === "×" || r.unit === "s" ? r.value.toFixed(r.unit === "s" ? 2 : 1) : Math.round(r.value).toLocaleString("en-US");
     lines.push(`    ${r.case.padEnd(52)} ${v.padStart(14)} ${r.unit}`);
   }
   return lines.join("\n");
