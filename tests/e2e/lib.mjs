@@ -63,7 +63,7 @@ export async function open(browser, lab, query = '', opts = {}) {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('dialog', async (d) => { errors.push(`dialog: ${d.message()}`); await d.dismiss(); });
   await page.goto(`${BASE}${lab}${lab.endsWith('.html') ? '' : '.html'}${query}`);
-  if (opts.wait !== false) await page.waitForSelector(opts.wait || 'body.ready', { timeout: 20000 });
+  if (opts.wait !== false) await page.waitForSelector(opts.wait || 'body.ready', { timeout: opts.timeout || 20000 });
   const close = () => context.close();
   return { page, errors, context, close };
 }
