@@ -181,9 +181,11 @@ async function runTrainer(handle, o, job) {
   o.running = true;
   const t0 = performance.now(), steps0 = t.steps;
   let msPerStep = 0.05, lastTick = 0, lastEval = -Infinity, lastInspect = -Infinity, lastParams = -Infinity, lastGrid = -Infinity;
-  const spe = job.epochs ? Math.ceil(t.trainLabels().length / t.batch_size) : 0;
+  // The training split's size, read once (trainLabels() copies the labels out of wasm memory).
+  const nTrain = job.epochs || job.stopBelowError != null ? t.trainLabels().length : 0;
+  const spe = job.epochs ? Math.ceil(nTrain / t.batch_size) : 0;
   let reason = null;
-  const reachedAt = (ev) => job.stopBelowError != null && ev && ev.train_errors / Math.max(1, t.trainLabels().length) <= job.stopBelowError;
+  const reachedAt = (ev) => job.stopBelowError != null && ev && ev.train_errors / Math.max(1, nTrain) <= job.stopBelowError;
   try {
     // `atStart`: the state before the job's first step, as an epoch end (epoch 0 of a race).
     if (job.atStart) {
