@@ -66,8 +66,8 @@ impl Activation {
     pub fn forward<F: Scalar>(self, z: &[F], h: &mut [F]) {
         match self {
             Activation::Identity => h.copy_from_slice(z),
-            Activation::Sigmoid => h.iter_mut().zip(z).for_each(|(h, &z)| *h = sigmoid(z)),
-            Activation::Tanh => h.iter_mut().zip(z).for_each(|(h, &z)| *h = z.tanh()),
+            Activation::Sigmoid => F::sigmoid_slice(z, h),
+            Activation::Tanh => F::tanh_slice(z, h),
             Activation::Relu => {
                 // Written so that NaN passes through, as torch.relu does (an overflow must not
                 // turn into a zero activation).

@@ -43,6 +43,19 @@ pub trait Float: Scalar + Send + Sync {
     ) {
         micro_portable(kc, a, b, c, ldc, mr, nr, acc)
     }
+    /// Pack `w` whole lines of depth-contiguous data (line i, depth p at `m[base + i·ls + p]`)
+    /// into `dst[p·w + i]` for p < kc, if this float has a fast way (f32 in wasm: 4×4 SIMD
+    /// transposes); false leaves it to the portable loop.
+    fn pack_lines(
+        _m: &[Self],
+        _ls: usize,
+        _base: usize,
+        _w: usize,
+        _kc: usize,
+        _dst: &mut [Self],
+    ) -> bool {
+        false
+    }
 }
 
 impl Float for f64 {}
@@ -61,6 +74,10 @@ impl Float for f32 {
         acc: bool,
     ) {
         simd::micro(kc, a, b, c, ldc, mr, nr, acc)
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    fn pack_lines(m: &[f32], ls: usize, base: usize, w: usize, kc: usize, dst: &mut [f32]) -> bool {
+        simd::pack_lines(m, ls, base, w, kc, dst)
     }
 }
 
@@ -114,6 +131,68 @@ mod simd {
     #[inline(always)]
     fn madd(acc: v128, a: v128, b: v128) -> v128 {
         f32x4_add(acc, f32x4_mul(a, b))
+    }
+
+    /// 4×4 transpose of the rows a, b, c, d into its columns.
+    #[inline(always)]
+    fn transpose(a: v128, b: v128, c: v128, d: v128) -> [v128; 4] {
+        let t0 = i32x4_shuffle::<0, 4, 1, 5>(a, b);
+        let t1 = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+        let t2 = i32x4_shuffle::<2, 6, 3, 7>(a, b);
+        let t3 = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+        [
+            i32x4_shuffle::<0, 1, 4, 5>(t0, t1),
+            i32x4_shuffle::<2, 3, 6, 7>(t0, t1),
+            i32x4_shuffle::<0, 1, 4, 5>(t2, t3),
+            i32x4_shuffle::<2, 3, 6, 7>(t2, t3),
+        ]
+    }
+
+    /// See [`super::Float::pack_lines`]: w ∈ {4, 8} lines, four depth steps per transpose.
+    pub fn pack_lines(
+        m: &[f32],
+        ls: usize,
+        base: usize,
+        w: usize,
+        kc: usize,
+        dst: &mut [f32],
+    ) -> bool {
+        let fits = (w - 1)
+            .checked_mul(ls)
+            .and_then(|o| o.checked_add(base + kc))
+            .is_some_and(|end| end <= m.len());
+        if !(w == 4 || w == 8) || !fits || dst.len() < kc * w {
+            return false;
+        }
+        let k4 = kc - kc % 4;
+        // SAFETY: line i reads m[base + i·ls .. base + i·ls + kc] with i < w, inside m (checked);
+        // stores go to dst[p·w + g·4 .. + 4] with p < kc, g < w/4, inside dst (checked).
+        unsafe {
+            let (mp, dp) = (m.as_ptr().add(base), dst.as_mut_ptr());
+            for g in 0..w / 4 {
+                let r = |q: usize| mp.add((g * 4 + q) * ls);
+                let (r0, r1, r2, r3) = (r(0), r(1), r(2), r(3));
+                let mut p = 0;
+                while p < k4 {
+                    let cols = transpose(
+                        v128_load(r0.add(p) as *const v128),
+                        v128_load(r1.add(p) as *const v128),
+                        v128_load(r2.add(p) as *const v128),
+                        v128_load(r3.add(p) as *const v128),
+                    );
+                    for (t, col) in cols.into_iter().enumerate() {
+                        v128_store(dp.add((p + t) * w + g * 4) as *mut v128, col);
+                    }
+                    p += 4;
+                }
+            }
+        }
+        for p in k4..kc {
+            for i in 0..w {
+                dst[p * w + i] = m[base + i * ls + p];
+            }
+        }
+        true
     }
 
     pub fn micro(
@@ -198,7 +277,7 @@ fn grow<F: Scalar>(v: &mut Vec<F>, n: usize) {
 
 /// Pack lines [l0, l0 + count) × depth [p0, p0 + kc) of `m` (line i, depth p at
 /// `data[i·ls + p·ds]`) into W-line panels, depth-major inside a panel, zero-padded.
-fn pack_panels<F: Scalar, const W: usize>(
+fn pack_panels<F: Float, const W: usize>(
     m: &[F],
     ls: usize,
     ds: usize,
@@ -221,17 +300,21 @@ fn pack_panels<F: Scalar, const W: usize>(
                 let s = (p0 + p) * ds + r0;
                 d.copy_from_slice(&m[s..s + W]);
             }
+        } else if ds == 1 && lines == W && F::pack_lines(m, ls, r0 * ls + p0, W, kc, dst) {
         } else {
+            // Iterators rather than indices: no bounds check per element (what dominates the
+            // packing of small matrices in wasm).
             for i in 0..W {
-                if i < lines {
-                    let base = (r0 + i) * ls + p0 * ds;
-                    for p in 0..kc {
-                        dst[p * W + i] = m[base + p * ds];
+                let col = dst.iter_mut().skip(i).step_by(W);
+                let base = (r0 + i) * ls + p0 * ds;
+                match m.get(base..) {
+                    Some(src) if i < lines && ds == 1 => col
+                        .zip(&src[..kc.min(src.len())])
+                        .for_each(|(d, &v)| *d = v),
+                    Some(src) if i < lines => {
+                        col.zip(src.iter().step_by(ds)).for_each(|(d, &v)| *d = v)
                     }
-                } else {
-                    for p in 0..kc {
-                        dst[p * W + i] = F::zero();
-                    }
+                    _ => col.for_each(|d| *d = F::zero()),
                 }
             }
         }
@@ -239,13 +322,13 @@ fn pack_panels<F: Scalar, const W: usize>(
 }
 
 /// Pack rows [i0, i0 + mc) × depth [p0, p0 + kc) of A into MR-row panels.
-fn pack_a<F: Scalar>(a: Mat<F>, i0: usize, mc: usize, p0: usize, kc: usize, out: &mut [F]) {
+fn pack_a<F: Float>(a: Mat<F>, i0: usize, mc: usize, p0: usize, kc: usize, out: &mut [F]) {
     pack_panels::<F, MR>(a.data, a.rs, a.cs, i0, mc, p0, kc, out);
 }
 
 /// Pack depth [p0, p0 + kc) × columns [j0, j0 + nc) of B into NR-column panels (B's columns are
 /// the lines: the same packing as A's rows, on Bᵀ).
-fn pack_b<F: Scalar>(b: Mat<F>, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [F]) {
+fn pack_b<F: Float>(b: Mat<F>, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [F]) {
     pack_panels::<F, NR>(b.data, b.cs, b.rs, j0, nc, p0, kc, out);
 }
 

@@ -327,6 +327,8 @@ fn simd_matrix_products_match_the_triple_loop() {
     for &(m, n, k) in &[
         (1, 1, 1),
         (5, 9, 3),
+        (32, 8, 8),
+        (33, 17, 13),
         (4, 8, 300),
         (37, 70, 260),
         (256, 10, 128),
@@ -502,4 +504,47 @@ fn activation_curves_come_from_the_engine() {
     );
     assert!(web::activation_curve("swish", -1.0, 1.0, 5).is_err());
     assert!(web::activation_curve("tanh", 1.0, -1.0, 5).is_err());
+}
+
+/// The f32 activation kernels the network runs (SIMD128 lanes here) against f64 libm, over a
+/// log-spaced sweep of both signs: tanh ≤ 6 ulp, σ ≤ 3 ulp (σ relative, down to σ(−87)), NaN
+/// kept, ±∞ saturating, every slice length.
+#[wasm_bindgen_test]
+fn simd_activations_match_libm_to_a_few_ulp() {
+    use optplay::optim::Scalar;
+    let ulps = |got: f32, want: f64| {
+        let w = (want as f32).abs();
+        (got as f64 - want).abs() / (f32::from_bits(w.to_bits() + 1) - w) as f64
+    };
+    let mut z = vec![0.0f32, 9.0, -9.0, 9.02, -9.02, 20.0, -20.0];
+    let mut x = 1e-30f32;
+    while x < 87.0 {
+        z.push(x);
+        z.push(-x);
+        x *= 1.003;
+    }
+    let (mut t, mut s) = (vec![0.0f32; z.len()], vec![0.0f32; z.len()]);
+    f32::tanh_slice(&z, &mut t);
+    f32::sigmoid_slice(&z, &mut s);
+    let (mut wt, mut wsg) = (0.0f64, 0.0f64);
+    for i in 0..z.len() {
+        let x = z[i] as f64;
+        let et = ulps(t[i], x.tanh());
+        let es = ulps(s[i], 1.0 / (1.0 + (-x).exp()));
+        assert!(et <= 6.0, "tanh({x:e}) = {:e}: {et} ulp", t[i]);
+        assert!(es <= 3.0, "sigmoid({x:e}) = {:e}: {es} ulp", s[i]);
+        wt = wt.max(et);
+        wsg = wsg.max(es);
+    }
+    web_sys::console::log_1(&format!("wasm tanh worst {wt} ulp, sigmoid worst {wsg} ulp").into());
+    let special = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 0.5, -0.5];
+    let mut h = [7.0f32; 6];
+    f32::tanh_slice(&special, &mut h[..5]);
+    assert!(h[0].is_nan());
+    assert_eq!(&h[1..3], &[1.0, -1.0]);
+    assert_eq!(h[5], 7.0, "wrote past the slice");
+    f32::sigmoid_slice(&special, &mut h[..5]);
+    assert!(h[0].is_nan());
+    assert_eq!(h[1], 1.0);
+    assert!(h[2] < 1e-37);
 }
