@@ -15,6 +15,8 @@ PLAYWRIGHT_VERSION=1.65.1
 BINARYEN_VERSION=132.0.0
 LIGHTHOUSE_VERSION=13.5.0
 AXE_VERSION=4.14.1
+TFJS_VERSION=4.22.0
+ESBUILD_VERSION=0.25.0
 
 log() { printf '\n== %s\n' "$*" >&2; }
 ver() { "$1" --version 2>/dev/null | awk '{print $2}'; }
@@ -124,15 +126,35 @@ cmd_test() {
   log "all tests passed"
 }
 
+# The anchors of ../shared/PERF.md, measured by the bench in the same Chromium page as the engine:
+# TensorFlow.js wasm-SIMD (npm, bundled by esbuild) and the plain ndarray MLP (tests/bench/anchors/ndarray)
+# built for wasm32 + simd128; both land in bench-out/anchors (served only to the bench's browser).
+bench_anchors() {
+  if [ ! -d "$TOOLS/node_modules/@tensorflow/tfjs-backend-wasm" ] || [ ! -x "$TOOLS/node_modules/.bin/esbuild" ]; then
+    log "installing TensorFlow.js $TFJS_VERSION and esbuild (npm) for the benchmark anchors"
+    (cd "$TOOLS" && npm install --no-audit --no-fund --silent "@tensorflow/tfjs-core@$TFJS_VERSION" \
+      "@tensorflow/tfjs-backend-wasm@$TFJS_VERSION" "@tensorflow/tfjs-backend-cpu@$TFJS_VERSION" "esbuild@$ESBUILD_VERSION")
+  fi
+  log "building the benchmark anchors (TensorFlow.js bundle, ndarray → wasm32 + simd128)"
+  mkdir -p bench-out/anchors/tfjs
+  NODE_PATH="$TOOLS/node_modules" "$TOOLS/node_modules/.bin/esbuild" tests/bench/anchors/tfjs.js --bundle --format=esm --minify \
+    --platform=browser --main-fields=module,main --legal-comments=none --log-level=warning --outfile=bench-out/anchors/tfjs.js
+  cp "$TOOLS"/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm bench-out/anchors/tfjs/
+  (cd tests/bench/anchors/ndarray && RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$ROOT/target/anchors" \
+    cargo build --release --quiet --target wasm32-unknown-unknown)
+  cp target/anchors/wasm32-unknown-unknown/release/anchors_ndarray.wasm tests/bench/anchors/page.js bench-out/anchors/
+}
+
 cmd_bench() {
   setup
+  bench_anchors
   log "native benchmarks"; cargo bench --bench native --quiet
   build
   build_node
   log "wasm benchmarks in Node"; node tests/bench/node.mjs
   log "wasm benchmarks in headless Chromium"
   serve_bg
-  NODE_PATH="$TOOLS/node_modules" BASE_URL="http://127.0.0.1:$PORT" node tests/bench/browser.mjs
+  NODE_PATH="$TOOLS/node_modules" BASE_URL="http://127.0.0.1:$PORT" ANCHORS="$ROOT/bench-out/anchors" node tests/bench/browser.mjs
 }
 
 case "${1:-}" in

@@ -140,6 +140,20 @@ impl<F: Scalar> Optimizer<F> for Adam<F> {
         let bc2_sqrt = F::of(bc2.sqrt());
         let (w1, b2f, w2, eps) = (F::of(1.0 - b1), F::of(b2), F::of(1.0 - b2), F::of(self.eps));
         let decay = F::of(1.0 - lr * self.weight_decay);
+        if !self.amsgrad && self.weight_decay == 0.0 {
+            // The common case as one branch-free loop over zipped slices: no bounds checks, so
+            // it compiles to SIMD lanes (the same IEEE operations per element, the same bits).
+            let ps = params.iter_mut().zip(grads);
+            let st = self.exp_avg.iter_mut().zip(self.exp_avg_sq.iter_mut());
+            for ((p, &g), (m, v)) in ps.zip(st) {
+                let mm = lerp(*m, g, w1).flush_subnormal();
+                let vv = b2f * *v + w2 * g * g;
+                *m = mm;
+                *v = vv;
+                *p = *p - step_size * mm / (vv.sqrt() / bc2_sqrt + eps);
+            }
+            return;
+        }
         for i in 0..params.len().min(grads.len()) {
             let mut p = params[i];
             let g = if self.decoupled {
@@ -150,7 +164,7 @@ impl<F: Scalar> Optimizer<F> for Adam<F> {
             } else {
                 l2(grads[i], p, self.weight_decay)
             };
-            let m = lerp(self.exp_avg[i], g, w1);
+            let m = lerp(self.exp_avg[i], g, w1).flush_subnormal();
             let v = b2f * self.exp_avg_sq[i] + w2 * g * g;
             self.exp_avg[i] = m;
             self.exp_avg_sq[i] = v;
@@ -194,5 +208,73 @@ impl<F: Scalar> Optimizer<F> for Adam<F> {
         };
         out.push(("v_hat", v.iter().map(|&v| v / F::of(bc2)).collect()));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optim::Value;
+
+    /// f32 Adam and SGD with momentum flush first moments that decay below f32's smallest normal
+    /// (a unit whose gradient stops), and the parameters keep exactly the bits of the update
+    /// without the flush (torch's: `m ← β₁m + (1 − β₁)g` kept subnormal).
+    #[test]
+    fn flushed_first_moments_leave_the_parameters_bit_identical() {
+        let n = 64;
+        let mut h = Hyper::defaults(PARAMS);
+        h.0.insert("lr", Value::Num(0.01));
+        let mut adam = Adam::<f32>::new(&h, n, false);
+        let mut sgd = super::super::sgd::Sgd::<f32>::new(
+            &{
+                let mut s = Hyper::defaults(super::super::sgd::PARAMS);
+                s.0.insert("momentum", Value::Num(0.9));
+                s
+            },
+            n,
+        );
+        let (mut pa, mut ps) = (vec![0.0f32; n], vec![0.0f32; n]);
+        for (i, (a, s)) in pa.iter_mut().zip(ps.iter_mut()).enumerate() {
+            *a = 0.5 - i as f32 / 64.0;
+            *s = *a;
+        }
+        let (mut ra, mut rs) = (pa.clone(), ps.clone());
+        let (mut m, mut v, mut b) = (vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]);
+        let (mut subnormal_a, mut subnormal_s) = (0, 0);
+        for t in 1..=1500u64 {
+            // Gradients for 20 steps, then exactly zero: the moments decay 0.9ᵗ through the
+            // subnormal range (steps ~830–980) to zero.
+            let g: Vec<f32> = (0..n)
+                .map(|i| {
+                    if t <= 20 {
+                        ((i + t as usize) as f32 * 0.37).sin()
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            adam.step(&mut pa, &g, 0.01);
+            sgd.step(&mut ps, &g, 0.01);
+            let (bc1, bc2) = (1.0 - 0.9f64.powi(t as i32), 1.0 - 0.999f64.powi(t as i32));
+            let (step, bc2s) = ((0.01 / bc1) as f32, (bc2.sqrt()) as f32);
+            for i in 0..n {
+                m[i] += 0.1f32 * (g[i] - m[i]);
+                v[i] = 0.999f32 * v[i] + 0.001f32 * g[i] * g[i];
+                ra[i] -= step * m[i] / (v[i].sqrt() / bc2s + 1e-8f32);
+                b[i] = if t == 1 { g[i] } else { 0.9f32 * b[i] + g[i] };
+                rs[i] -= 0.01f32 * b[i];
+                subnormal_a += usize::from(m[i].is_subnormal());
+                subnormal_s += usize::from(b[i].is_subnormal());
+            }
+            assert!(adam.exp_avg.iter().all(|x| !x.is_subnormal()));
+            assert!(sgd.state()[0].1.iter().all(|x| !x.is_subnormal()));
+        }
+        assert!(
+            subnormal_a > 1000 && subnormal_s > 1000,
+            "the reference went subnormal"
+        );
+        let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&pa), bits(&ra), "Adam");
+        assert_eq!(bits(&ps), bits(&rs), "SGD");
     }
 }

@@ -25,6 +25,17 @@ use std::collections::BTreeMap;
 pub trait Scalar: Float + Default + std::fmt::Debug + 'static {
     fn of(v: f64) -> Self;
     fn f64(self) -> f64;
+    /// A first moment (Adam's exp_avg, SGD's momentum_buffer) as stored: itself, except that f32
+    /// flushes subnormal values (below 1.2e−38) to zero. A dead or converged unit's moment decays
+    /// into the subnormal range, where x86 CPUs take microcode assists on every operation (here
+    /// 5296 of 8577 Adam moments of a converged 2-64-64-64-1 net; Adam took 18 % of the step).
+    /// The update such a moment contributes is below lr·1.2e−38/eps, under half an ulp of any
+    /// parameter above 1e−22, so the parameters keep their bits. Second moments are never
+    /// flushed (with eps = 0 a zeroed v would divide by zero); f64 keeps everything.
+    #[inline(always)]
+    fn flush_subnormal(self) -> Self {
+        self
+    }
     /// h = tanh z elementwise (f32 networks: four SIMD lanes at a time, a few ulp; f64: libm).
     fn tanh_slice(z: &[Self], h: &mut [Self]) {
         h.iter_mut().zip(z).for_each(|(h, &z)| *h = z.tanh());
@@ -54,6 +65,14 @@ impl Scalar for f32 {
     #[inline(always)]
     fn f64(self) -> f64 {
         self as f64
+    }
+    #[inline(always)]
+    fn flush_subnormal(self) -> Self {
+        if self.abs() < f32::MIN_POSITIVE {
+            0.0
+        } else {
+            self
+        }
     }
     fn tanh_slice(z: &[f32], h: &mut [f32]) {
         crate::simd::F32x4::map_slice(z, h, crate::simd::F32x4::tanh_impl);

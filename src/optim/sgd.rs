@@ -101,7 +101,7 @@ impl<F: Scalar> Optimizer<F> for Sgd<F> {
             .zip(self.momentum_buffer.iter_mut())
         {
             let d = l2(g, *p, self.weight_decay);
-            *b = if first { d } else { mu * *b + damp * d };
+            *b = if first { d } else { mu * *b + damp * d }.flush_subnormal();
             let step = if self.nesterov { d + mu * *b } else { *b };
             *p = *p - lr * step;
         }

@@ -7,6 +7,7 @@ const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 const base = process.env.BASE_URL ?? "http://127.0.0.1:8080";
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+let rows = [];
 try {
   const page = await browser.newPage();
   // A page error (e.g. an engine built without a benchmarked API) fails fast instead of timing out.
@@ -14,7 +15,7 @@ try {
   try {
     await page.goto(`${base}/bench.html`);
     await Promise.race([page.waitForFunction(() => window.__bench, null, { timeout: 300_000 }), failed]);
-    const rows = await page.evaluate(() => window.__bench);
+    rows = await page.evaluate(() => window.__bench);
     const ua = await page.evaluate(() => navigator.userAgent.match(/Chrom\w+\/[\d.]+/)?.[0]);
     console.log(formatRows(`wasm (headless ${ua})`, rows));
   } catch (e) {
@@ -22,6 +23,12 @@ try {
     process.exitCode = 1;
   }
   await page.close();
+  try {
+    console.log(formatRows("the engine next to the anchors of ../shared/PERF.md, measured in alternation in one Chromium page (steps/s: medians of 5 rounds; ratios: medians of the per-round ratios)", await anchors(rows)));
+  } catch (e) {
+    console.log(`anchor benchmarks failed: ${e.message}`);
+    process.exitCode = 1;
+  }
   console.log(formatRows("optimizer lab in headless Chromium, 1280×800 (frame = interval between animation frames)", await labFrames()));
   console.log(formatRows(`lab workloads in the worker pool (wall time from start to the last result; ${await cores()} cores)`, await workloads()));
 } finally {
@@ -77,6 +84,46 @@ async function labFrames() {
     { group: g, case: "chart draw, median", value: q(s.work.chart, 0.5), unit: "ms" },
     { group: g, case: "chart draw, max", value: Math.max(...s.work.chart), unit: "ms" },
   ];
+}
+
+/**
+ * The engine, TensorFlow.js wasm-SIMD and the plain ndarray → wasm build on the same nets
+ * (tests/bench/anchors/page.js, its files built into $ANCHORS by ./build.sh bench and served to
+ * this page only), with the targets of the worker-pool issue as ratios of this one run: small
+ * B32 ≥ 2× ndarray; medium B256 ≥ 2× ndarray and ≥ 15× TF.js; wide B256 ≥ 85 % of the engine's
+ * best matrix-product orientation (bench.html's rows, measured just before).
+ */
+async function anchors(engineRows) {
+  const dir = process.env.ANCHORS;
+  if (!dir) throw new Error("ANCHORS (the built anchors' folder) is not set: run ./build.sh bench");
+  const { readFile } = await import("node:fs/promises");
+  const page = await browser.newPage();
+  await page.route("**/anchors/**", async (route) => {
+    const file = new URL(route.request().url()).pathname.replace(/^\/anchors\//, "");
+    if (file.includes("..")) return route.abort();
+    const type = file.endsWith(".wasm") ? "application/wasm" : "text/javascript";
+    try { await route.fulfill({ body: await readFile(`${dir}/${file}`), contentType: type }); } catch { await route.abort(); }
+  });
+  await page.goto(`${base}/bench.html?quick`);
+  const out = await page.evaluate(async () => (await import("/anchors/page.js")).compare());
+  await page.close();
+  const rows = [], g = (k) => `${k}`;
+  const met = (ok) => (ok ? "met" : "NOT met");
+  const gemm = Math.max(...engineRows.filter((r) => /^matmul/.test(r.group)).map((r) => r.value));
+  for (const [k, v] of Object.entries(out.nets)) {
+    rows.push({ group: g(k), case: "engine (optplay)", value: v.engine, unit: "steps/s" });
+    rows.push({ group: g(k), case: out.tfjs, value: v.tfjs, unit: "steps/s" });
+    rows.push({ group: g(k), case: "plain Rust ndarray → wasm32 + simd128", value: v.ndarray, unit: "steps/s" });
+    rows.push({ group: g(k), case: "engine GFLOP/s (6·B·Σ in·out)", value: (v.engine * v.flop) / 1e9, unit: "GFLOP/s" });
+    const small = k.startsWith("small"), medium = k.startsWith("medium");
+    rows.push({ group: g(k), case: `engine / ndarray${small || medium ? ` (target ≥ 2×: ${met(v.vsNdarray >= 2)})` : ""}`, value: v.vsNdarray, unit: "×" });
+    rows.push({ group: g(k), case: `engine / TF.js${medium ? ` (target ≥ 15×: ${met(v.vsTfjs >= 15)})` : ""}`, value: v.vsTfjs, unit: "×" });
+    if (k.startsWith("wide") && Number.isFinite(gemm)) {
+      const share = (v.engine * v.flop) / 1e9 / gemm;
+      rows.push({ group: g(k), case: `of the engine's best GEMM orientation, ${gemm.toFixed(1)} GFLOP/s (target ≥ 85 %: ${met(share >= 0.85)})`, value: 100 * share, unit: "%" });
+    }
+  }
+  return rows;
 }
 
 async function cores() {
