@@ -63,6 +63,18 @@ build() {
   # wasm-opt comes from npm's binaryen (first on PATH); --mode no-install never downloads.
   wasm-pack build --target web --release --out-dir www/pkg --mode no-install --no-pack
   rm -f www/pkg/.gitignore
+  # The same engine with relaxed SIMD (the GEMM's multiply-add fused where the CPU has FMA):
+  # www/pkg/optplay_relaxed_bg.wasm, loaded instead where the browser validates it (js/shared/pool.js).
+  # Its JS glue must be the plain build's, byte for byte, since one glue drives both.
+  log "building the relaxed-SIMD variant into www/pkg/optplay_relaxed_bg.wasm"
+  RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" CARGO_TARGET_DIR="$ROOT/target/relaxed" \
+    cargo build --release --quiet --lib --target wasm32-unknown-unknown
+  rm -rf target/relaxed/pkg
+  wasm-bindgen --target web --out-dir target/relaxed/pkg target/relaxed/wasm32-unknown-unknown/release/optplay.wasm
+  cmp -s target/relaxed/pkg/optplay.js www/pkg/optplay.js ||
+    { echo "the relaxed-SIMD build's JS glue differs from the plain build's" >&2; return 1; }
+  wasm-opt -O3 --enable-simd --enable-relaxed-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals target/relaxed/pkg/optplay_bg.wasm -o www/pkg/optplay_relaxed_bg.wasm
 }
 
 build_node() {
@@ -75,6 +87,9 @@ check_simd() {
   n=$(wasm-objdump -d www/pkg/optplay_bg.wasm | grep -cE 'f32x4\.|v128\.' || true)
   echo "SIMD128 instructions in www/pkg/optplay_bg.wasm: $n"
   [ "$n" -gt 100 ] || { echo "expected SIMD128 instructions in the release wasm" >&2; return 1; }
+  n=$(wasm-objdump -d www/pkg/optplay_relaxed_bg.wasm | grep -c 'f32x4\.relaxed_madd' || true)
+  echo "f32x4.relaxed_madd instructions in www/pkg/optplay_relaxed_bg.wasm: $n"
+  [ "$n" -gt 0 ] || { echo "expected relaxed multiply-adds in the relaxed-SIMD wasm" >&2; return 1; }
 }
 
 serve_bg() {

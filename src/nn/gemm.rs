@@ -128,9 +128,15 @@ mod simd {
     use super::{write_tile, MR, NR};
     use core::arch::wasm32::*;
 
+    #[cfg(not(target_feature = "relaxed-simd"))]
     #[inline(always)]
     fn madd(acc: v128, a: v128, b: v128) -> v128 {
         f32x4_add(acc, f32x4_mul(a, b))
+    }
+    #[cfg(target_feature = "relaxed-simd")]
+    #[inline(always)]
+    fn madd(acc: v128, a: v128, b: v128) -> v128 {
+        f32x4_relaxed_madd(a, b, acc)
     }
 
     /// 4×4 transpose of the rows a, b, c, d into its columns.

@@ -34,6 +34,8 @@ export async function launch() {
 
 const results = [];
 export async function test(name, fn) {
+  // GREP=<text>: run only the tests whose name contains it (local iteration; CI runs all).
+  if (process.env.GREP && !name.includes(process.env.GREP)) return;
   const t0 = Date.now();
   try { await fn(); results.push([name, null]); console.log(`ok   ${name} (${Date.now() - t0} ms)`); }
   catch (e) { results.push([name, e]); console.log(`FAIL ${name}: ${String(e.message).split('\n').slice(0, 6).join('\n     ')}`); }

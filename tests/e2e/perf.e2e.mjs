@@ -149,6 +149,35 @@ async function main() {
       report.push(`sweep of 6 runs (2-16-16-1, 400 steps): 1 worker ${r[1].ms.toFixed(0)} ms, 2 workers ${r[2].ms.toFixed(0)} ms (×${(r[1].ms / r[2].ms).toFixed(2)}); bit-identical`);
     });
 
+    await test('engine builds: Chromium gets the relaxed-SIMD build, a browser without relaxed SIMD the SIMD128 one; both train a net to the same losses', async () => {
+      // The same seeded 64-32-32-10 net (its GEMMs are the builds' only difference) for 300 steps in
+      // a worker of each page; a broken product in either build would move the losses by far more.
+      const run = async (init) => {
+        const { page, errors, close } = await open(browser, 'relu', '', { init });
+        const r = await page.evaluate(async () => {
+          const { getPool, engineVariant } = await import('./js/shared/pool.js');
+          const csv = await (await fetch('data/digits.csv')).text();
+          const spec = { layer_sizes: [64, 32, 32, 10], activation: 'relu', loss: 'cross_entropy', init: 'kaiming_normal', optimizer: { name: 'adam', lr: 0.003 }, batch_size: 64, seed: 3, data: { csv, normalize: true } };
+          const [res] = await getPool().sweep([{ op: 'trainRecord', spec, steps: 300 }]).results;
+          return { variant: engineVariant(), losses: Array.from(res.losses) };
+        });
+        await close();
+        assert(!errors.length, errors.join('; '));
+        return r;
+      };
+      const relaxed = await run('');
+      // A browser that does not validate the 82-byte relaxed-SIMD probe.
+      const plain = await run('const v = WebAssembly.validate; WebAssembly.validate = (b) => (b.byteLength === 82 ? false : v(b));');
+      assert(relaxed.variant === 'relaxed-simd', `Chromium got the ${relaxed.variant} build`);
+      assert(plain.variant === 'simd128', `without relaxed SIMD the page got the ${plain.variant} build`);
+      assert(relaxed.losses.length === 300 && plain.losses.length === 300, 'both builds took 300 steps');
+      let worst = 0;
+      relaxed.losses.forEach((l, i) => { worst = Math.max(worst, Math.abs(l - plain.losses[i]) / Math.abs(plain.losses[i])); });
+      assert(worst < 1e-3, `the builds' losses differ by ${worst.toExponential(2)} (relative)`);
+      assert(plain.losses[299] < 0.5 * plain.losses[0], 'the net learns');
+      report.push(`engine builds: relaxed-SIMD and SIMD128 losses agree to ${worst.toExponential(1)} over 300 steps (64-32-32-10)`);
+    });
+
     await test('pool: a bad spec reports the engine\'s field-named error; the pool stays usable; a cancelled sweep stops', async () => {
       const { page, errors, close } = await open(browser, 'vanishing', '?preset=sigmoid-deep');
       const r = await page.evaluate(async () => {

@@ -64,8 +64,8 @@ async function rate(step, sync, minMs) {
 }
 
 export async function compare({ rounds = 5, minMs = 400 } = {}) {
-  const E = await import('/pkg/optplay.js');
-  await E.default();
+  const E = await (await import('/js/shared/engine.js')).loadEngine();
+  const variant = (await import('/js/shared/pool.js')).engineVariant();
   const { tf, wasm, makeTfTrainer } = await import('/anchors/tfjs.js');
   wasm.setWasmPaths('/anchors/tfjs/');
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -73,7 +73,7 @@ export async function compare({ rounds = 5, minMs = 400 } = {}) {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const { instance } = await WebAssembly.instantiateStreaming(fetch('/anchors/anchors_ndarray.wasm'), {});
   const nd = instance.exports;
-  const out = { tfjs: `tfjs-backend-wasm ${tf.version_core} (${simd ? 'SIMD' : 'no SIMD'}, 1 thread)`, nets: {} };
+  const out = { variant, tfjs: `tfjs-backend-wasm ${tf.version_core} (${simd ? 'SIMD' : 'no SIMD'}, 1 thread)`, nets: {} };
   for (const [name, net] of Object.entries(NETS)) {
     const { X, Y } = makeData(net), B = net.batch, d = net.sizes[0], k = net.sizes.at(-1);
     const inputs = [], labels = [];
