@@ -147,7 +147,12 @@ function drawDerivatives() {
  * The deep MLP lives in a worker of the pool (RemoteTrainer): building, training, evaluating and
  * inspecting it never blocks the page, whatever its size; the page draws from its mirror.
  */
-async function rebuildTrainer() {
+/** Build the network in a worker; `lab.building` is the build in flight (the probes wait for it). */
+function rebuildTrainer() {
+  lab.building = buildTrainer();
+  return lab.building;
+}
+async function buildTrainer() {
   const v = V(), token = ++lab.buildToken;
   lab.trainer?.free();
   lab.trainer = null; lab.gradNorms = null; lab.initNorms = null; lab.evaluation = null; lab.snapshot = null;
@@ -331,8 +336,13 @@ function rebuildCompare() {
   }
   markCompare();
   const pool = getPool();
+  // After the lab's own network is built: queued ahead of it, 12 probes of a 40×256 net would
+  // delay it by ~20 s; behind it, the cells fill in while the student already trains.
+  Promise.resolve(lab.building).finally(() => { if (token === lab.compareToken) probeCompare(pool, token); });
+}
+function probeCompare(pool, token) {
   for (const c of lab.compare) {
-    pool.task('probe', { spec: c.spec, bins: 8 }).then((ins) => ({ norms: normsOf(ins) }), (e) => ({ err: errorMessage(e) })).then(({ norms, err }) => {
+    pool.task('probe', { spec: c.spec, bins: 8 }, null, { background: true }).then((ins) => ({ norms: normsOf(ins) }), (e) => ({ err: errorMessage(e) })).then(({ norms, err }) => {
       if (token !== lab.compareToken) return;
       c.norms = norms;
       const verdict = norms ? normsVerdict(norms, zeroInit(c.init)) : null;

@@ -145,9 +145,23 @@ export class EnginePool {
     t.pool = this; this.trainers.add(t);
     return t;
   }
-  /** One task (an op of the worker with its arguments) on the least busy worker. */
-  async task(op, args = {}, onProgress = null) {
-    const slot = this.pick();
+  /**
+   * A worker for background work (previews, probes): one holding none of this pool's trainers
+   * if the pool has such a worker (so a trainer's Play and Pause never wait behind it), else the
+   * least busy.
+   */
+  pickBackground() {
+    const held = new Set([...this.trainers].map((t) => t.slot));
+    for (let i = 0; i < this.size; i++) {
+      const s = this.slots[i];
+      if (!s) return this.#slot(i);
+      if (!held.has(s)) return this.slots.slice(0, this.size).filter((x) => !held.has(x)).reduce((a, b) => (a.busy <= b.busy ? a : b));
+    }
+    return this.pick();
+  }
+  /** One task (an op of the worker with its arguments) on the least busy worker (`opts.background`: see pickBackground). */
+  async task(op, args = {}, onProgress = null, opts = {}) {
+    const slot = opts.background ? this.pickBackground() : this.pick();
     const task = ++this.tasks;
     if (onProgress) slot.taskListeners.set(task, onProgress);
     try { return await slot.call({ op, ...args, task }); } finally { slot.taskListeners.delete(task); }

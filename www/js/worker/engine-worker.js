@@ -209,8 +209,12 @@ async function runTrainer(handle, o, job) {
       const took = t.step(n);
       const dt = performance.now() - s0;
       if (took > 0) msPerStep = msPerStep * 0.6 + (dt / took) * 0.4;
-      const end = performance.now();
       const epochEnd = spe > 0 && took > 0 && t.steps % spe === 0 && t.diverged_at_step == null;
+      // A Pause that arrived during a long step ends the job now, not after this tick's
+      // evaluation and inspection (the final state below is computed anyway); an epoch's end
+      // keeps its record.
+      if (dt > 10 && !epochEnd) { await yieldNow(); if (job.stop) break; }
+      const end = performance.now();
       const want = {};
       if (job.evaluate && (epochEnd || (job.evaluate.everyMs != null && end - lastEval >= job.evaluate.everyMs))) { want.evaluate = true; lastEval = end; }
       if (job.inspect && (epochEnd || end - lastInspect >= (job.inspect.everyMs ?? 100))) { want.inspect = job.inspect.bins; lastInspect = end; }
@@ -234,10 +238,17 @@ async function runTrainer(handle, o, job) {
   if (o.job === job) o.job = null;
   if (o.freeAfter) { o.obj.free(); return; }
   if (job.stop === 'replaced' || job.stop === 'freed') return;
-  const transfer = [];
+  // The job's end goes out at once (the page's Pause takes effect); the final state it asks for
+  // (an evaluation of the whole split can take longer than a step) follows as a tick, before the
+  // worker reads its next message.
   const final = job.final || {};
-  const out = tick(o, handle, { evaluate: final.evaluate, inspect: final.inspect, params: final.params, grads: final.grads, grid: final.grid ? job.grid : null }, transfer, { done: true, reason: reason || job.stop || 'paused' });
-  self.postMessage(out, transfer);
+  const transfer = [];
+  self.postMessage(tick(o, handle, {}, transfer, { done: true, reason: reason || job.stop || 'paused' }), transfer);
+  const want = { evaluate: final.evaluate, inspect: final.inspect, params: final.params, grads: final.grads, grid: final.grid ? job.grid : null };
+  if (Object.values(want).some((v) => v)) {
+    const more = [];
+    self.postMessage(tick(o, handle, want, more, {}), more);
+  }
 }
 
 self.onmessage = async (ev) => {
