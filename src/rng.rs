@@ -140,3 +140,43 @@ mod tests {
         assert_eq!(Rng::new(7).next_u64(), Rng::new(7).next_u64());
     }
 }
+
+/// A fresh seed in [0, max], uniform, from the operating system's or the browser's CSPRNG
+/// (`crypto.getRandomValues` through getrandom) — the one place the engine is not reproducible,
+/// on purpose: a lab's "new seed" draws it and writes it into the URL, so the run is reproducible
+/// from then on. Rejection sampling, so every seed is equally likely.
+pub fn fresh_seed(max: u32) -> Result<u32, String> {
+    let span = max as u64 + 1;
+    // The largest multiple of `span` below 2³²: draws at or above it are redrawn.
+    let limit = (1u64 << 32) / span * span;
+    for _ in 0..64 {
+        let mut b = [0u8; 4];
+        getrandom::fill(&mut b).map_err(|e| format!("no random source: {e}"))?;
+        let x = u32::from_le_bytes(b) as u64;
+        if x < limit {
+            return Ok((x % span) as u32);
+        }
+    }
+    Err("no random source: 64 draws were rejected".into())
+}
+
+#[cfg(test)]
+mod fresh_tests {
+    use super::fresh_seed;
+
+    /// In range, not constant, every value reachable for a small range, the full range allowed.
+    #[test]
+    fn fresh_seeds_are_uniform_draws_in_range() {
+        let draws: Vec<u32> = (0..2000).map(|_| fresh_seed(9).unwrap()).collect();
+        assert!(draws.iter().all(|&d| d <= 9));
+        let mut counts = [0usize; 10];
+        draws.iter().for_each(|&d| counts[d as usize] += 1);
+        // 200 expected per value; 5 standard deviations is ±71.
+        assert!(counts.iter().all(|&c| (129..=271).contains(&c)), "{counts:?}");
+        let big: Vec<u32> = (0..8).map(|_| fresh_seed(1_000_000_000).unwrap()).collect();
+        assert!(big.iter().all(|&d| d <= 1_000_000_000));
+        assert!(big.windows(2).any(|w| w[0] != w[1]));
+        assert!(fresh_seed(u32::MAX).is_ok());
+        assert_eq!(fresh_seed(0).unwrap(), 0);
+    }
+}

@@ -122,6 +122,12 @@ pub fn simd_enabled() -> bool {
     cfg!(target_feature = "simd128")
 }
 
+/// A fresh seed in [0, max] from the browser's CSPRNG (see [`crate::rng::fresh_seed`]).
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed(max: u32) -> Result<u32, JsError> {
+    crate::rng::fresh_seed(max).map_err(|e| JsError::new(&e))
+}
+
 /// Parse an expression: `null` if it is valid, else `{message, position}` (0-based character).
 #[wasm_bindgen(js_name = checkExpression, unchecked_return_type = "ExpressionError | null")]
 pub fn check_expression(src: &str) -> JsValue {

@@ -300,6 +300,25 @@ async function main() {
       assert(x.data === 'digits' && x.thr === 0.05 && x.runs.join() === 'sigmoid,tanh,relu', JSON.stringify(x).slice(0, 200));
     });
 
+    await test('seeds: seed=random draws a fresh seed into the URL and the field; "new" draws another and rebuilds the run (all three labs)', async () => {
+      for (const [lab, key, id, part] of [['vanishing', 'seed', 'seed'], ['relu', 'seed', 'seed'], ['initialization', 'seed', 'seed'], ['initialization', 'deep.seed', 'deep-seed', 'deep']]) {
+        const { page, errors } = await open(browser, lab, `?${part ? `part=${part}&` : ''}${key}=random`);
+        const urlSeed = async () => { await page.waitForTimeout(350); return new URL(page.url()).searchParams.get(key); };
+        const first = await urlSeed();
+        assert(/^\d+$/.test(first ?? '') && Number(first) <= 1e9, `${lab} ${key}: the URL says ${key}=${first}`);
+        assert(await page.inputValue(`#${id}`) === first, `${lab} ${key}: the field shows ${await page.inputValue(`#${id}`)}, the URL ${first}`);
+        const spec = () => page.evaluate((k) => JSON.stringify(window.__lab?.S?.values?.[k]), key);
+        assert(await spec() === first, `${lab}: the lab's value ${await spec()}`);
+        await page.click(`button[data-seed-for="${key}"]`);
+        const second = await urlSeed();
+        assert(/^\d+$/.test(second ?? '') && second !== first, `${lab} ${key}: "new" gave ${second} after ${first}`);
+        assert(await page.inputValue(`#${id}`) === second, `${lab} ${key}: the field did not follow`);
+        assert(await page.getAttribute(`button[data-seed-for="${key}"]`, 'aria-label') === `new random ${id.replace('-', ' ')}`, 'the button\'s accessible name');
+        assert(!errors.length, `${lab}: ${errors.join('; ')}`);
+        await page.close();
+      }
+    });
+
     await test('embed mode hides the chrome and the named panels', async () => {
       const { page, errors } = await open(browser, 'initialization', '?embed=1&hide=controls,notes,cost');
       const s = await ev(page, () => ({ header: getComputedStyle(document.querySelector('header.site')).display, controls: getComputedStyle(document.querySelector('.nn-top')).display === 'none', cost: getComputedStyle(document.querySelector('#part-playground [data-panel="cost"]')).display === 'none', embed: document.body.classList.contains('embed') }));

@@ -6,7 +6,7 @@
 // Both networks live in workers of the engine pool (shared/pool.js): training, evaluation, the
 // decision grid and the per-layer inspection run there; the page draws the latest report.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { HistStrip, snapshotInspection } from './shared/histstrip.js';
 import { NetDiagram } from './shared/netdiagram.js';
@@ -361,6 +361,7 @@ function setupControls() {
   const F = lab.fields;
   for (const key of ['init', 'act', 'opt', 'hidden', 'n', 'noise', 'lr', 'momentum', 'batch', 'seed', 'steps', 'speed',
     'deep.init', 'deep.act', 'deep.opt', 'deep.hidden', 'deep.lr', 'deep.momentum', 'deep.batch', 'deep.seed', 'deep.epochs', 'deep.bins']) F.bind($(key.replace('.', '-')), key);
+  seedButtons(F);
   for (const pre of ['', 'deep.']) {
     F.bind($(`${pre.replace('.', '-')}init-std`), `${pre}init.std`, { label: 'σ' });
     F.bind($(`${pre.replace('.', '-')}init-a`), `${pre}init.a`, { label: 'a' });

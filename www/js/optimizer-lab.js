@@ -56,9 +56,10 @@ async function main() {
   const lesson = PRESET_IDS.includes(q.get('lesson')) ? q.get('lesson') : '';
   const preset = lesson || (PRESET_IDS.includes(q.get('preset')) ? q.get('preset') : '');
   buildTableFor(preset);
-  const { values, notices } = readState(lab.table, q);
+  const { values, notices, drawn } = readState(lab.table, q);
   lab.values = values;
   showNotices($('url-notice'), notices);
+  if (drawn.length) scheduleUrl(); // `o1.seed=random`: the URL shows the drawn number
   lab.locked = !!values.lesson;
   lab.fields = new Fields({ table: () => lab.table, values: () => lab.values, set: (ch) => set(ch) });
   lab.fields.expose();

@@ -6,7 +6,7 @@
 // far as there are workers; the page only draws what their epoch-end ticks report.
 // State: ONE `values` map behind nn/relu-config.js's URL table.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { FrameLoop } from './shared/trainloop.js';
 import { getPool } from './shared/pool.js';
@@ -282,6 +282,7 @@ function setupControls() {
   for (const [k, d] of Object.entries(DATASETS)) $('data').append(new Option(d.label, k));
   for (const [n, label] of INIT_CHOICES) $('init').append(new Option(label, n));
   for (const key of ['data', 'init', 'hidden', 'thr', 'epochs', 'n', 'noise', 'momentum', 'batch', 'seed', 'speed']) lab.fields.bind($(key), key);
+  seedButtons(lab.fields);
   lab.fields.bind($('init-std'), 'init.std', { label: 'σ' });
   lab.fields.bind($('init-a'), 'init.a', { label: 'a' });
   $('ys-lin').addEventListener('click', () => set({ yscale: 'linear' }));

@@ -2,7 +2,7 @@
 // of nn/vanishing-config.js; the engine does the numerics (E.deepLinear for the linear network,
 // E.Trainer for the deep MLP); the charts only read its results.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
+import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { LayerBars } from './shared/layerbars.js';
 import { FrameLoop } from './shared/trainloop.js';
@@ -394,6 +394,7 @@ function setupControls() {
   for (const [id, key] of [['k-range', 'k'], ['angle-range', 'angle'], ['L-range', 'L'], ['depth-range', 'depth']]) F.bind($(id), key, slider);
   F.bind($('xin'), 'x', { parse: (raw, e) => parseValue(e, raw.replace(/\s+/g, '')) });
   for (const key of ['k', 'angle', 'L', 'act', 'init', 'width', 'data', 'opt', 'depth', 'n', 'noise', 'lr', 'momentum', 'batch', 'seed', 'steps', 'speed']) F.bind($(key), key);
+  seedButtons(F);
   F.bind($('init-std'), 'init.std', { label: 'σ' });
   F.bind($('init-a'), 'init.a', { label: 'a' });
   $('play').addEventListener('click', toggle);

@@ -3,6 +3,8 @@
 // parameter), optimizer (+ lr, momentum), batch size, seed, hidden layer widths, and the page keys
 // (preset, lesson, embed, hide, theme). See shared/state.js for the table format.
 
+import { freshSeed } from '../shared/seeds.js';
+
 export const ACTIVATION_CHOICES = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu', 'identity'];
 export const ACTIVATION_LABELS = { sigmoid: 'sigmoid', tanh: 'tanh', relu: 'ReLU', leaky_relu: 'leaky ReLU', gelu: 'GELU', identity: 'identity (linear)' };
 
@@ -84,7 +86,7 @@ export function networkEntries(base, { prefix = '', lrMax = 10, batchMax = 5000,
     { key: P('lr'), type: 'number', min: 0, max: lrMax, minOpen: true, default: base[P('lr')], doc: 'learning rate lr' },
     { key: P('momentum'), type: 'number', min: 0, max: 0.999, default: base[P('momentum')] ?? 0, resolve: (v) => (v[P('opt')] === 'sgd' ? {} : null), doc: 'SGD momentum' },
     { key: P('batch'), type: 'int', min: fullBatchZero ? 0 : 1, max: batchMax, default: base[P('batch')], doc: fullBatchZero ? 'mini-batch size (0 = full batch)' : 'mini-batch size (≥ the data set: full batch)' },
-    { key: P('seed'), type: 'int', min: 0, max: SEED_MAX, default: base[P('seed')] ?? 0, doc: 'seed of data, initial weights and shuffling' },
+    { key: P('seed'), type: 'int', min: 0, max: SEED_MAX, random: freshSeed, default: base[P('seed')] ?? 0, doc: 'seed of data, initial weights and shuffling (random: a fresh one, written into the URL)' },
   ];
 }
 

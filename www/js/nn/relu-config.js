@@ -4,6 +4,7 @@
 // threshold as in Krizhevsky, Sutskever & Hinton (2012, Fig. 1: a 4-layer CNN with ReLU reached 25 %
 // training error on CIFAR-10 six times faster than with tanh). Reports the epochs each needs, the
 // speed-up factor, and the fraction of saturated units over training.
+import { freshSeed } from '../shared/seeds.js';
 import { presetEntries, pageEntries, initSpec, hiddenCheck, parseHidden, HIDDEN_RE, INIT_NAMES, SEED_MAX } from './common.js';
 
 export const RACE_ACTS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu'];
@@ -75,7 +76,7 @@ export function buildTable(base) {
     ...RACE_ACTS.map((a) => ({ key: `lr.${a}`, type: 'number', min: 0, max: 10, minOpen: true, default: base[`lr.${a}`], resolve: (v) => (v.runs.includes(a) ? {} : null), doc: `lr of the ${a} network` })),
     { key: 'momentum', type: 'number', min: 0, max: 0.999, default: base.momentum, doc: 'SGD momentum (torch.optim.SGD)' },
     { key: 'batch', type: 'int', min: 1, max: 2000, default: base.batch, doc: 'mini-batch size' },
-    { key: 'seed', type: 'int', min: 0, max: SEED_MAX, default: base.seed },
+    { key: 'seed', type: 'int', min: 0, max: SEED_MAX, random: freshSeed, default: base.seed },
     { key: 'thr', type: 'number', min: 0, max: 1, minOpen: true, maxOpen: true, default: base.thr, doc: 'training-error threshold of the race' },
     { key: 'epochs', type: 'int', min: 1, max: 1000, default: base.epochs, doc: 'epochs at most' },
     { key: 'speed', type: 'number', min: 10, max: 1e6, default: base.speed, doc: 'steps per second per network' },

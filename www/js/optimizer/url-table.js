@@ -2,6 +2,7 @@
 // Built once from the engine's metadata (names, ranges, defaults) and a `base` of flat default
 // values (the global defaults with the chosen preset applied on top).
 import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
+import { freshSeed } from '../shared/seeds.js';
 export const MAX_RACERS = 8;
 /** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
 export const HIDEABLE = ['header', 'lesson', 'transport', 'readout', 'legend', 'chart', 'controls', 'anatomy', 'notes'];
@@ -120,7 +121,7 @@ export function buildTable(meta, presetIds, base, checkExpression) {
       doc: `racer ${i} mini-batch size (DataLoader batch_size; the data set size = full batch)`,
     });
     t.push({
-      key: `${ok}.seed`, type: 'int', min: 0, max: SEED_MAX, default: 0,
+      key: `${ok}.seed`, type: 'int', min: 0, max: SEED_MAX, random: freshSeed, default: 0,
       resolve: (v) => (on(v) && isDataLandscape(v.f) ? { default: base[`${ok}.seed`] ?? 0 } : null),
       doc: `racer ${i} seed of the mini-batch sampler`,
     });

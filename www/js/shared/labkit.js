@@ -6,16 +6,19 @@ import { readState, writeState, showNotices } from './state.js';
 import { initTheme, applyEmbed, copyText, announce, download, radioGroups } from './shell.js';
 import { errorMessage } from './engine.js';
 import { zipFiles } from './zip.js';
+import { freshSeed } from './seeds.js';
 import { columnsCSV } from './torch-nn.js';
 
 export class UrlState {
   /** @param {object[]} table  @param {URLSearchParams|string} search */
   constructor(table, search) {
     this.table = table;
-    const { values, notices } = readState(table, search);
+    const { values, notices, drawn } = readState(table, search);
     this.values = values;
     this.notices = notices;
     this.timer = 0;
+    // `seed=random` drew a number: the URL shows it (so a shared link reproduces the run).
+    if (drawn.length) this.scheduleUrl(0);
   }
   /** Apply changes (undefined = default), normalise through the table; returns the changed keys. */
   set(changes) {
@@ -33,12 +36,12 @@ export class UrlState {
     this.scheduleUrl();
   }
   query() { return writeState(this.table, this.values); }
-  scheduleUrl() {
+  scheduleUrl(ms = 200) {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       const qs = this.query();
       history.replaceState(null, '', qs ? `?${qs}` : location.pathname);
-    }, 200);
+    }, ms);
   }
   shareUrl() {
     const qs = this.query();
@@ -170,4 +173,23 @@ export function downloadTables(base, tables) {
     download(`${base}.zip`, new Blob([zipFiles(named.map(([name, cols]) => ({ name: `${name}.csv`, text: columnsCSV(cols) })))], { type: 'application/zip' }), 'application/zip');
   }
   announce(named.length > 1 ? `CSV tables saved (a zip of ${named.length}).` : 'CSV saved.');
+}
+
+/**
+ * "new" buttons next to seed fields (`data-seed-for` = the URL key): a fresh seed from the
+ * browser's CSPRNG through the engine, set like a typed value (so the URL and the run follow).
+ * A failure (no random source) is said next to the field, and the seed stays.
+ */
+export function seedButtons(fields) {
+  for (const b of document.querySelectorAll('button[data-seed-for]')) {
+    b.addEventListener('click', () => {
+      const key = b.dataset.seedFor, e = fields.entry(key);
+      if (!e) return;
+      try { fields.lab.set({ [key]: freshSeed(e.max) }); } catch (err) {
+        b.title = `No fresh seed: ${err.message}`;
+        b.setCustomValidity?.(b.title);
+        b.textContent = 'new (unavailable)';
+      }
+    });
+  }
 }

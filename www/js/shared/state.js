@@ -58,7 +58,7 @@ export function describeAllowed(e, name = e.key) {
     return `${lo}${name}${hi}`;
   };
   switch (e.type) {
-    case 'int': return `a whole number from ${bound(e.min)} to ${bound(e.max)}`;
+    case 'int': return `a whole number from ${bound(e.min)} to ${bound(e.max)}${e.random ? ', or random' : ''}`;
     case 'number': return span();
     case 'numlist': return `${e.count} numbers separated by commas, each ${e.min != null ? `from ${bound(e.min)} ` : ''}${e.max != null ? `to ${bound(e.max)}` : ''}`.trim();
     case 'bool': return 'on or off';
@@ -76,6 +76,11 @@ export function parseValue(e, raw) {
   switch (e.type) {
     case 'number':
     case 'int': {
+      // `random` on a seed entry (one with a `random(max)` source): a fresh draw, marked so the
+      // caller writes the drawn number into the URL.
+      if (e.random && raw.trim() === 'random') {
+        try { return { ok: true, value: e.random(e.max), drawn: true }; } catch (err) { return { ok: false, reason: `no random seed: ${err.message}` }; }
+      }
       const r = parseNumber(raw);
       if (!r.ok) return r;
       if (e.type === 'int' && !Number.isInteger(r.value)) return { ok: false, reason: 'not a whole number' };
@@ -165,6 +170,7 @@ export function readState(table, search) {
   }
   const values = {};
   const known = new Set();
+  const drawn = [];
   for (const entry of table) {
     known.add(entry.key);
     const e = effectiveEntry(entry, values);
@@ -181,6 +187,7 @@ export function readState(table, search) {
       if (r.ok && e.check) reason = e.check(r.value, values);
       if (reason) notices.push({ key: entry.key, value: preview(raw.get(entry.key)), reason: `${reason}; using the default` });
       else value = r.value;
+      if (!reason && r.drawn) drawn.push(entry.key);
       // A course page's link with an item this lab does not have (e.g. hide=chart): a warning in
       // the console, never a notice inside the page.
       if (r.dropped && typeof console !== 'undefined') console.warn(`${entry.key}: ignored unknown item${r.dropped.length > 1 ? 's' : ''} ${r.dropped.map(preview).join(', ')} (this lab has: ${entry.values.join(', ')})`);
@@ -190,7 +197,7 @@ export function readState(table, search) {
   for (const k of raw.keys()) {
     if (!known.has(k)) notices.push({ key: preview(k), value: preview(raw.get(k)), reason: 'unknown setting; ignored' });
   }
-  return { values, notices };
+  return { values, notices, drawn };
 }
 
 function cloneDefault(d) { return Array.isArray(d) ? d.slice() : d; }
