@@ -172,7 +172,10 @@ mod fresh_tests {
         let mut counts = [0usize; 10];
         draws.iter().for_each(|&d| counts[d as usize] += 1);
         // 200 expected per value; 5 standard deviations is ±71.
-        assert!(counts.iter().all(|&c| (129..=271).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (129..=271).contains(&c)),
+            "{counts:?}"
+        );
         let big: Vec<u32> = (0..8).map(|_| fresh_seed(1_000_000_000).unwrap()).collect();
         assert!(big.iter().all(|&d| d <= 1_000_000_000));
         assert!(big.windows(2).any(|w| w[0] != w[1]));
