@@ -34,6 +34,7 @@ const KEYS: &[&str] = &[
     "inputs",
     "labels",
     "validation_split",
+    "train_size",
     "normalize",
     "lr",
     "gain",
@@ -192,4 +193,52 @@ fn diverging_training_stops_cleanly() {
     assert_eq!(t.step(10), 0);
     assert!(t.losses().iter().all(|l| l.is_finite()));
     let _ = t.inspect(5);
+}
+
+/// `data.train_size`: the first k examples of the seeded training part are kept, the validation
+/// set is the same as without it, normalization statistics come from the kept examples only;
+/// sizes beyond the training part (or 0) are refused with a field-named message.
+#[test]
+fn train_size_keeps_a_prefix_of_the_training_split() {
+    let spec = |extra: &str| {
+        let s = format!(
+            r#"{{"layer_sizes":[2,8,1],"optimizer":{{"name":"sgd","lr":0.1}},"batch_size":8,"seed":4,"data":{{"name":"moons","n":200,"noise":0.1,"validation_split":0.25,"normalize":true{extra}}}}}"#
+        );
+        nn::spec::trainer(&serde_json::from_str::<Val>(&s).unwrap())
+    };
+    let all = spec("").unwrap();
+    let small = spec(r#","train_size":40"#).unwrap();
+    let (ta, ts) = (
+        Trainer::<f64>::new(all.config, &all.data),
+        Trainer::<f64>::new(small.config, &small.data),
+    );
+    assert_eq!((ta.train.labels.len(), ta.val.labels.len()), (150, 50));
+    assert_eq!((ts.train.labels.len(), ts.val.labels.len()), (40, 50));
+    assert_eq!(ta.val.raw, ts.val.raw, "the same validation set");
+    assert_eq!(
+        &ta.train.raw[..80],
+        &ts.train.raw[..],
+        "a prefix of the training part"
+    );
+    // Standardized with the 40 kept examples' statistics: mean 0, biased variance 1 per feature.
+    for j in 0..2 {
+        let col: Vec<f64> = (0..40).map(|i| ts.train.x[i * 2 + j]).collect();
+        let m = col.iter().sum::<f64>() / 40.0;
+        let v = col.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 40.0;
+        assert!(
+            m.abs() < 1e-12 && (v - 1.0).abs() < 1e-12,
+            "feature {j}: mean {m}, variance {v}"
+        );
+    }
+    for (extra, want) in [
+        (
+            r#","train_size":151"#,
+            "data.train_size: must be at most 150",
+        ),
+        (r#","train_size":0"#, "data.train_size:"),
+        (r#","train_size":2.5"#, "data.train_size:"),
+    ] {
+        let e = spec(extra).unwrap_err().to_string();
+        assert!(e.starts_with(want), "{extra}: {e}");
+    }
 }

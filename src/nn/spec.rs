@@ -316,6 +316,9 @@ pub fn init(v: &Val, field: &str) -> Result<Init, SpecError> {
 pub struct DataSpec {
     pub data: Dataset,
     pub validation_split: f64,
+    /// Keep only the first `train_size` training examples of the seeded split (a small training
+    /// set next to the same validation set: the dropout lab's overfitting).
+    pub train_size: Option<usize>,
     pub normalize: bool,
 }
 
@@ -328,11 +331,12 @@ const DATA_FIELDS: &[&str] = &[
     "inputs",
     "labels",
     "validation_split",
+    "train_size",
     "normalize",
 ];
 
 /// `{name: "spiral", n, noise, seed}` | `{csv: "text"}` | `{inputs: [[…]], labels: […]}`, each
-/// with optional `validation_split` (0) and `normalize` (false). `seed` defaults to `seed`.
+/// with optional `validation_split` (0), `train_size` (all the training part) and `normalize` (false). `seed` defaults to `seed`.
 pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecError> {
     let kv = object(v, field)?;
     only_keys(kv, DATA_FIELDS, field)?;
@@ -343,6 +347,10 @@ pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecErr
     let normalize = v
         .get("normalize")
         .map_or(Ok(false), |x| boolean(x, &f("normalize")))?;
+    let train_size = v
+        .get("train_size")
+        .map(|x| integer(x, &f("train_size"), 1, data::MAX_SAMPLES))
+        .transpose()?;
     let sources = ["name", "csv", "inputs"]
         .iter()
         .filter(|k| v.get(k).is_some())
@@ -429,6 +437,7 @@ pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecErr
     Ok(DataSpec {
         data,
         validation_split,
+        train_size,
         normalize,
     })
 }
@@ -543,6 +552,17 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
     }
     let n_train = d.data.len()
         - ((d.data.len() as f64 * d.validation_split).round() as usize).min(d.data.len() - 1);
+    if let Some(ts) = d.train_size {
+        if ts > n_train {
+            return err(
+                "data.train_size",
+                format!(
+                    "must be at most {n_train}, the training examples left after the validation split (got {ts})"
+                ),
+            );
+        }
+    }
+    let n_train = d.train_size.unwrap_or(n_train);
     // A training pass holds batch × Σ widths values (×2 with batch norm or dropout); evaluation
     // passes shrink their chunk to fit (see Trainer::new), so only the batch is limited here.
     let rows = batch_size.min(n_train).max(1);
@@ -587,6 +607,7 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
         batch_size,
         seed,
         validation_split: d.validation_split,
+        train_size: d.train_size,
         normalize: d.normalize,
     };
     Ok(TrainerSpec {

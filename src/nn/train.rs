@@ -41,6 +41,8 @@ pub struct TrainerConfig {
     pub seed: u64,
     /// Fraction of the samples held out for validation.
     pub validation_split: f64,
+    /// Training examples kept (the first of the permuted training part); None: all of them.
+    pub train_size: Option<usize>,
     pub normalize: bool,
 }
 
@@ -136,6 +138,10 @@ impl<F: Float> Trainer<F> {
         let n_val =
             ((n as f64 * config.validation_split).round() as usize).min(n.saturating_sub(1));
         let (val_idx, train_idx) = perm.split_at(n_val);
+        // A smaller training set, the same validation set; statistics come from the kept part.
+        let train_idx = &train_idx[..config
+            .train_size
+            .map_or(train_idx.len(), |k| k.min(train_idx.len()))];
         let dim = data.dim;
         let norm = config.normalize.then(|| {
             let m = train_idx.len().max(1) as f64;

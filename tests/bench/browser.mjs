@@ -166,11 +166,13 @@ async function workloads(engineRows) {
   const out = await page.evaluate(async () => {
     const { EnginePool } = await import('./js/shared/pool.js');
     const csv = await (await fetch('data/digits.csv')).text();
-    const net = (sizes, act, o) => ({ layer_sizes: sizes, activation: act, loss: 'cross_entropy', init: 'xavier_normal', optimizer: { name: 'sgd', lr: o.lr ?? 0.1, ...(o.momentum ? { momentum: o.momentum } : {}) }, batch_size: o.batch, seed: o.seed ?? 1, batch_norm: !!o.bn, dropout: o.dropout ?? 0, data: { csv, normalize: true } });
+    const net = (sizes, act, o) => ({ layer_sizes: sizes, activation: act, loss: 'cross_entropy', init: 'xavier_normal', optimizer: { name: 'sgd', lr: o.lr ?? 0.1, ...(o.momentum ? { momentum: o.momentum } : {}) }, batch_size: o.batch, seed: o.seed ?? 1, batch_norm: !!o.bn, dropout: o.dropout ?? 0, data: { csv, normalize: true, ...(o.data || {}) } });
     const W = {
       'W1 batch-norm figure (2 runs × 2000 steps)': [false, true].map((bn) => ({ op: 'trainRecord', spec: net([64, 100, 100, 100, 10], 'sigmoid', { batch: 60, bn }), steps: 2000, every: 50 })),
       'W2 lr sweep (8 runs × 600 steps)': [0.1, 0.5, 2, 8].flatMap((lr) => [false, true].map((bn) => ({ op: 'trainRecord', spec: net([64, 100, 100, 100, 10], 'sigmoid', { batch: 60, bn, lr }), steps: 600, every: 50 }))),
       'W3 dropout seed band (10 runs × 3000 steps)': [0, 0.5].flatMap((dropout) => [1, 2, 3, 4, 5].map((seed) => ({ op: 'trainRecord', spec: net([64, 256, 256, 10], 'relu', { batch: 32, dropout, seed, momentum: 0.9, lr: 0.05 }), steps: 3000, every: 20 }))),
+      // W3 as the dropout lab (#11) will run it: a 200-image training set, the same 360 validation images, both evaluated.
+      "W3' dropout seed band, the lab's split (10 runs × 3000 steps, 200 + 360 images)": [0, 0.5].flatMap((dropout) => [1, 2, 3, 4, 5].map((seed) => ({ op: 'trainRecord', spec: net([64, 256, 256, 10], 'relu', { batch: 32, dropout, seed, momentum: 0.9, lr: 0.05, data: { validation_split: 0.2, train_size: 200 } }), steps: 3000, every: 20 }))),
       'W4 deep init (64-300×4-10 tanh, 20 epochs)': [{ op: 'trainRecord', spec: net([64, 300, 300, 300, 300, 10], 'tanh', { batch: 64 }), steps: 20 * Math.ceil(1797 * 0.8 / 64), every: Math.ceil(1797 * 0.8 / 64), inspect: 30 }],
     };
     const res = {};
@@ -183,10 +185,11 @@ async function workloads(engineRows) {
         const r = await pool.sweep(jobs).results;
         const ms = performance.now() - t0;
         // The products' FLOPs actually done: 6·B·Σ in·out per training step, 2·n·Σ in·out per
-        // evaluation of the n = 1797 digits (at step 0, every `every` steps and at the end).
+        // evaluation of the n = 1797 digits, or of the kept training set and the validation set (at step 0, every `every` steps and at the end).
         const flop = jobs.reduce((f, j, k) => {
           const sz = j.spec.layer_sizes, macs = sz.slice(1).reduce((m, o, l) => m + sz[l] * o, 0), st = r[k].steps;
-          return f + st * 6 * j.spec.batch_size * macs + (j.every ? Math.floor(st / j.every) + 2 : 1) * 2 * 1797 * macs;
+          const d = j.spec.data, nEval = d.train_size ? d.train_size + Math.round(1797 * (d.validation_split ?? 0)) : 1797;
+          return f + st * 6 * j.spec.batch_size * macs + (j.every ? Math.floor(st / j.every) + 2 : 1) * 2 * nEval * macs;
         }, 0);
         (res[name] ??= {})[size] = { ms, flop, long: window.__long.length, maxLong: Math.max(0, ...window.__long), steps: r.reduce((s, x) => s + x.steps, 0) };
       }

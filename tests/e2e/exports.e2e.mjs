@@ -119,6 +119,45 @@ async function networkCase(browser, lab, query, part) {
   const eng = await page.evaluate((deep) => { const t = deep ? window.__lab.deep.trainer : (window.__lab.pg?.trainer || window.__lab.trainer); return { losses: Array.from(t.lossHistory()), start: t.historyStart, diverged: t.diverged_at_step ?? null, steps: t.steps }; }, part === 'deep');
   if (errors.length) { await close(); throw new Error(errors.join('; ')); }
   await close();
+  await checkLossCurve(file, eng, `${lab} ${query.split('&').slice(0, 4).join('&')}`);
+}
+
+/**
+ * Engine options no lab exposes yet, exported through the same script generator: a spec with
+ * `data.train_size` (a 60-example training set next to the same validation set, statistics from
+ * the 60), trained in the page's engine and run in PyTorch.
+ */
+async function apiCase(browser) {
+  const { page, errors, close } = await open(browser, 'vanishing', '?preset=relu-he&steps=10');
+  const r = await page.evaluate(async () => {
+    const E = await (await import('./js/shared/engine.js')).loadEngine();
+    const T = await import('./js/shared/torch-nn.js');
+    const spec = { layer_sizes: [2, 12, 12, 1], activation: 'tanh', loss: 'bce_with_logits', init: 'xavier_normal', optimizer: { name: 'adam', lr: 0.01 }, batch_size: 16, seed: 5,
+      data: { name: 'moons', n: 300, noise: 0.15, seed: 2, validation_split: 0.2, train_size: 60, normalize: true } };
+    const t = new E.Trainer(spec);
+    const snap = T.snapshotForExport(t, spec);
+    const ds = snap.dataset;
+    const initialParams = snap.initialParams;
+    const nTrain = t.trainLabels().length;
+    t.step(100);
+    const ev = t.evaluate();
+    const src = T.networkScript(spec, { title: 'engine API: data.train_size', data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams, steps: 100, report: 'gradnorms',
+      expected: { losses: T.lossCurve(t), diverged_at_step: t.diverged_at_step ?? null, steps: t.steps, train_loss: ev.train_loss, train_errors: ev.train_errors } });
+    const eng = { losses: Array.from(t.lossHistory()), start: t.historyStart, diverged: t.diverged_at_step ?? null, steps: t.steps, nTrain };
+    t.free();
+    return { src, eng };
+  });
+  if (errors.length) { await close(); throw new Error(errors.join('; ')); }
+  await close();
+  assert(r.eng.nTrain === 60, `the engine's training split has ${r.eng.nTrain} examples`);
+  assert(/TRAIN_SIZE = 60/.test(r.src), 'the script says TRAIN_SIZE = 60');
+  const file = path.join(OUT, 'nn-api-train-size.py');
+  fs.writeFileSync(file, r.src);
+  await checkLossCurve(file, r.eng, 'engine API data.train_size=60 (moons, validation_split 0.2)');
+}
+
+/** Run a network script in PyTorch and hold its loss curve to the engine's (see the file header). */
+async function checkLossCurve(file, eng, label) {
   const { out } = await runScript(file, ['--rounding-check']);
   const k = Math.min(100, eng.losses.length, out.losses.length);
   const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(a), 1e-12);
@@ -133,7 +172,7 @@ async function networkCase(browser, lab, query, part) {
   }
   let spread100 = 0;
   for (const v of variants) for (let i = 0; i < Math.min(100, v.losses.length, out.losses.length); i++) spread100 = Math.max(spread100, rel(out.losses[i], v.losses[i]));
-  report.push(`${lab} ${query.split('&').slice(0, 4).join('&')}: ${eng.steps} steps${eng.diverged ? `, diverged at ${eng.diverged}` : ''}; loss relative difference engine vs torch: first ${k} steps ${worst100.toExponential(1)}${at > 0 ? ` (worst at step ${at})` : ''}, all ${Math.min(eng.losses.length, out.losses.length)} ${worstAll.toExponential(1)}; rounding alone (torch float64, another summation order) moves torch by ${spread100.toExponential(1)} in the first ${k} steps`);
+  report.push(`${label}: ${eng.steps} steps${eng.diverged ? `, diverged at ${eng.diverged}` : ''}; loss relative difference engine vs torch: first ${k} steps ${worst100.toExponential(1)}${at > 0 ? ` (worst at step ${at})` : ''}, all ${Math.min(eng.losses.length, out.losses.length)} ${worstAll.toExponential(1)}; rounding alone (torch float64, another summation order) moves torch by ${spread100.toExponential(1)} in the first ${k} steps`);
   assert(eng.start === 0, 'the loss history starts at step 1');
   assert(out.diverged_at_step === eng.diverged, `diverged at ${out.diverged_at_step} in torch, ${eng.diverged} in the engine`);
   assert(out.losses.length === eng.losses.length, `${out.losses.length} steps in torch, ${eng.losses.length} in the engine`);
@@ -179,6 +218,7 @@ async function main() {
     for (const [name, q] of OPT_CASES.filter(() => only('optimizer'))) await test(`optimizer lab exports (${name}): every racer's script runs in PyTorch and follows the engine's whole path to 1e-9`, () => optimizerCase(browser, name, q));
     for (const [lab, q, part] of NN_CASES.filter(([l]) => only(l))) await test(`${lab} export (${q.split('&')[0]}${part ? ', deep part' : ''}): the script reproduces the playground's loss curve (≤ 1e-4 over the first 100 steps)`, () => networkCase(browser, lab, q, part));
     for (const p of RELU_CASES.filter(() => only('relu'))) await test(`relu export (${p}): the race script reproduces the error rates and epochs to the threshold`, () => reluCase(browser, p));
+    if (only('api')) await test('engine API export (data.train_size): the script keeps the same 60 training examples and reproduces the loss curve (≤ 1e-4 over 100 steps)', () => apiCase(browser));
   } finally {
     await browser.close();
   }

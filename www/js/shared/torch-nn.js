@@ -3,7 +3,7 @@
 //
 // Input: the very TrainerSpec the page hands to `new E.Trainer(spec)` (see www/pkg/optplay.d.ts)
 //   {layer_sizes, activation, loss, init, optimizer: {name, ...torch kwargs}, batch_size, seed,
-//    data: {name, n, noise, seed} | {csv, normalize, validation_split}, batch_norm, dropout}
+//    data: {name, n, noise, seed} | {csv, normalize, validation_split, train_size}, batch_norm, dropout}
 // and options saying where the data come from and what to report. The script mirrors the engine
 // (src/nn/train.rs):
 //   * the network: nn.Linear layers, each hidden one followed by [BatchNorm1d,] the activation
@@ -178,6 +178,7 @@ export function networkScript(spec, opts = {}) {
   L.push(`BATCH_SIZE = ${pyInt(spec.batch_size ?? 1 << 30)}  # at least the training set = full batch`);
   L.push(`STEPS = ${steps}`);
   L.push(`VALIDATION_SPLIT = ${pyNum(d.validation_split ?? 0)}`);
+  L.push(`TRAIN_SIZE = ${Number.isInteger(d.train_size) && d.train_size > 0 ? d.train_size : 'None'}  # the first TRAIN_SIZE training examples (None: all)`);
   L.push(`NORMALIZE = ${d.normalize ? 'True' : 'False'}`);
   L.push('# float32 as the playground; --float64 runs the same experiment in float64 (how much does rounding matter?)');
   L.push('DTYPE = torch.float64 if "--float64" in sys.argv else torch.float32');
@@ -212,6 +213,8 @@ export function networkScript(spec, opts = {}) {
   L.push('EngineRng.derive(SEED, 1).shuffle(perm)');
   L.push('n_val = min(int(math.floor(n * VALIDATION_SPLIT + 0.5)), n - 1)');
   L.push('val_idx, train_idx = perm[:n_val], perm[n_val:]');
+  L.push('if TRAIN_SIZE is not None:');
+  L.push('    train_idx = train_idx[:TRAIN_SIZE]  # a smaller training set, the same validation set');
   L.push('if NORMALIZE:');
   L.push("    # x_hat = (x - mu) / sigma with the training set's mean and biased standard deviation (sigma = 1");
   L.push('    # for a constant feature), computed in float64 as in the playground, then float32.');
