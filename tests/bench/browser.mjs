@@ -170,9 +170,9 @@ async function workloads(engineRows) {
     const W = {
       'W1 batch-norm figure (2 runs × 2000 steps)': [false, true].map((bn) => ({ op: 'trainRecord', spec: net([64, 100, 100, 100, 10], 'sigmoid', { batch: 60, bn }), steps: 2000, every: 50 })),
       'W2 lr sweep (8 runs × 600 steps)': [0.1, 0.5, 2, 8].flatMap((lr) => [false, true].map((bn) => ({ op: 'trainRecord', spec: net([64, 100, 100, 100, 10], 'sigmoid', { batch: 60, bn, lr }), steps: 600, every: 50 }))),
-      'W3 dropout seed band (10 runs × 3000 steps)': [0, 0.5].flatMap((dropout) => [1, 2, 3, 4, 5].map((seed) => ({ op: 'trainRecord', spec: net([64, 256, 256, 10], 'relu', { batch: 32, dropout, seed, momentum: 0.9, lr: 0.05 }), steps: 3000, every: 20 }))),
+      'W3 dropout seed band (10 runs × 3000 steps)': [0, 0.5].flatMap((dropout) => [1, 2, 3, 4, 5].map((seed) => ({ op: 'trainRecord', spec: net([64, 256, 256, 10], 'relu', { batch: 32, dropout, seed, momentum: 0.9, lr: 0.01 }), steps: 3000, every: 20 }))),
       // W3 as the dropout lab (#11) will run it: a 200-image training set, the same 360 validation images, both evaluated.
-      "W3' dropout seed band, the lab's split (10 runs × 3000 steps, 200 + 360 images)": [0, 0.5].flatMap((dropout) => [1, 2, 3, 4, 5].map((seed) => ({ op: 'trainRecord', spec: net([64, 256, 256, 10], 'relu', { batch: 32, dropout, seed, momentum: 0.9, lr: 0.05, data: { validation_split: 0.2, train_size: 200 } }), steps: 3000, every: 20 }))),
+      "W3' dropout seed band, the lab's split (10 runs × 3000 steps, 200 + 360 images)": [0, 0.5].flatMap((dropout) => [1, 2, 3, 4, 5].map((seed) => ({ op: 'trainRecord', spec: net([64, 256, 256, 10], 'relu', { batch: 32, dropout, seed, momentum: 0.9, lr: 0.01, data: { validation_split: 0.2, train_size: 200 } }), steps: 3000, every: 20 }))),
       'W4 deep init (64-300×4-10 tanh, 20 epochs)': [{ op: 'trainRecord', spec: net([64, 300, 300, 300, 300, 10], 'tanh', { batch: 64 }), steps: 20 * Math.ceil(1797 * 0.8 / 64), every: Math.ceil(1797 * 0.8 / 64), inspect: 30 }],
     };
     const res = {};
