@@ -118,24 +118,27 @@ async function anchors(engineRows) {
   await page.goto(`${base}/bench.html?quick`);
   const out = await page.evaluate(async () => (await import("/anchors/page.js")).compare());
   await page.close();
-  const rows = [], g = (k) => `${k}`;
-  const met = (ok) => (ok ? "met" : "NOT met");
-  const gemm = Math.max(...engineRows.filter((r) => /^matmul/.test(r.group)).map((r) => r.value));
+  const rows = [], gemm = gemmPeak(engineRows);
   for (const [k, v] of Object.entries(out.nets)) {
-    rows.push({ group: g(k), case: `engine (optplay, ${out.variant} build)`, value: v.engine, unit: "steps/s" });
-    rows.push({ group: g(k), case: out.tfjs, value: v.tfjs, unit: "steps/s" });
-    rows.push({ group: g(k), case: "plain Rust ndarray → wasm32 + simd128", value: v.ndarray, unit: "steps/s" });
-    rows.push({ group: g(k), case: "engine GFLOP/s (6·B·Σ in·out)", value: (v.engine * v.flop) / 1e9, unit: "GFLOP/s" });
+    rows.push({ group: k, case: `engine (optplay, ${out.variant} build)`, value: v.engine, unit: "steps/s" });
+    rows.push({ group: k, case: out.tfjs, value: v.tfjs, unit: "steps/s" });
+    rows.push({ group: k, case: "plain Rust ndarray → wasm32 + simd128", value: v.ndarray, unit: "steps/s" });
+    rows.push({ group: k, case: "engine GFLOP/s (6·B·Σ in·out)", value: (v.engine * v.flop) / 1e9, unit: "GFLOP/s" });
     const small = k.startsWith("small"), medium = k.startsWith("medium");
-    rows.push({ group: g(k), case: `engine / ndarray${small || medium ? ` (target ≥ 2×: ${met(v.vsNdarray >= 2)})` : ""}`, value: v.vsNdarray, unit: "×" });
-    rows.push({ group: g(k), case: `engine / TF.js${medium ? ` (target ≥ 15×: ${met(v.vsTfjs >= 15)})` : ""}`, value: v.vsTfjs, unit: "×" });
+    rows.push({ group: k, case: `engine / ndarray${small || medium ? ` (target ≥ 2×: ${met(v.vsNdarray >= 2)})` : ""}`, value: v.vsNdarray, unit: "×" });
+    rows.push({ group: k, case: `engine / TF.js${medium ? ` (target ≥ 15×: ${met(v.vsTfjs >= 15)})` : ""}`, value: v.vsTfjs, unit: "×" });
     if (k.startsWith("wide") && Number.isFinite(gemm)) {
       const share = (v.engine * v.flop) / 1e9 / gemm;
-      rows.push({ group: g(k), case: `of the engine's best GEMM orientation, ${gemm.toFixed(1)} GFLOP/s (target ≥ 85 %: ${met(share >= 0.85)})`, value: 100 * share, unit: "%" });
+      rows.push({ group: k, case: `of the engine's best GEMM orientation, ${gemm.toFixed(1)} GFLOP/s (target ≥ 85 %: ${met(share >= 0.85)})`, value: 100 * share, unit: "%" });
     }
   }
   return rows;
 }
+
+/** A target's verdict, printed next to its number (declarations: the top-level run hoists them). */
+function met(ok) { return ok ? "met" : "NOT met"; }
+/** The engine's best matrix-product orientation measured in bench.html's rows (GFLOP/s). */
+function gemmPeak(engineRows) { return Math.max(...engineRows.filter((r) => /^matmul/.test(r.group)).map((r) => r.value)); }
 
 async function cores() {
   const page = await browser.newPage();
@@ -199,12 +202,11 @@ async function workloads(engineRows) {
   });
   await page.close();
   const rows = [];
-  const gemm = Math.max(...engineRows.filter((r) => /^matmul/.test(r.group)).map((r) => r.value));
+  const gemm = gemmPeak(engineRows);
   for (const [name, r] of Object.entries(out.res)) {
     const one = r[1], all = r[out.hc];
     rows.push({ group: name, case: '1 worker', value: one.ms / 1000, unit: 's' });
     const limit = name.startsWith('W2') ? 2 : name.startsWith('W3') ? 10 : null;
-    const met = (ok) => (ok ? 'met' : 'NOT met');
     rows.push({ group: name, case: `${out.hc} workers${limit ? ` (target ≤ ${limit} s: ${met(all.ms / 1000 <= limit)})` : ''}`, value: all.ms / 1000, unit: 's' });
     const jobs = name.match(/\((\d+) runs?/)?.[1] ?? '1';
     rows.push({ group: name, case: `speed-up 1 → ${out.hc} workers${jobs !== '1' ? ` (target ≥ 1.8×: ${met(one.ms / all.ms >= 1.8)})` : ' (one run: nothing to spread)'}`, value: one.ms / all.ms, unit: '×' });

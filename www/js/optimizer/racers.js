@@ -3,7 +3,7 @@
 import { buildParamControls, el } from '../shared/params-ui.js';
 import { racerStyle, SHAPE_GLYPH } from '../shared/palette.js';
 import { MAX_RACERS, RACER_EXTRA, SEED_MAX } from './url-table.js';
-import { freshSeed } from '../shared/seeds.js';
+import { bindSeedButton } from '../shared/seeds.js';
 import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
 
 /**
@@ -79,9 +79,7 @@ function dataControls(r, api, fields) {
   // A fresh seed from the browser's CSPRNG (through the engine), set like a typed value.
   const key = `o${r.index}.seed`;
   const fresh = el('button', { type: 'button', class: 'seed-new', 'data-seed-for': key, 'aria-label': `new random seed of racer ${r.index}`, title: 'Draw a fresh seed from the browser\'s random source (it goes into the URL)' }, 'new');
-  fresh.addEventListener('click', () => {
-    try { api.set({ [key]: freshSeed(SEED_MAX) }); } catch (e) { fresh.textContent = 'new (unavailable)'; fresh.title = `No fresh seed: ${e.message}`; }
-  });
+  bindSeedButton(fresh, key, () => SEED_MAX, (ch) => api.set(ch));
   box.append(fresh);
   return box;
 }

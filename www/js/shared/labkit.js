@@ -6,7 +6,7 @@ import { readState, writeState, showNotices } from './state.js';
 import { initTheme, applyEmbed, copyText, announce, download, radioGroups } from './shell.js';
 import { errorMessage } from './engine.js';
 import { zipFiles } from './zip.js';
-import { freshSeed } from './seeds.js';
+import { bindSeedButton } from './seeds.js';
 import { columnsCSV } from './torch-nn.js';
 
 export class UrlState {
@@ -182,14 +182,7 @@ export function downloadTables(base, tables) {
  */
 export function seedButtons(fields) {
   for (const b of document.querySelectorAll('button[data-seed-for]')) {
-    b.addEventListener('click', () => {
-      const key = b.dataset.seedFor, e = fields.entry(key);
-      if (!e) return;
-      try { fields.lab.set({ [key]: freshSeed(e.max) }); } catch (err) {
-        b.title = `No fresh seed: ${err.message}`;
-        b.setCustomValidity?.(b.title);
-        b.textContent = 'new (unavailable)';
-      }
-    });
+    const key = b.dataset.seedFor;
+    bindSeedButton(b, key, () => fields.entry(key)?.max, (ch) => fields.lab.set(ch));
   }
 }

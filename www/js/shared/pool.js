@@ -152,12 +152,9 @@ export class EnginePool {
    */
   pickBackground() {
     const held = new Set([...this.trainers].map((t) => t.slot));
-    for (let i = 0; i < this.size; i++) {
-      const s = this.slots[i];
-      if (!s) return this.#slot(i);
-      if (!held.has(s)) return this.slots.slice(0, this.size).filter((x) => !held.has(x)).reduce((a, b) => (a.busy <= b.busy ? a : b));
-    }
-    return this.pick();
+    const free = this.slots.slice(0, this.size).filter((s) => !held.has(s));
+    if (free.length) return free.reduce((a, b) => (a.busy <= b.busy ? a : b));
+    return this.slots.length < this.size ? this.#slot(this.slots.length) : this.pick();
   }
   /** One task (an op of the worker with its arguments) on the least busy worker (`opts.background`: see pickBackground). */
   async task(op, args = {}, onProgress = null, opts = {}) {

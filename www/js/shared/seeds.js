@@ -12,3 +12,19 @@ export function freshSeed(max) {
   if (!engine) throw new Error('the engine is not loaded yet');
   return engine.freshSeed(max);
 }
+
+/**
+ * A "new" button next to a seed field: a click sets `key` to a fresh seed in [0, max()] through
+ * `set` (like a typed value, so the URL and the run follow). A failure (no random source) is said
+ * on the button itself, and the seed stays.
+ */
+export function bindSeedButton(button, key, max, set) {
+  button.addEventListener('click', () => {
+    const m = max();
+    if (m == null) return;
+    try { set({ [key]: freshSeed(m) }); } catch (e) {
+      button.textContent = 'new (unavailable)';
+      button.title = `No fresh seed: ${e.message}`;
+    }
+  });
+}
