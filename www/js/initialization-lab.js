@@ -221,7 +221,6 @@ function drawPlayground() {
   if (!t) return;
   const grads = v.edges === 'gradients';
   lab.charts.diagram.set({ sizes: P.spec.layer_sizes, values: (grads ? t.grads : t.params) || new Float32Array(t.parameter_count), layout: P.layout, mode: v.edges, activation: v.act });
-  lab.charts.diagram.draw();
   $('diagram-scale').textContent = `thickest edge: |${grads ? '∂L/∂w' : 'w'}| = ${sig(lab.charts.diagram.maxAbs || 0, 3)}${grads && t.steps === 0 ? ' (gradients appear after the first step)' : ''}`;
   lab.charts.boundary.draw();
   lab.charts.pgCost.draw();
