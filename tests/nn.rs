@@ -6,7 +6,7 @@
 mod common;
 
 use common::max_rel_err;
-use optplay::nn::layer::{BatchNorm1d, Ctx, Dropout, Layer, Mode};
+use optplay::nn::layer::{dropout_values, BatchNorm1d, Ctx, Dropout, Granularity, Layer, Mode};
 use optplay::nn::{self, gemm::Workspace, Activation, Arch, Buffers, Init, Loss, Mlp, Rng};
 use optplay::spec::Val;
 use serde_json::Value;
@@ -161,10 +161,12 @@ fn batchnorm1d_matches_pytorch_in_train_and_eval() {
 /// Central differences of the loss against backprop for every parameter of a small network.
 fn fd_check(arch: Arch, loss: Loss, seed: u64) {
     let label = format!(
-        "{} bn={} dropout={} {}",
+        "{} bn={} dropout={} input_dropout={} {:?} {}",
         arch.activation.name(),
         arch.batch_norm,
         arch.dropout,
+        arch.input_dropout,
+        arch.granularity,
         loss.name()
     );
     let mut net = Mlp::<f64>::new(arch.clone());
@@ -231,12 +233,21 @@ fn finite_differences_for_every_activation_loss_and_layer() {
     let mut seed = 1;
     for a in acts {
         for (loss, n_out) in losses {
-            for (bn, dropout) in [(false, 0.0), (true, 0.0), (false, 0.3), (true, 0.5)] {
+            for (bn, dropout, input_dropout, granularity) in [
+                (false, 0.0, 0.0, Granularity::Example),
+                (true, 0.0, 0.0, Granularity::Example),
+                (false, 0.3, 0.0, Granularity::Example),
+                (true, 0.5, 0.0, Granularity::Example),
+                (false, 0.4, 0.25, Granularity::Batch),
+                (true, 0.0, 0.5, Granularity::Example),
+            ] {
                 let arch = Arch {
                     sizes: vec![3, 5, 4, n_out],
                     activation: a,
                     batch_norm: bn,
                     dropout,
+                    input_dropout,
+                    granularity,
                 };
                 fd_check(arch, loss, seed);
                 seed += 1;
@@ -248,7 +259,7 @@ fn finite_differences_for_every_activation_loss_and_layer() {
 #[test]
 fn dropout_is_inverted_expected_activation_unchanged() {
     let (rows, n, p) = (2000, 50, 0.3);
-    let mut d = Dropout::<f64>::new(n, p);
+    let mut d = Dropout::<f64>::new(n, p, Granularity::Example);
     let x: Vec<f64> = (0..rows * n).map(|i| 1.0 + (i % n) as f64).collect();
     let mut y = vec![0.0; x.len()];
     let (mut rng, mut ws) = (Rng::new(4), Workspace::default());
@@ -290,6 +301,136 @@ fn dropout_is_inverted_expected_activation_unchanged() {
         },
     );
     assert_eq!(x, y, "inference is the identity");
+}
+
+/// `nn.functional.dropout` statistics for n = 10⁶ values: the zero fraction and the mean within
+/// 4σ of p and x; every survivor exactly x/(1 − p); inference exactly the identity; p = 0 and
+/// p = 1 as torch (identity; zeros).
+#[test]
+fn dropout_values_have_pytorchs_statistics_and_exact_scaling() {
+    let n = 1_000_000;
+    let x: Vec<f64> = (0..n).map(|i| 0.5 + (i % 7) as f64 * 0.25).collect();
+    let mean_x = x.iter().sum::<f64>() / n as f64;
+    for p in [0.1, 0.5, 0.9] {
+        let (y, mask) = dropout_values(&x, 1, p, true, 11, Granularity::Example);
+        let zeros = y.iter().filter(|v| **v == 0.0).count() as f64 / n as f64;
+        let sd = (p * (1.0 - p) / n as f64).sqrt();
+        assert!((zeros - p).abs() < 4.0 * sd, "p {p}: zero fraction {zeros}");
+        let mean = y.iter().sum::<f64>() / n as f64;
+        let second = x.iter().map(|v| v * v).sum::<f64>() / n as f64;
+        let sd_mean = (second * p / (1.0 - p) / n as f64).sqrt();
+        assert!(
+            (mean - mean_x).abs() < 4.0 * sd_mean,
+            "p {p}: mean {mean} vs {mean_x}"
+        );
+        for ((&y, &x), &m) in y.iter().zip(&x).zip(&mask) {
+            if m == 1 {
+                assert_eq!(y, x * (1.0 / (1.0 - p)), "a survivor is x/(1 − p) exactly");
+            } else {
+                assert_eq!(y, 0.0);
+            }
+        }
+        let (e, em) = dropout_values(&x[..1000], 1, p, false, 11, Granularity::Example);
+        assert_eq!(e, x[..1000].to_vec(), "eval is the identity");
+        assert!(em.iter().all(|&m| m == 1));
+    }
+    let (y0, m0) = dropout_values(&x[..100], 1, 0.0, true, 3, Granularity::Example);
+    assert_eq!(y0, x[..100].to_vec(), "p = 0: identity");
+    assert!(m0.iter().all(|&m| m == 1));
+    let (y1, m1) = dropout_values(&x[..100], 1, 1.0, true, 3, Granularity::Example);
+    assert!(
+        y1.iter().all(|v| *v == 0.0) && m1.iter().all(|&m| m == 0),
+        "p = 1: zeros"
+    );
+    // One mask per mini-batch: every row drops the same units.
+    let rows = 50;
+    let xb: Vec<f64> = (0..rows * 40).map(|i| 1.0 + i as f64).collect();
+    let (_, mb) = dropout_values(&xb, rows, 0.5, true, 5, Granularity::Batch);
+    for r in 1..rows {
+        assert_eq!(mb[r * 40..(r + 1) * 40], mb[..40], "row {r}");
+    }
+    assert!(mb[..40].contains(&0) && mb[..40].contains(&1));
+    let (_, me) = dropout_values(&xb, rows, 0.5, true, 5, Granularity::Example);
+    assert!((1..rows).any(|r| me[r * 40..(r + 1) * 40] != me[..40]));
+}
+
+/// The trainer's masks are the ones its last step applied; ConvNetJS's test-time rule equals
+/// PyTorch's at p = 0.5 only; Monte-Carlo dropout without dropout is the plain evaluation.
+#[test]
+fn trainer_reports_its_masks_and_evaluates_under_each_test_rule() {
+    let spec = |extra: &str| {
+        let s = format!(
+            r#"{{"layer_sizes":[2,32,32,2],"optimizer":{{"name":"sgd","lr":0.1,"momentum":0.9}},"batch_size":16,"seed":2,"data":{{"name":"moons","n":400,"noise":0.1,"validation_split":0.25}}{extra}}}"#
+        );
+        nn::spec::trainer(&serde_json::from_str(&s).unwrap()).unwrap()
+    };
+    let build = |extra: &str| {
+        let s = spec(extra);
+        nn::Trainer::<f64>::new(s.config, &s.data)
+    };
+    let mut t = build(r#","dropout":0.5,"input_dropout":0.2,"dropout_granularity":"batch""#);
+    assert!(
+        t.masks(0).iter().all(|m| m.rows == 0),
+        "no mask before the first step"
+    );
+    t.step(3);
+    let m = t.masks(0);
+    assert_eq!(m.len(), 3);
+    assert_eq!((m[0].after, m[0].n, m[1].after, m[1].n, m[2].after), (0, 2, 1, 32, 2));
+    assert_eq!(m[0].rows, 16);
+    let dropped = m[1].kept.iter().filter(|&&k| k == 0).count();
+    assert!(dropped > 0 && dropped < 32, "{dropped} of 32 dropped");
+    assert_eq!(
+        m[1].kept_fraction,
+        1.0 - dropped as f64 / 32.0,
+        "one mask for the batch"
+    );
+    assert_eq!(
+        t.masks(5)[1].kept,
+        m[1].kept,
+        "every example has the batch's mask"
+    );
+    let e = t.evaluate();
+    let e2 = t.evaluate_test_scaled(|_| 1.0);
+    assert_eq!(e, e2);
+    let mut half = build(r#","dropout":0.5"#);
+    half.step(200);
+    let (a, b) = (
+        half.evaluate(),
+        half.evaluate_test_scaled(|p| p / (1.0 - p)),
+    );
+    assert_eq!(a, b, "at p = 0.5 ConvNetJS's rule is right");
+    let mut low = build(r#","dropout":0.1,"input_dropout":0.1"#);
+    low.step(200);
+    let (a, b) = (low.evaluate(), low.evaluate_test_scaled(|p| p / (1.0 - p)));
+    assert!(
+        b.val_loss > a.val_loss + 0.3,
+        "wrong scaling hurts: {} vs {}",
+        b.val_loss,
+        a.val_loss
+    );
+    let mut plain = build("");
+    plain.step(100);
+    let e = plain.evaluate();
+    let mc = plain.evaluate_mc(3, 1);
+    for j in 0..3 {
+        assert!((mc.loss[j] - e.val_loss).abs() < 1e-12 && mc.accuracy[j] == e.val_accuracy);
+    }
+    let mc = half.evaluate_mc(50, 1);
+    let e = half.evaluate();
+    assert_eq!(mc.loss.len(), 50);
+    assert!(
+        mc.loss[49] < mc.loss[0],
+        "averaging thinned networks helps: {} → {}",
+        mc.loss[0],
+        mc.loss[49]
+    );
+    assert!(
+        (mc.accuracy[49] - e.val_accuracy).abs() < 0.05,
+        "k = 50 approaches weight scaling: {} vs {}",
+        mc.accuracy[49],
+        e.val_accuracy
+    );
 }
 
 #[test]
@@ -591,7 +732,9 @@ fn spec_errors_name_the_field() {
         (format!(r#"{{"layer_sizes":[2,4,1],"init":{{"name":"normal","std":-1}},{base}}}"#), "init.std"),
         (format!(r#"{{"layer_sizes":[2,4,1],"init":"he",{base}}}"#), "init"),
         (format!(r#"{{"layer_sizes":[2,4,1],"loss":"cross_entropy",{base}}}"#), "layer_sizes[2]"),
-        (format!(r#"{{"layer_sizes":[2,4,1],"dropout":1,{base}}}"#), "dropout"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"dropout":1.5,{base}}}"#), "dropout"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"input_dropout":-0.1,{base}}}"#), "input_dropout"),
+        (format!(r#"{{"layer_sizes":[2,4,1],"dropout_granularity":"unit",{base}}}"#), "dropout_granularity"),
         (format!(r#"{{"layer_sizes":[2,4,1],"batch_size":0,{base}}}"#), "batch_size"),
         (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"newton"},"data":{"name":"xor"}}"#.into(), "optimizer.name"),
         (r#"{"layer_sizes":[2,4,1],"optimizer":{"name":"adam","lr":-1},"data":{"name":"xor"}}"#.into(), "optimizer.lr"),

@@ -33,6 +33,9 @@ pub enum Mode {
     /// Training-mode arithmetic without side effects: batch statistics without updating the
     /// running ones, no dropout (for inspecting a network before it is trained).
     Probe,
+    /// One thinned network: dropout active (fresh masks), batch norm with its running
+    /// statistics, nothing updated (Monte-Carlo dropout, Srivastava et al. Fig. 11).
+    Sample,
 }
 
 pub struct Ctx<'a, F> {
@@ -72,6 +75,12 @@ pub trait Layer<F: Float> {
     /// Non-trained state by name (batch norm's running statistics).
     fn buffers(&self) -> Vec<(&'static str, &[F])> {
         Vec::new()
+    }
+    fn as_dropout(&self) -> Option<&Dropout<F>> {
+        None
+    }
+    fn as_dropout_mut(&mut self) -> Option<&mut Dropout<F>> {
+        None
     }
 }
 
@@ -219,7 +228,7 @@ impl<F: Float> Layer<F> for BatchNorm1d<F> {
         if self.xhat.len() < rows * n {
             self.xhat.resize(rows * n, F::zero());
         }
-        self.eval = ctx.mode == Mode::Eval || rows == 0;
+        self.eval = matches!(ctx.mode, Mode::Eval | Mode::Sample) || rows == 0;
         for j in 0..n {
             let (mean, inv_std) = if self.eval {
                 let v = self.running_var[j].f64();
@@ -302,22 +311,87 @@ impl<F: Float> Layer<F> for BatchNorm1d<F> {
     }
 }
 
+/// y = x ⊙ mask, the mask either one per element or one row (n values) for every row.
+fn apply<F: Float>(mask: &[F], x: &[F], y: &mut [F], n: usize) {
+    if mask.len() == x.len() {
+        for ((y, &x), &m) in y.iter_mut().zip(x).zip(mask) {
+            *y = x * m;
+        }
+    } else {
+        for (yr, xr) in y.chunks_exact_mut(n).zip(x.chunks_exact(n)) {
+            for ((y, &x), &m) in yr.iter_mut().zip(xr).zip(mask) {
+                *y = x * m;
+            }
+        }
+    }
+}
+
+/// Where a dropout mask is drawn afresh.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Granularity {
+    /// One Bernoulli draw per example and unit (PyTorch's `nn.Dropout`; the paper's "for each
+    /// training case … a thinned network").
+    Example,
+    /// One draw per unit for the whole mini-batch (the slide's "for each mini-batch").
+    Batch,
+}
+
+impl Granularity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Granularity::Example => "example",
+            Granularity::Batch => "batch",
+        }
+    }
+}
+
 pub struct Dropout<F> {
     pub n: usize,
+    /// Drop probability (PyTorch's p; the paper's retention probability is 1 − p).
     pub p: f64,
-    /// 0 or 1/(1 − p) per element of the last training batch.
+    pub granularity: Granularity,
+    /// The factor of inference mode: 1 (PyTorch's identity); another value reproduces a wrong
+    /// test-time rule (ConvNetJS multiplies by p where 1 − p was meant: p/(1 − p) here).
+    pub test_scale: f64,
+    /// 0 or 1/(1 − p) per element of the last training batch (one row with `Batch`).
     mask: Vec<F>,
+    /// Rows of the last training batch (0: none yet, or the last training pass had no dropout).
+    rows: usize,
+    /// The masks of a Monte-Carlo sample (kept apart: the picture shows the training masks).
+    sample: Vec<F>,
+    /// Whether the current pass applied a mask, and which (for its backward pass).
     active: bool,
+    sampled: bool,
 }
 
 impl<F: Float> Dropout<F> {
-    pub fn new(n: usize, p: f64) -> Self {
+    pub fn new(n: usize, p: f64, granularity: Granularity) -> Self {
         Dropout {
             n,
             p,
+            granularity,
+            test_scale: 1.0,
             mask: Vec::new(),
+            rows: 0,
+            sample: Vec::new(),
             active: false,
+            sampled: false,
         }
+    }
+    /// Whether unit j of example r was kept in the last training batch (None before).
+    pub fn kept(&self, r: usize, j: usize) -> Option<bool> {
+        if r >= self.rows || j >= self.n {
+            return None;
+        }
+        let i = match self.granularity {
+            Granularity::Example => r * self.n + j,
+            Granularity::Batch => j,
+        };
+        self.mask.get(i).map(|m| *m != F::zero())
+    }
+    /// Rows of the last training batch (0 before the first).
+    pub fn rows(&self) -> usize {
+        self.rows
     }
 }
 
@@ -331,34 +405,60 @@ impl<F: Float> Layer<F> for Dropout<F> {
     fn n_out(&self) -> usize {
         self.n
     }
+    fn as_dropout(&self) -> Option<&Dropout<F>> {
+        Some(self)
+    }
+    fn as_dropout_mut(&mut self) -> Option<&mut Dropout<F>> {
+        Some(self)
+    }
     fn forward(&mut self, _p: &[F], x: &[F], y: &mut [F], rows: usize, ctx: &mut Ctx<F>) {
         let len = rows * self.n;
-        self.active = ctx.mode == Mode::Train && self.p > 0.0;
+        self.active = matches!(ctx.mode, Mode::Train | Mode::Sample) && self.p > 0.0;
+        self.sampled = ctx.mode == Mode::Sample;
         if !self.active {
-            y[..len].copy_from_slice(&x[..len]);
+            if ctx.mode == Mode::Train {
+                self.rows = 0;
+            }
+            if ctx.mode == Mode::Eval && self.test_scale != 1.0 {
+                let s = F::of(self.test_scale);
+                for (y, &x) in y[..len].iter_mut().zip(&x[..len]) {
+                    *y = x * s;
+                }
+            } else {
+                y[..len].copy_from_slice(&x[..len]);
+            }
             return;
         }
-        if self.mask.len() < len {
-            self.mask.resize(len, F::zero());
+        let draws = match self.granularity {
+            Granularity::Example => len,
+            Granularity::Batch => self.n,
+        };
+        if !self.sampled {
+            self.rows = rows;
+        }
+        let mask = if self.sampled {
+            &mut self.sample
+        } else {
+            &mut self.mask
+        };
+        if mask.len() < draws {
+            mask.resize(draws, F::zero());
         }
         let keep = 1.0 - self.p;
+        // p = 1 drops everything (as torch: zeros, zero gradient), with no division by 0.
         let scale = if keep > 0.0 {
             F::of(1.0 / keep)
         } else {
             F::zero()
         };
-        for ((m, y), &x) in self.mask[..len]
-            .iter_mut()
-            .zip(&mut y[..len])
-            .zip(&x[..len])
-        {
+        for m in &mut mask[..draws] {
             *m = if ctx.rng.uniform() < keep {
                 scale
             } else {
                 F::zero()
             };
-            *y = x * *m;
         }
+        apply(&mask[..draws], &x[..len], &mut y[..len], self.n);
     }
     fn backward(
         &mut self,
@@ -374,12 +474,48 @@ impl<F: Float> Layer<F> for Dropout<F> {
         let len = rows * self.n;
         if let Some(dx) = dx {
             if self.active {
-                for ((d, &g), &m) in dx[..len].iter_mut().zip(&dy[..len]).zip(&self.mask) {
-                    *d = g * m;
-                }
+                let mask = if self.sampled {
+                    &self.sample
+                } else {
+                    &self.mask
+                };
+                let draws = match self.granularity {
+                    Granularity::Example => len,
+                    Granularity::Batch => self.n,
+                };
+                apply(&mask[..draws], &dy[..len], &mut dx[..len], self.n);
             } else {
                 dx[..len].copy_from_slice(&dy[..len]);
             }
         }
     }
+}
+
+/// `nn.functional.dropout` on `rows` rows of `x` (rows × n, row-major) with a seeded stream:
+/// in training each value is zeroed with probability p (per value, or per column for the whole
+/// batch with [`Granularity::Batch`]) and survivors are scaled by 1/(1 − p); in inference the
+/// identity. Returns the output and the mask (1 kept, 0 dropped; all 1 in inference).
+pub fn dropout_values(
+    x: &[f64],
+    rows: usize,
+    p: f64,
+    training: bool,
+    seed: u64,
+    granularity: Granularity,
+) -> (Vec<f64>, Vec<u8>) {
+    let n = x.len().checked_div(rows).unwrap_or(0);
+    let mut layer = Dropout::<f64>::new(n, p, granularity);
+    let mut y = vec![0.0; rows * n];
+    let mut rng = Rng::derive(seed, 4);
+    let mut ws = Workspace::default();
+    let mut ctx = Ctx {
+        mode: if training { Mode::Train } else { Mode::Eval },
+        rng: &mut rng,
+        ws: &mut ws,
+    };
+    layer.forward(&[], x, &mut y, rows, &mut ctx);
+    let mask = (0..rows * n)
+        .map(|i| u8::from(layer.kept(i / n.max(1), i % n.max(1)).unwrap_or(true)))
+        .collect();
+    (y, mask)
 }

@@ -10,7 +10,7 @@
 use super::activation::Activation;
 use super::gemm::{Float, Workspace};
 use super::init::Init;
-use super::layer::{Act, BatchNorm1d, Ctx, Dense, Dropout, Layer, Mode};
+use super::layer::{Act, BatchNorm1d, Ctx, Dense, Dropout, Granularity, Layer, Mode};
 use super::loss::Loss;
 use super::rng::Rng;
 use std::ops::Range;
@@ -24,6 +24,10 @@ pub struct Arch {
     pub batch_norm: bool,
     /// Dropout probability after each hidden activation (0 = none).
     pub dropout: f64,
+    /// Dropout probability on the inputs, before the first Dense layer (0 = none).
+    pub input_dropout: f64,
+    /// One mask per example (PyTorch's `nn.Dropout`, the paper) or one per mini-batch (the slide).
+    pub granularity: Granularity,
 }
 
 impl Arch {
@@ -33,6 +37,8 @@ impl Arch {
             activation,
             batch_norm: false,
             dropout: 0.0,
+            input_dropout: 0.0,
+            granularity: Granularity::Example,
         }
     }
 }
@@ -73,6 +79,13 @@ impl<F: Float> Mlp<F> {
         let mut layers: Vec<Box<dyn Layer<F>>> = Vec::new();
         let mut blocks = Vec::new();
         let n = arch.sizes.len().saturating_sub(1);
+        if arch.input_dropout > 0.0 && n > 0 {
+            layers.push(Box::new(Dropout::<F>::new(
+                arch.sizes[0],
+                arch.input_dropout,
+                arch.granularity,
+            )));
+        }
         for l in 0..n {
             let (i, o) = (arch.sizes[l], arch.sizes[l + 1]);
             let dense = layers.len();
@@ -99,7 +112,11 @@ impl<F: Float> Mlp<F> {
                 act: Some(layers.len() - 1),
             });
             if arch.dropout > 0.0 {
-                layers.push(Box::new(Dropout::<F>::new(o, arch.dropout)));
+                layers.push(Box::new(Dropout::<F>::new(
+                    o,
+                    arch.dropout,
+                    arch.granularity,
+                )));
             }
         }
         let mut offsets = vec![0];
@@ -160,6 +177,29 @@ impl<F: Float> Mlp<F> {
             return 0..0;
         };
         self.weight_range(l).end..self.offsets[b.dense + 1]
+    }
+    /// The dropout layers in forward order, with the lecture's layer index each follows
+    /// (0: the inputs, l: hidden layer l).
+    pub fn dropouts(&self) -> Vec<(usize, &Dropout<F>)> {
+        let mut out = Vec::new();
+        let mut dense = 0;
+        for layer in &self.layers {
+            if layer.n_params() > 0 && layer.name() == "linear" {
+                dense += 1;
+            }
+            if let Some(d) = layer.as_dropout() {
+                out.push((dense, d));
+            }
+        }
+        out
+    }
+    /// Every dropout layer's test-time factor (1: PyTorch's eval identity).
+    pub fn set_dropout_test_scale(&mut self, f: impl Fn(f64) -> f64) {
+        for layer in &mut self.layers {
+            if let Some(d) = layer.as_dropout_mut() {
+                d.test_scale = f(d.p);
+            }
+        }
     }
     /// Offsets of every layer's parameters (one more than layers).
     pub fn offsets(&self) -> &[usize] {

@@ -4,6 +4,7 @@
 
 use super::activation::{Activation, ACTIVATIONS};
 use super::init::{preset, Init, INITS};
+use super::layer::Granularity;
 use super::loss::{Loss, LOSSES};
 use super::net::Arch;
 use super::train::{TrainerConfig, MAX_ACTIVATIONS};
@@ -477,11 +478,14 @@ const TRAINER_FIELDS: &[&str] = &[
     "data",
     "batch_norm",
     "dropout",
+    "input_dropout",
+    "dropout_granularity",
 ];
 
 /// `{layer_sizes, activation = "relu", loss (cross_entropy for several outputs, else
 /// bce_with_logits), init = "torch_default", optimizer, scheduler = null, batch_size (full batch),
-/// seed = 0, data, batch_norm = false, dropout = 0}`.
+/// seed = 0, data, batch_norm = false, dropout = 0, input_dropout = 0,
+/// dropout_granularity = "example"}`.
 pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
     let kv = object(v, "spec")?;
     only_keys(kv, TRAINER_FIELDS, "")?;
@@ -513,10 +517,30 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
     let batch_norm = v
         .get("batch_norm")
         .map_or(Ok(false), |b| boolean(b, "batch_norm"))?;
-    let dropout = v.get("dropout").map_or(Ok(0.0), |d| number(d, "dropout"))?;
-    if !(0.0..1.0).contains(&dropout) {
-        return err("dropout", format!("must be in [0, 1) (got {dropout})"));
-    }
+    // Drop probabilities as torch's nn.Dropout(p): p = 1 zeroes every unit (and its gradient).
+    let prob = |k: &str| -> Result<f64, SpecError> {
+        let p = v.get(k).map_or(Ok(0.0), |d| number(d, k))?;
+        if !(0.0..=1.0).contains(&p) {
+            return err(k, format!("must be a drop probability in [0, 1] (got {p})"));
+        }
+        Ok(p)
+    };
+    let dropout = prob("dropout")?;
+    let input_dropout = prob("input_dropout")?;
+    let granularity = match v.get("dropout_granularity") {
+        None => Granularity::Example,
+        Some(g) => match g {
+            Val::Str(x) if x == "example" => Granularity::Example,
+            Val::Str(x) if x == "batch" => Granularity::Batch,
+            _ => {
+                return err(
+                    "dropout_granularity",
+                    format!("must be \"example\" (a mask per example, as nn.Dropout) or \"batch\" (one per mini-batch) (got {})", short(g)),
+                )
+            }
+        },
+    };
+    let dropping = dropout > 0.0 || input_dropout > 0.0;
     let d = data(need("data")?, "data", seed)?;
     let batch_size = v.get("batch_size").map_or(Ok(usize::MAX), |b| {
         integer(b, "batch_size", 1, data::MAX_SAMPLES)
@@ -566,8 +590,7 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
     // A training pass holds batch × Σ widths values (×2 with batch norm or dropout); evaluation
     // passes shrink their chunk to fit (see Trainer::new), so only the batch is limited here.
     let rows = batch_size.min(n_train).max(1);
-    let per_row: usize =
-        sizes.iter().sum::<usize>() * if batch_norm || dropout > 0.0 { 4 } else { 2 };
+    let per_row: usize = sizes.iter().sum::<usize>() * if batch_norm || dropping { 4 } else { 2 };
     let limit = MAX_ACTIVATIONS * 2;
     if per_row > limit {
         return err(
@@ -576,7 +599,7 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
                 "the layers are too wide: Σ widths = {} (at most {} per example{})",
                 sizes.iter().sum::<usize>(),
                 limit / (per_row / sizes.iter().sum::<usize>()),
-                if batch_norm || dropout > 0.0 {
+                if batch_norm || dropping {
                     " with batch norm or dropout"
                 } else {
                     ""
@@ -599,6 +622,8 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
             activation,
             batch_norm,
             dropout,
+            input_dropout,
+            granularity,
         },
         loss,
         init,
@@ -613,5 +638,109 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
     Ok(TrainerSpec {
         config,
         data: d.data,
+    })
+}
+
+/// Most values one `dropout` call takes.
+pub const MAX_DROPOUT_VALUES: usize = 1 << 22;
+
+/// A validated `dropout` call: `{input: number[] | number[][], p = 0.5, training = true,
+/// seed = 0, granularity = "example"}` (rows of a 2-D input are examples).
+pub struct DropoutCall {
+    pub x: Vec<f64>,
+    pub rows: usize,
+    pub p: f64,
+    pub training: bool,
+    pub seed: u64,
+    pub granularity: Granularity,
+}
+
+pub fn dropout_call(v: &Val) -> Result<DropoutCall, SpecError> {
+    let kv = object(v, "spec")?;
+    only_keys(kv, &["input", "p", "training", "seed", "granularity"], "")?;
+    let input = v
+        .get("input")
+        .map_or_else(|| err("input", "is missing"), Ok)?;
+    let Val::Arr(items) = input else {
+        return err(
+            "input",
+            format!(
+                "must be an array of numbers or of rows (got {})",
+                short(input)
+            ),
+        );
+    };
+    let (mut x, mut rows, mut width) = (Vec::new(), 0usize, None);
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Val::Num(_) if width.is_none() || rows == 0 => {
+                x.push(number(item, &format!("input[{i}]"))?);
+                width = Some(0);
+            }
+            Val::Arr(row) if width != Some(0) => {
+                if width.is_some_and(|w| w != row.len()) {
+                    return err(
+                        format!("input[{i}]"),
+                        format!(
+                            "has {} values; every row must have {}",
+                            row.len(),
+                            width.unwrap_or(0)
+                        ),
+                    );
+                }
+                width = Some(row.len());
+                for (j, c) in row.iter().enumerate() {
+                    x.push(number(c, &format!("input[{i}][{j}]"))?);
+                }
+                rows += 1;
+            }
+            other => {
+                return err(
+                    format!("input[{i}]"),
+                    format!(
+                        "must be a number, or all rows arrays of numbers (got {})",
+                        short(other)
+                    ),
+                )
+            }
+        }
+        if x.len() > MAX_DROPOUT_VALUES {
+            return err("input", format!("at most {MAX_DROPOUT_VALUES} values"));
+        }
+    }
+    if width == Some(0) {
+        rows = 1; // a flat array: one example of x.len() units
+    }
+    let p = v.get("p").map_or(Ok(0.5), |d| number(d, "p"))?;
+    if !(0.0..=1.0).contains(&p) {
+        return err(
+            "p",
+            format!("must be a drop probability in [0, 1] (got {p})"),
+        );
+    }
+    let training = v
+        .get("training")
+        .map_or(Ok(true), |b| boolean(b, "training"))?;
+    let seed = v
+        .get("seed")
+        .map_or(Ok(0), |s| integer(s, "seed", 0, MAX_SEED))? as u64;
+    let granularity = match v.get("granularity") {
+        None => Granularity::Example,
+        Some(Val::Str(g)) if g == "example" => Granularity::Example,
+        Some(Val::Str(g)) if g == "batch" => Granularity::Batch,
+        Some(g) => {
+            return err(
+                "granularity",
+                format!("must be \"example\" or \"batch\" (got {})", short(g)),
+            )
+        }
+    };
+    Ok(DropoutCall {
+        x,
+        rows,
+        p,
+        training,
+        seed,
+        granularity,
     })
 }

@@ -108,6 +108,31 @@ pub struct Trainer<F: Float> {
     eval_rows: usize,
 }
 
+/// One dropout layer's mask in the last training mini-batch, for the picture.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MaskView {
+    /// The lecture's layer it follows: 0 for the inputs, l for hidden layer l.
+    pub after: usize,
+    pub n: usize,
+    /// Drop probability.
+    pub p: f64,
+    pub granularity: &'static str,
+    /// Rows of that mini-batch (0 before the first training step).
+    pub rows: usize,
+    /// 1 = kept, 0 = dropped, for example `row` of the batch (any row with one mask per batch).
+    pub kept: Vec<u8>,
+    /// Fraction of units kept over the whole mini-batch.
+    pub kept_fraction: f64,
+}
+
+/// Monte-Carlo dropout on a split: the prediction averaged over the first j thinned networks,
+/// for j = 1..k.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct McCurve {
+    pub loss: Vec<f64>,
+    pub accuracy: Vec<f64>,
+}
+
 /// Targets for `labels` in the layout `loss` expects for `n_out` outputs: class indices for
 /// cross entropy; the 0/1 label itself for one output; one-hot rows otherwise.
 pub fn targets<F: Float>(loss: Loss, labels: &[u32], n_out: usize) -> Vec<F> {
@@ -445,5 +470,147 @@ impl<F: Float> Trainer<F> {
         }
         self.grid = values;
         &self.grid
+    }
+
+    /// The masks of the last training mini-batch, per dropout layer, for example `row`.
+    pub fn masks(&self, row: usize) -> Vec<MaskView> {
+        self.net
+            .dropouts()
+            .into_iter()
+            .map(|(after, d)| {
+                let rows = d.rows();
+                let r = row.min(rows.saturating_sub(1));
+                let kept = (0..d.n)
+                    .map(|j| u8::from(d.kept(r, j).unwrap_or(true)))
+                    .collect();
+                let mut k = 0usize;
+                for r in 0..rows {
+                    for j in 0..d.n {
+                        k += usize::from(d.kept(r, j).unwrap_or(true));
+                    }
+                }
+                MaskView {
+                    after,
+                    n: d.n,
+                    p: d.p,
+                    granularity: d.granularity.name(),
+                    rows,
+                    kept,
+                    kept_fraction: if rows > 0 {
+                        k as f64 / (rows * d.n) as f64
+                    } else {
+                        f64::NAN
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// [`Trainer::evaluate`] with every dropout layer multiplying by `scale(p)` in inference
+    /// (1 is PyTorch's identity; p/(1 − p) reproduces ConvNetJS's test-time rule, which
+    /// multiplies by p where the keep probability 1 − p was meant).
+    pub fn evaluate_test_scaled(&mut self, scale: impl Fn(f64) -> f64) -> Evaluation {
+        self.net.set_dropout_test_scale(scale);
+        let e = self.evaluate();
+        self.net.set_dropout_test_scale(|_| 1.0);
+        e
+    }
+
+    /// Monte-Carlo dropout (Srivastava et al. 2014, Fig. 11) on the validation set (the training
+    /// set if there is none): k thinned networks with fresh masks from a stream of `seed`, batch
+    /// norm in inference; the predictive distributions (softmax, σ, or the outputs for mse)
+    /// averaged over the first j, and the loss and accuracy of that average, j = 1..k.
+    pub fn evaluate_mc(&mut self, k: usize, seed: u64) -> McCurve {
+        let o = self.net.n_out();
+        let tw = self.loss.target_width(o);
+        let use_val = !self.val.is_empty();
+        let n = if use_val {
+            self.val.len()
+        } else {
+            self.train.len()
+        };
+        let mut curve = McCurve::default();
+        if n == 0 {
+            return curve;
+        }
+        let mut rng = Rng::derive(seed, 5);
+        let mut sum = vec![0.0f64; n * o];
+        for j in 1..=k {
+            for start in (0..n).step_by(self.eval_rows) {
+                let rows = self.eval_rows.min(n - start);
+                let split = if use_val { &self.val } else { &self.train };
+                let x = &split.x[start * self.dim..(start + rows) * self.dim];
+                let out = self
+                    .net
+                    .forward(x, rows, Mode::Sample, &mut rng, &mut self.eval_bufs);
+                for (r, row) in out.chunks_exact(o).enumerate() {
+                    let acc = &mut sum[(start + r) * o..(start + r + 1) * o];
+                    predictive(self.loss, row, acc);
+                }
+            }
+            let split = if use_val { &self.val } else { &self.train };
+            let (mut loss, mut errors) = (0.0, 0usize);
+            let mut mean = vec![0.0f64; o];
+            for i in 0..n {
+                for (m, s) in mean.iter_mut().zip(&sum[i * o..(i + 1) * o]) {
+                    *m = s / j as f64;
+                }
+                let t = &split.t[i * tw..(i + 1) * tw];
+                let label = split.labels[i] as usize;
+                loss += match (self.loss, o) {
+                    (Loss::CrossEntropy, _) => -mean[label.min(o - 1)].max(1e-300).ln(),
+                    (Loss::BceWithLogits, _) => {
+                        let mut l = 0.0;
+                        for (p, t) in mean.iter().zip(t) {
+                            let (p, t) = (p.clamp(1e-300, 1.0 - 1e-16), t.f64());
+                            l -= t * p.ln() + (1.0 - t) * (1.0 - p).ln();
+                        }
+                        l / o as f64
+                    }
+                    (Loss::Mse, _) => {
+                        mean.iter()
+                            .zip(t)
+                            .map(|(y, t)| (y - t.f64()).powi(2))
+                            .sum::<f64>()
+                            / o as f64
+                    }
+                };
+                let predicted = match (self.loss, o) {
+                    (Loss::Mse, 1) | (Loss::BceWithLogits, 1) => usize::from(mean[0] > 0.5),
+                    _ => super::loss::argmax(&mean),
+                };
+                errors += usize::from(predicted != label);
+            }
+            curve.loss.push(loss / n as f64);
+            curve.accuracy.push(1.0 - errors as f64 / n as f64);
+        }
+        curve
+    }
+}
+
+/// Add one output row's predictive distribution to `acc`: softmax for cross entropy, σ per
+/// output for bce with logits, the outputs themselves for mse.
+fn predictive<F: Float>(loss: Loss, row: &[F], acc: &mut [f64]) {
+    match loss {
+        Loss::CrossEntropy => {
+            let m = row
+                .iter()
+                .map(|v| v.f64())
+                .fold(f64::NEG_INFINITY, f64::max);
+            let z: f64 = row.iter().map(|v| (v.f64() - m).exp()).sum();
+            for (a, v) in acc.iter_mut().zip(row) {
+                *a += (v.f64() - m).exp() / z;
+            }
+        }
+        Loss::BceWithLogits => {
+            for (a, v) in acc.iter_mut().zip(row) {
+                *a += super::activation::sigmoid(v.f64());
+            }
+        }
+        Loss::Mse => {
+            for (a, v) in acc.iter_mut().zip(row) {
+                *a += v.f64();
+            }
+        }
     }
 }

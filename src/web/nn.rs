@@ -81,8 +81,25 @@ export interface TrainerSpec {
   data: DataSpec;
   /** BatchNorm1d between each hidden Dense and its activation (default false). */
   batch_norm?: boolean;
-  /** Dropout probability after each hidden activation (default 0). */
+  /** Drop probability after each hidden activation, as nn.Dropout(p) (default 0). */
   dropout?: number;
+  /** Drop probability on the inputs (default 0). */
+  input_dropout?: number;
+  /** A fresh mask per example (nn.Dropout; default) or one per mini-batch. */
+  dropout_granularity?: "example" | "batch";
+}
+export interface DropoutMask {
+  /** 0: the inputs; l: hidden layer l. */
+  after: number; n: number; p: number; granularity: "example" | "batch";
+  /** Rows of the last training mini-batch (0 before the first step). */
+  rows: number;
+  /** 1 kept, 0 dropped (n values). */
+  kept: number[];
+  kept_fraction: number;
+}
+export interface DropoutSpec {
+  input: number[] | number[][]; p?: number; training?: boolean; seed?: number;
+  granularity?: "example" | "batch";
 }
 export interface Evaluation {
   train_loss: number; train_accuracy: number; train_errors: number;
@@ -225,6 +242,36 @@ pub struct Trainer {
     data: crate::data::Dataset,
 }
 
+fn evaluation(e: &nn::train::Evaluation) -> Object {
+    let o = Object::new();
+    for (k, v) in [
+        ("train_loss", e.train_loss),
+        ("train_accuracy", e.train_accuracy),
+        ("train_errors", e.train_errors as f64),
+        ("val_loss", e.val_loss),
+        ("val_accuracy", e.val_accuracy),
+        ("val_errors", e.val_errors as f64),
+    ] {
+        set(&o, k, &JsValue::from_f64(v));
+    }
+    o
+}
+
+/// `nn.functional.dropout(input, p, training)` with a seeded mask: `{input: number[] |
+/// number[][], p = 0.5, training = true, seed = 0, granularity = "example" | "batch"}` →
+/// `{output, mask}` (flat, row-major; mask 1 = kept).
+#[wasm_bindgen(unchecked_return_type = "{output: Float64Array, mask: Uint8Array}")]
+pub fn dropout(
+    #[wasm_bindgen(unchecked_param_type = "DropoutSpec")] spec: JsValue,
+) -> Result<Object, JsError> {
+    let c = nn::spec::dropout_call(&spec_val(spec, "spec")?).map_err(spec_err)?;
+    let (y, mask) = nn::layer::dropout_values(&c.x, c.rows, c.p, c.training, c.seed, c.granularity);
+    let o = Object::new();
+    set(&o, "output", &js_sys::Float64Array::from(&y[..]).into());
+    set(&o, "mask", &js_sys::Uint8Array::from(&mask[..]).into());
+    Ok(o)
+}
+
 fn view(v: &[f32]) -> Float32Array {
     // SAFETY: a view of memory owned by the handle, returned at once; the doc comments tell JS
     // to re-fetch views after calls that may allocate.
@@ -309,19 +356,50 @@ impl Trainer {
     /// Loss and accuracy on the whole training and validation sets (inference mode).
     #[wasm_bindgen(unchecked_return_type = "Evaluation")]
     pub fn evaluate(&mut self) -> Object {
-        let e = self.inner.evaluate();
-        let o = Object::new();
-        for (k, v) in [
-            ("train_loss", e.train_loss),
-            ("train_accuracy", e.train_accuracy),
-            ("train_errors", e.train_errors as f64),
-            ("val_loss", e.val_loss),
-            ("val_accuracy", e.val_accuracy),
-            ("val_errors", e.val_errors as f64),
-        ] {
-            set(&o, k, &JsValue::from_f64(v));
+        evaluation(&self.inner.evaluate())
+    }
+
+    /// The dropout masks of the last training mini-batch, one entry per dropout layer in forward
+    /// order (`after` 0 = the inputs, l = hidden layer l), for example `row` of the batch.
+    #[wasm_bindgen(unchecked_return_type = "DropoutMask[]")]
+    pub fn masks(&self, row: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.masks(row as usize))
+    }
+
+    /// Evaluation under a test-time rule: "pytorch" (eval is the identity, as `model.eval()`)
+    /// or "convnetjs" (ConvNetJS multiplies by the drop probability p where 1 − p was meant:
+    /// here ×p/(1 − p) relative to the right rule; the same at p = 0.5).
+    #[wasm_bindgen(js_name = evaluateTestRule, unchecked_return_type = "Evaluation")]
+    pub fn evaluate_test_rule(&mut self, rule: &str) -> Result<Object, JsError> {
+        let scale = match rule {
+            "pytorch" => |_p: f64| 1.0,
+            "convnetjs" => |p: f64| if p < 1.0 { p / (1.0 - p) } else { 0.0 },
+            _ => {
+                return Err(JsError::new(&format!(
+                    "rule: must be \"pytorch\" or \"convnetjs\" (got \"{rule}\")"
+                )))
+            }
+        };
+        let e = self.inner.evaluate_test_scaled(scale);
+        Ok(evaluation(&e))
+    }
+
+    /// Monte-Carlo dropout on the validation set (the training set without one): loss and
+    /// accuracy of the prediction averaged over the first j of k thinned networks, j = 1..k.
+    #[wasm_bindgen(js_name = evaluateMc, unchecked_return_type = "{loss: Float64Array, accuracy: Float64Array}")]
+    pub fn evaluate_mc(&mut self, k: u32, seed: u32) -> Result<Object, JsError> {
+        if !(1..=1000).contains(&k) {
+            return Err(JsError::new(&format!("k: must be in [1, 1000] (got {k})")));
         }
-        o
+        let c = self.inner.evaluate_mc(k as usize, seed as u64);
+        let o = Object::new();
+        set(&o, "loss", &js_sys::Float64Array::from(&c.loss[..]).into());
+        set(
+            &o,
+            "accuracy",
+            &js_sys::Float64Array::from(&c.accuracy[..]).into(),
+        );
+        Ok(o)
     }
 
     /// View of the mini-batch loss of each step (from step `historyStart + 1` on).

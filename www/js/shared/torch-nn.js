@@ -156,7 +156,8 @@ export function networkScript(spec, opts = {}) {
   const race = opts.race || null;
   const runs = race ? race.runs : [{ activation: spec.activation ?? 'relu', lr: o.lr }];
   for (const r of runs) torchActivation(r.activation);
-  const bn = !!spec.batch_norm, drop = spec.dropout ?? 0;
+  const bn = !!spec.batch_norm, hiddenDrop = spec.dropout ?? 0, inputDrop = spec.input_dropout ?? 0;
+  const drop = Math.max(hiddenDrop, inputDrop), perBatch = spec.dropout_granularity === 'batch';
   const kw = torchKwargs(o);
   const L = [];
   L.push('#!/usr/bin/env python3');
@@ -231,9 +232,14 @@ export function networkScript(spec, opts = {}) {
   L.push('');
   L.push('# --- network ---');
   if (drop > 0) {
+    L.push(`PER_BATCH_MASK = ${perBatch ? 'True' : 'False'}  # one mask per mini-batch (the slide) instead of one per example (nn.Dropout)`);
+    L.push('# --torch-dropout uses nn.Dropout itself (torch\'s own random masks, one per example): the same');
+    L.push('# semantics, other masks, so the losses then differ from the playground\'s step by step.');
+    L.push('TORCH_DROPOUT = "--torch-dropout" in sys.argv');
     L.push('class EngineDropout(nn.Module):');
-    L.push('    """Inverted dropout (as nn.Dropout) with the playground\'s masks: one draw u per value, kept when');
-    L.push('    u < 1 - p, scaled by 1/(1 - p); identity in eval mode."""');
+    L.push('    """Inverted dropout (as nn.Dropout(p): p is the DROP probability; the paper\'s retention probability');
+    L.push('    is 1 - p) with the playground\'s masks: one draw u per value (per unit for the whole mini-batch');
+    L.push('    with PER_BATCH_MASK), kept when u < 1 - p, survivors scaled by 1/(1 - p); identity in eval mode."""');
     L.push('    def __init__(self, p, rng):');
     L.push('        super().__init__()');
     L.push('        self.p, self.rng = p, rng');
@@ -241,17 +247,24 @@ export function networkScript(spec, opts = {}) {
     L.push('        if not self.training or self.p == 0:');
     L.push('            return x');
     L.push('        keep = 1.0 - self.p');
-    L.push('        mask = torch.tensor([1.0 / keep if self.rng.uniform() < keep else 0.0 for _ in range(x.numel())]).to(x.dtype).view_as(x)');
+    L.push('        scale = 1.0 / keep if keep > 0 else 0.0');
+    L.push('        if PER_BATCH_MASK:');
+    L.push('            mask = torch.tensor([scale if self.rng.uniform() < keep else 0.0 for _ in range(x.shape[1])]).to(x.dtype)');
+    L.push('            return x * mask  # the same units dropped in every row');
+    L.push('        mask = torch.tensor([scale if self.rng.uniform() < keep else 0.0 for _ in range(x.numel())]).to(x.dtype).view_as(x)');
     L.push('        return x * mask');
+    L.push('def dropout_layer(p, rng):');
+    L.push('    return nn.Dropout(p) if TORCH_DROPOUT and not PER_BATCH_MASK else EngineDropout(p, rng)');
   }
   L.push(`def make_net(activation${drop > 0 ? ', dropout_rng' : ''}):`);
   L.push('    layers = []');
+  if (inputDrop > 0) L.push(`    layers.append(dropout_layer(${pyNum(inputDrop)}, dropout_rng))  # on the inputs`);
   L.push('    for l in range(1, len(LAYER_SIZES)):');
   L.push('        layers.append(nn.Linear(LAYER_SIZES[l - 1], LAYER_SIZES[l]))');
   L.push('        if l < len(LAYER_SIZES) - 1:  # hidden layer; the output layer is linear');
   if (bn) L.push('            layers.append(nn.BatchNorm1d(LAYER_SIZES[l]))');
   L.push('            layers.append(activation())');
-  if (drop > 0) L.push(`            layers.append(EngineDropout(${pyNum(drop)}, dropout_rng))`);
+  if (hiddenDrop > 0) L.push(`            layers.append(dropout_layer(${pyNum(hiddenDrop)}, dropout_rng))`);
   L.push('    net = nn.Sequential(*layers).to(DTYPE)');
   L.push('    load_initial(net)');
   L.push('    return net');
