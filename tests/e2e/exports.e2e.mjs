@@ -127,13 +127,24 @@ async function networkCase(browser, lab, query, part) {
  * `data.train_size` (a 60-example training set next to the same validation set, statistics from
  * the 60), trained in the page's engine and run in PyTorch.
  */
-async function apiCase(browser) {
+const API_CASES = {
+  train_size: { label: 'engine API data.train_size=60 (moons, validation_split 0.2)', file: 'nn-api-train-size.py', nTrain: 60, pattern: /TRAIN_SIZE = 60/,
+    spec: { layer_sizes: [2, 12, 12, 1], activation: 'tanh', loss: 'bce_with_logits', init: 'xavier_normal', optimizer: { name: 'adam', lr: 0.01 }, batch_size: 16, seed: 5,
+      data: { name: 'moons', n: 300, noise: 0.15, seed: 2, validation_split: 0.2, train_size: 60, normalize: true } } },
+  // The masks come from the engine's generator: the loss curve agrees only if every mask does.
+  dropout_batch: { label: 'engine API dropout 0.5 + input dropout 0.2, one mask per mini-batch (moons)', file: 'nn-api-dropout-batch.py', nTrain: 240, pattern: /PER_BATCH_MASK = True/,
+    spec: { layer_sizes: [2, 32, 32, 2], activation: 'relu', loss: 'cross_entropy', init: 'xavier_normal', optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, batch_size: 16, seed: 3,
+      dropout: 0.5, input_dropout: 0.2, dropout_granularity: 'batch', data: { name: 'moons', n: 300, noise: 0.15, seed: 2, validation_split: 0.2 } } },
+  dropout_example: { label: 'engine API dropout 0.3 + input dropout 0.1, one mask per example (moons)', file: 'nn-api-dropout-example.py', nTrain: 240, pattern: /PER_BATCH_MASK = False/,
+    spec: { layer_sizes: [2, 32, 32, 2], activation: 'relu', loss: 'cross_entropy', init: 'xavier_normal', optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, batch_size: 16, seed: 4,
+      dropout: 0.3, input_dropout: 0.1, data: { name: 'moons', n: 300, noise: 0.15, seed: 2, validation_split: 0.2 } } },
+};
+
+async function apiCase(browser, c) {
   const { page, errors, close } = await open(browser, 'vanishing', '?preset=relu-he&steps=10');
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async ({ spec, title }) => {
     const E = await (await import('./js/shared/engine.js')).loadEngine();
     const T = await import('./js/shared/torch-nn.js');
-    const spec = { layer_sizes: [2, 12, 12, 1], activation: 'tanh', loss: 'bce_with_logits', init: 'xavier_normal', optimizer: { name: 'adam', lr: 0.01 }, batch_size: 16, seed: 5,
-      data: { name: 'moons', n: 300, noise: 0.15, seed: 2, validation_split: 0.2, train_size: 60, normalize: true } };
     const t = new E.Trainer(spec);
     const snap = T.snapshotForExport(t, spec);
     const ds = snap.dataset;
@@ -141,19 +152,19 @@ async function apiCase(browser) {
     const nTrain = t.trainLabels().length;
     t.step(100);
     const ev = t.evaluate();
-    const src = T.networkScript(spec, { title: 'engine API: data.train_size', data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams, steps: 100, report: 'gradnorms',
+    const src = T.networkScript(spec, { title, data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams, steps: 100, report: 'gradnorms',
       expected: { losses: T.lossCurve(t), diverged_at_step: t.diverged_at_step ?? null, steps: t.steps, train_loss: ev.train_loss, train_errors: ev.train_errors } });
     const eng = { losses: Array.from(t.lossHistory()), start: t.historyStart, diverged: t.diverged_at_step ?? null, steps: t.steps, nTrain };
     t.free();
     return { src, eng };
-  });
+  }, { spec: c.spec, title: c.label });
   if (errors.length) { await close(); throw new Error(errors.join('; ')); }
   await close();
-  assert(r.eng.nTrain === 60, `the engine's training split has ${r.eng.nTrain} examples`);
-  assert(/TRAIN_SIZE = 60/.test(r.src), 'the script says TRAIN_SIZE = 60');
-  const file = path.join(OUT, 'nn-api-train-size.py');
+  assert(r.eng.nTrain === c.nTrain, `the engine's training split has ${r.eng.nTrain} examples`);
+  assert(c.pattern.test(r.src), `the script says ${c.pattern.source}`);
+  const file = path.join(OUT, c.file);
   fs.writeFileSync(file, r.src);
-  await checkLossCurve(file, r.eng, 'engine API data.train_size=60 (moons, validation_split 0.2)');
+  await checkLossCurve(file, r.eng, c.label);
 }
 
 /** Run a network script in PyTorch and hold its loss curve to the engine's (see the file header). */
@@ -218,7 +229,9 @@ async function main() {
     for (const [name, q] of OPT_CASES.filter(() => only('optimizer'))) await test(`optimizer lab exports (${name}): every racer's script runs in PyTorch and follows the engine's whole path to 1e-9`, () => optimizerCase(browser, name, q));
     for (const [lab, q, part] of NN_CASES.filter(([l]) => only(l))) await test(`${lab} export (${q.split('&')[0]}${part ? ', deep part' : ''}): the script reproduces the playground's loss curve (≤ 1e-4 over the first 100 steps)`, () => networkCase(browser, lab, q, part));
     for (const p of RELU_CASES.filter(() => only('relu'))) await test(`relu export (${p}): the race script reproduces the error rates and epochs to the threshold`, () => reluCase(browser, p));
-    if (only('api')) await test('engine API export (data.train_size): the script keeps the same 60 training examples and reproduces the loss curve (≤ 1e-4 over 100 steps)', () => apiCase(browser));
+    if (only('api')) await test('engine API export (data.train_size): the script keeps the same 60 training examples and reproduces the loss curve (≤ 1e-4 over 100 steps)', () => apiCase(browser, API_CASES.train_size));
+    if (only('api')) await test('engine API export (dropout, one mask per mini-batch, input dropout): the script draws the same masks and reproduces the loss curve', () => apiCase(browser, API_CASES.dropout_batch));
+    if (only('api')) await test('engine API export (dropout, one mask per example, input dropout): the script draws the same masks and reproduces the loss curve', () => apiCase(browser, API_CASES.dropout_example));
   } finally {
     await browser.close();
   }

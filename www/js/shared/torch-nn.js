@@ -252,6 +252,8 @@ export function networkScript(spec, opts = {}) {
     L.push('            mask = torch.tensor([scale if self.rng.uniform() < keep else 0.0 for _ in range(x.shape[1])]).to(x.dtype)');
     L.push('            return x * mask  # the same units dropped in every row');
     L.push('        mask = torch.tensor([scale if self.rng.uniform() < keep else 0.0 for _ in range(x.numel())]).to(x.dtype).view_as(x)');
+    L.push('        if REVERSE_ROWS:');
+    L.push('            mask = mask.flip(0)  # the rows come reversed: each example keeps its own mask');
     L.push('        return x * mask');
     L.push('def dropout_layer(p, rng):');
     L.push('    return nn.Dropout(p) if TORCH_DROPOUT and not PER_BATCH_MASK else EngineDropout(p, rng)');
@@ -334,7 +336,13 @@ export function networkScript(spec, opts = {}) {
     L.push('    inspection uses before any step): ||dL/dW[l]||_F and the mean and variance of its activations."""');
     L.push('    lins = [m for m in net if isinstance(m, nn.Linear)]');
     L.push('    acts = []');
-    L.push('    hooks = [m.register_forward_hook(lambda m, i, o: acts.append(o.detach())) for m in net if not isinstance(m, (nn.Linear, nn.BatchNorm1d' + (drop > 0 ? ', EngineDropout' : '') + '))]');
+    L.push('    hooks = [m.register_forward_hook(lambda m, i, o: acts.append(o.detach())) for m in net if not isinstance(m, (nn.Linear, nn.BatchNorm1d' + (drop > 0 ? ', EngineDropout, nn.Dropout' : '') + '))]');
+    if (drop > 0) {
+      L.push('    # As the playground\'s inspection: no dropout here (and no mask drawn, so training draws the same ones).');
+      L.push('    drops = [m for m in net if isinstance(m, (EngineDropout, nn.Dropout))]');
+      L.push('    for m in drops:');
+      L.push('        m.eval()');
+    }
     L.push('    net.zero_grad()');
     L.push('    idx = torch.arange(min(N, BATCH_SIZE))');
     L.push('    loss_fn(net(X[idx]), targets(Y[idx])).backward()');
@@ -345,6 +353,7 @@ export function networkScript(spec, opts = {}) {
     L.push('        stats = f"  activation mean {a.mean().item():+.3e}  var {a.var(unbiased=False).item():.3e}" if a is not None else "  (output layer)"');
     L.push('        print(f"  layer {l + 1:2d}: ||dL/dW|| = {lin.weight.grad.norm().item():.3e}{stats}")');
     L.push('    net.zero_grad()');
+    if (drop > 0) { L.push('    for m in drops:'); L.push('        m.train()'); }
     L.push('');
   }
   const optLine = (lrExpr) => `torch.optim.${cls}(net.parameters(), ${(kw.some((k) => k.startsWith('lr=')) ? kw.map((k) => (k.startsWith('lr=') ? `lr=${lrExpr}` : k)) : [`lr=${lrExpr}`, ...kw]).join(', ')})`;
