@@ -376,7 +376,10 @@ fn trainer_reports_its_masks_and_evaluates_under_each_test_rule() {
     t.step(3);
     let m = t.masks(0);
     assert_eq!(m.len(), 3);
-    assert_eq!((m[0].after, m[0].n, m[1].after, m[1].n, m[2].after), (0, 2, 1, 32, 2));
+    assert_eq!(
+        (m[0].after, m[0].n, m[1].after, m[1].n, m[2].after),
+        (0, 2, 1, 32, 2)
+    );
     assert_eq!(m[0].rows, 16);
     let dropped = m[1].kept.iter().filter(|&&k| k == 0).count();
     assert!(dropped > 0 && dropped < 32, "{dropped} of 32 dropped");

@@ -15,7 +15,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod nn;
-pub use nn::{activation_curve, mlp_gradients, network_options, MatmulBench, Trainer};
+pub use nn::{activation_curve, dropout, mlp_gradients, network_options, MatmulBench, Trainer};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"

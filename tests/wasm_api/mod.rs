@@ -548,3 +548,54 @@ fn simd_activations_match_libm_to_a_few_ulp() {
     assert_eq!(h[1], 1.0);
     assert!(h[2] < 1e-37);
 }
+
+/// `dropout()` and the trainer's dropout views through the JS API: the mask, the 1/(1 − p)
+/// scaling, the eval identity, field-named errors; masks, test rules and Monte-Carlo curves.
+#[wasm_bindgen_test]
+fn dropout_through_the_js_api() {
+    let call = |s: &str| web::dropout(JSON::parse(s).unwrap()).map(JsValue::from);
+    let r = call(r#"{"input":[[1,2,3,4],[5,6,7,8]],"p":0.25,"seed":9}"#).unwrap();
+    let (out, mask) = (
+        f64s(&r, "output"),
+        js_sys::Uint8Array::from(get(&r, "mask")).to_vec(),
+    );
+    assert_eq!((out.len(), mask.len()), (8, 8));
+    for (i, (&y, &m)) in out.iter().zip(&mask).enumerate() {
+        let x = 1.0 + i as f64;
+        assert_eq!(y, if m == 1 { x * (1.0 / 0.75) } else { 0.0 }, "value {i}");
+    }
+    let b =
+        call(r#"{"input":[[1,2,3,4],[5,6,7,8]],"p":0.5,"seed":3,"granularity":"batch"}"#).unwrap();
+    let bm = js_sys::Uint8Array::from(get(&b, "mask")).to_vec();
+    assert_eq!(bm[..4], bm[4..], "one mask for the batch");
+    let e = call(r#"{"input":[1,2,3],"p":0.9,"training":false}"#).unwrap();
+    assert_eq!(f64s(&e, "output"), vec![1.0, 2.0, 3.0]);
+    assert!(error_message(call(r#"{"input":[1],"p":1.5}"#)).starts_with("p: "));
+    assert!(
+        error_message(call(r#"{"input":[1],"granularity":"unit"}"#)).starts_with("granularity: ")
+    );
+    assert!(error_message(call(r#"{"input":[[1],2]}"#)).starts_with("input[1]: "));
+
+    let spec = JSON::parse(
+        r#"{"layer_sizes":[2,16,2],"optimizer":{"name":"sgd","lr":0.1},"batch_size":8,"seed":2,"data":{"name":"moons","n":100,"validation_split":0.2},"dropout":0.5,"input_dropout":0.2}"#,
+    )
+    .unwrap();
+    let mut t = web::Trainer::new(spec).unwrap();
+    t.step(5);
+    let m = js_sys::Array::from(&t.masks(0).unwrap());
+    assert_eq!(m.length(), 2);
+    let hidden = m.get(1);
+    assert_eq!(get(&hidden, "after").as_f64(), Some(1.0));
+    assert_eq!(get(&hidden, "rows").as_f64(), Some(8.0));
+    assert_eq!(js_sys::Array::from(&get(&hidden, "kept")).length(), 16);
+    let convnet = t.evaluate_test_rule("convnetjs").unwrap();
+    let right = t.evaluate_test_rule("pytorch").unwrap();
+    assert_ne!(
+        get(&convnet, "val_loss").as_f64(),
+        get(&right, "val_loss").as_f64()
+    );
+    assert!(error_message(t.evaluate_test_rule("keras").map(JsValue::from)).starts_with("rule: "));
+    let mc = t.evaluate_mc(4, 1).unwrap();
+    assert_eq!(f64s(&mc, "accuracy").len(), 4);
+    assert!(error_message(t.evaluate_mc(0, 1).map(JsValue::from)).starts_with("k: "));
+}
