@@ -778,3 +778,19 @@ fn spec_errors_name_the_field() {
         "weights[1][2]"
     );
 }
+
+/// `data.split_seed`: runs of different seeds share one training/validation split.
+#[test]
+fn split_seed_fixes_the_split_across_seeds() {
+    let build = |seed: u64, split: &str| {
+        let s = trainer_spec(&format!(
+            r#"{{"layer_sizes":[2,4,1],"optimizer":{{"name":"sgd","lr":0.1}},"seed":{seed},"data":{{"name":"moons","n":100,"seed":1,"validation_split":0.3{split}}}}}"#
+        ));
+        nn::Trainer::<f64>::new(s.config, &s.data)
+    };
+    let (a, b) = (build(1, r#","split_seed":7"#), build(2, r#","split_seed":7"#));
+    assert_eq!(a.val.raw, b.val.raw, "the same validation examples");
+    assert_eq!(a.train.raw, b.train.raw);
+    let (c, d) = (build(1, ""), build(2, ""));
+    assert_ne!(c.val.raw, d.val.raw, "without split_seed the split follows the seed");
+}

@@ -320,6 +320,9 @@ pub struct DataSpec {
     /// Keep only the first `train_size` training examples of the seeded split (a small training
     /// set next to the same validation set: the dropout lab's overfitting).
     pub train_size: Option<usize>,
+    /// Seed of the split's permutation (None: the trainer's seed), so that runs of several seeds
+    /// can share one split.
+    pub split_seed: Option<u64>,
     pub normalize: bool,
 }
 
@@ -333,6 +336,7 @@ const DATA_FIELDS: &[&str] = &[
     "labels",
     "validation_split",
     "train_size",
+    "split_seed",
     "normalize",
 ];
 
@@ -348,6 +352,10 @@ pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecErr
     let normalize = v
         .get("normalize")
         .map_or(Ok(false), |x| boolean(x, &f("normalize")))?;
+    let split_seed = v
+        .get("split_seed")
+        .map(|x| integer(x, &f("split_seed"), 0, MAX_SEED).map(|s| s as u64))
+        .transpose()?;
     let train_size = v
         .get("train_size")
         .map(|x| integer(x, &f("train_size"), 1, data::MAX_SAMPLES))
@@ -439,6 +447,7 @@ pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecErr
         data,
         validation_split,
         train_size,
+        split_seed,
         normalize,
     })
 }
@@ -633,6 +642,7 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
         seed,
         validation_split: d.validation_split,
         train_size: d.train_size,
+        split_seed: d.split_seed,
         normalize: d.normalize,
     };
     Ok(TrainerSpec {

@@ -43,6 +43,8 @@ pub struct TrainerConfig {
     pub validation_split: f64,
     /// Training examples kept (the first of the permuted training part); None: all of them.
     pub train_size: Option<usize>,
+    /// Seed of the split (None: `seed`).
+    pub split_seed: Option<u64>,
     pub normalize: bool,
 }
 
@@ -159,7 +161,7 @@ impl<F: Float> Trainer<F> {
         net.init(&config.init, &mut Rng::derive(seed, 2));
         let n = data.len();
         let mut perm: Vec<usize> = (0..n).collect();
-        Rng::derive(seed, 1).shuffle(&mut perm);
+        Rng::derive(config.split_seed.unwrap_or(seed), 1).shuffle(&mut perm);
         let n_val =
             ((n as f64 * config.validation_split).round() as usize).min(n.saturating_sub(1));
         let (val_idx, train_idx) = perm.split_at(n_val);

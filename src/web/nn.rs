@@ -63,6 +63,8 @@ export interface DataSpec {
   validation_split?: number;
   /** Standardize features with the training set's mean and sd (default false). */
   normalize?: boolean;
+  /** Seed of the training/validation split (default: the trainer's seed). */
+  split_seed?: number;
 }
 export interface TrainerSpec {
   layer_sizes: number[];

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { ensureServer, launch, test, assert, finish, open, sleep, ROOT, BASE, ART } from './lib.mjs';
 
 const run = promisify(execFile);
-const PAGES = ['index', 'optimizer', 'vanishing', 'initialization', 'relu'];
+const PAGES = ['index', 'optimizer', 'vanishing', 'initialization', 'relu', 'dropout'];
 const LH = path.join(ROOT, '.tools/node_modules/.bin/lighthouse');
 const FLAGS = '--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --disable-quic --no-first-run';
 const summary = [];

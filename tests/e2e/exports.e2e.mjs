@@ -140,6 +140,20 @@ const API_CASES = {
       dropout: 0.3, input_dropout: 0.1, data: { name: 'moons', n: 300, noise: 0.15, seed: 2, validation_split: 0.2 } } },
 };
 
+/** The dropout lab: Play, then its script of the first dropout run, run in PyTorch, mask for mask. */
+async function dropoutCase(browser, query, label) {
+  const { page, errors, close } = await open(browser, 'dropout', query);
+  await page.click('#play');
+  await page.waitForFunction(() => window.__lab.runs.every((r) => r.done), null, { timeout: 300000 });
+  const file = await download(page, `dropout${query.replace(/[^a-z0-9]+/gi, '-')}`);
+  const eng = await page.evaluate(() => { const r = window.__lab.runs.find((x) => x.drop && x.seed === window.__lab.S.values.seed); return { losses: Array.from(r.result.losses), start: 0, diverged: r.result.diverged_at_step, steps: r.result.steps, nTrain: r.record[0] && window.__lab.S.values.train }; });
+  if (errors.length) { await close(); throw new Error(errors.join('; ')); }
+  await close();
+  const src = fs.readFileSync(file, 'utf8');
+  assert(/SPLIT_SEED = 0/.test(src) && /TRAIN_SIZE = \d+/.test(src), 'the script keeps the lab\'s split and training subset');
+  await checkLossCurve(file, eng, label);
+}
+
 async function apiCase(browser, c) {
   const { page, errors, close } = await open(browser, 'vanishing', '?preset=relu-he&steps=10');
   const r = await page.evaluate(async ({ spec, title }) => {
@@ -229,6 +243,8 @@ async function main() {
     for (const [name, q] of OPT_CASES.filter(() => only('optimizer'))) await test(`optimizer lab exports (${name}): every racer's script runs in PyTorch and follows the engine's whole path to 1e-9`, () => optimizerCase(browser, name, q));
     for (const [lab, q, part] of NN_CASES.filter(([l]) => only(l))) await test(`${lab} export (${q.split('&')[0]}${part ? ', deep part' : ''}): the script reproduces the playground's loss curve (≤ 1e-4 over the first 100 steps)`, () => networkCase(browser, lab, q, part));
     for (const p of RELU_CASES.filter(() => only('relu'))) await test(`relu export (${p}): the race script reproduces the error rates and epochs to the threshold`, () => reluCase(browser, p));
+    if (only('dropout')) await test('dropout export (per example, input dropout 0.2, hidden 0.5, 200 images): the script draws the lab\'s masks and reproduces the first dropout run\'s loss curve', () => dropoutCase(browser, '?steps=100&seeds=1', 'dropout lab, per example, 100 steps'));
+    if (only('dropout')) await test('dropout export (one mask per mini-batch): the script reproduces the loss curve', () => dropoutCase(browser, '?preset=per-batch&steps=100&seeds=1&train=120', 'dropout lab, per mini-batch, 100 steps'));
     if (only('api')) await test('engine API export (data.train_size): the script keeps the same 60 training examples and reproduces the loss curve (≤ 1e-4 over 100 steps)', () => apiCase(browser, API_CASES.train_size));
     if (only('api')) await test('engine API export (dropout, one mask per mini-batch, input dropout): the script draws the same masks and reproduces the loss curve', () => apiCase(browser, API_CASES.dropout_batch));
     if (only('api')) await test('engine API export (dropout, one mask per example, input dropout): the script draws the same masks and reproduces the loss curve', () => apiCase(browser, API_CASES.dropout_example));

@@ -80,6 +80,7 @@ const SWEEP = {
   vanishing: ['', '?init=normal&opt=sgd', '?init=uniform'],
   initialization: ['', '?part=deep&deep.init=normal', '?init=uniform&deep.init=uniform&part=deep&deep.opt=sgd'],
   relu: ['', '?data=spiral&init=uniform&runs=sigmoid,tanh,relu,leaky_relu,gelu'],
+  dropout: [''],
 };
 const fmt = (v) => (Math.abs(v) >= 1e5 ? v.toExponential().replace('e+', 'e') : String(v));
 
@@ -265,7 +266,7 @@ async function vanishingOverflow(browser) {
 }
 
 // ---- keyboard -----------------------------------------------------------------------------------
-const RADIO_PAGES = [['optimizer', ''], ['initialization', ''], ['initialization', '?part=deep'], ['relu', '']];
+const RADIO_PAGES = [['optimizer', ''], ['initialization', ''], ['initialization', '?part=deep'], ['relu', ''], ['dropout', '']];
 async function radios(browser) {
   const bad = [];
   for (const [lab, q] of RADIO_PAGES) {
@@ -301,7 +302,7 @@ async function radios(browser) {
 /** Tab through the whole page: every stop visible, with a focus ring, none hidden or inert. */
 async function tabWalk(browser) {
   const bad = [];
-  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu']) {
+  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu', 'dropout']) {
     const { page, errors, close } = await open(browser, lab, '', { wait: lab === 'index' ? 'main' : undefined });
     const seen = [];
     for (let i = 0; i < 140; i++) {
@@ -332,7 +333,7 @@ async function tabWalk(browser) {
 // ---- touch ----------------------------------------------------------------------------------------
 async function phoneTouch(browser) {
   const bad = [];
-  for (const lab of ['optimizer', 'vanishing', 'initialization', 'relu']) {
+  for (const lab of ['optimizer', 'vanishing', 'initialization', 'relu', 'dropout']) {
     const { page, errors, close } = await open(browser, lab, '', PHONE);
     await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
     const small = await page.evaluate(() => [...document.querySelectorAll('button, select, input, summary, [role=radio], [role=tab]')]
@@ -443,7 +444,7 @@ async function embeds(browser) {
 // ---- file:// ---------------------------------------------------------------------------------------
 async function fileUrl(browser) {
   const bad = [];
-  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu']) {
+  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu', 'dropout']) {
     const page = await browser.newPage();
     await page.goto(`file://${path.join(ROOT, 'www', `${lab}.html`)}`);
     await sleep(600);

@@ -176,13 +176,15 @@ export class EnginePool {
    * Many runs spread over the pool: `jobs` = [{op, ...args}] (e.g. {op: 'trainRecord', spec,
    * steps, every}), each independent and seeded by its own spec, so the results — in the order
    * of `jobs` — are bit-identical whatever the number of workers. Returns {results: Promise,
-   * onProgress, cancel()}; an error in one job rejects `results` with that job's index.
+   * onProgress(done, total, index, result), onJob(index, report) (a job's own progress reports,
+   * e.g. trainRecord's with progressMs), cancel()}; an error in one job rejects `results` with
+   * that job's index.
    */
   sweep(jobs) {
     const out = new Array(jobs.length);
     let next = 0, done = 0, cancelled = false, fail = null;
     const running = new Map();
-    const handle = { onProgress: null, cancel: () => { cancelled = true; for (const r of running.values()) r.cancel(); } };
+    const handle = { onProgress: null, onJob: null, cancel: () => { cancelled = true; for (const r of running.values()) r.cancel(); } };
     handle.results = new Promise((resolve, reject) => {
       if (!jobs.length) { resolve(out); return; }
       const launch = (slot) => {
@@ -191,7 +193,8 @@ export class EnginePool {
         const i = next++, task = ++this.tasks;
         const { op, ...args } = jobs[i];
         running.set(i, { cancel: () => slot.call({ op: 'cancel', task }).catch(() => {}) });
-        slot.call({ op, ...args, task }).then((r) => {
+        slot.taskListeners.set(task, (m) => { if (!cancelled) handle.onJob?.(i, m); });
+        slot.call({ op, ...args, task }).finally(() => slot.taskListeners.delete(task)).then((r) => {
           running.delete(i);
           out[i] = r; done++;
           handle.onProgress?.(done, jobs.length, i, r);

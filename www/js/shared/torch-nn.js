@@ -181,6 +181,7 @@ export function networkScript(spec, opts = {}) {
   L.push(`VALIDATION_SPLIT = ${pyNum(d.validation_split ?? 0)}`);
   L.push(`TRAIN_SIZE = ${Number.isInteger(d.train_size) && d.train_size > 0 ? d.train_size : 'None'}  # the first TRAIN_SIZE training examples (None: all)`);
   L.push(`NORMALIZE = ${d.normalize ? 'True' : 'False'}`);
+  L.push(`SPLIT_SEED = ${Number.isInteger(d.split_seed) ? pyInt(d.split_seed) : 'SEED'}  # the seed of the training/validation split`);
   L.push('# float32 as the playground; --float64 runs the same experiment in float64 (how much does rounding matter?)');
   L.push('DTYPE = torch.float64 if "--float64" in sys.argv else torch.float32');
   L.push('# --reverse-batch-rows feeds every mini-batch in reverse row order: the same mathematics, another');
@@ -211,7 +212,7 @@ export function networkScript(spec, opts = {}) {
   L.push('# The split: one seeded permutation; the first round(n * VALIDATION_SPLIT) samples are held out.');
   L.push('n = len(LABELS)');
   L.push('perm = list(range(n))');
-  L.push('EngineRng.derive(SEED, 1).shuffle(perm)');
+  L.push('EngineRng.derive(SPLIT_SEED, 1).shuffle(perm)');
   L.push('n_val = min(int(math.floor(n * VALIDATION_SPLIT + 0.5)), n - 1)');
   L.push('val_idx, train_idx = perm[:n_val], perm[n_val:]');
   L.push('if TRAIN_SIZE is not None:');

@@ -22,7 +22,8 @@ export class XYChart extends HiDpiCanvas {
   constructor(canvas, o = {}) {
     super(canvas, 300, 160);
     this.o = { legend: 'tr', ...o };
-    this.series = [];   // [{label, color, dash, width, shape, x: () => array | null, y: () => array, points}]
+    this.series = [];   // [{label, color, dash, width, shape, x: () => array | null, y: () => array, points,
+                        //   lo, hi: () => array (a band drawn under the line, e.g. the range over seeds)}]
     this.hlines = [];   // [{y, label, color, dash}]
     this.vlines = [];   // [{x, label, color, dash}]
     this.marks = [];    // [{x, y, label, color, shape}]
@@ -81,7 +82,8 @@ export class XYChart extends HiDpiCanvas {
     const r = { x: M.left, y: M.top + lh, w: Math.max(10, w - M.left - M.right), h: Math.max(10, h - M.top - M.bottom - lh) };
     this.plotRect = r;
     const arrays = this.series.map((s) => ({ s, xs: s.x ? s.x() : null, ys: s.y() || [] }));
-    const e = this.extent(arrays);
+    const bands = arrays.flatMap(({ s, xs }) => [s.lo?.(), s.hi?.()].filter(Boolean).map((ys) => ({ s, xs, ys })));
+    const e = this.extent(arrays.concat(bands));
     const any = arrays.some(({ xs, ys }) => { for (let i = 0; i < ys.length; i++) if (finite(ys[i]) && (!o.logY || ys[i] > 0) && (!xs || finite(xs[i]))) return true; return false; });
     this.lastExtent = e;
     const ly = !!o.logY, lx = !!o.logX;
@@ -141,6 +143,28 @@ export class XYChart extends HiDpiCanvas {
         ctx.fillStyle = vl.color || fg; ctx.textAlign = right ? 'left' : 'right'; ctx.textBaseline = 'top';
         ctx.fillText(vl.label, right ? px + 4 : Math.max(r.x + 2 + tw, px - 4), r.y + 3);
       }
+    }
+    // Bands first, under every line: the region between lo and hi, broken where either is not drawable.
+    for (const { s, xs: sx } of arrays) {
+      const lo = s.lo?.(), hi = s.hi?.();
+      if (!lo || !hi) continue;
+      const xs0 = s.xStart ?? 0, ok = (i) => { const xv = sx ? sx[i] : xs0 + i; return finite(xv) && finite(lo[i]) && finite(hi[i]) && (!ly || lo[i] > 0) && (!lx || xv > 0); };
+      const px = (i) => X(lx ? Math.log10(sx ? sx[i] : xs0 + i) : (sx ? sx[i] : xs0 + i)), py = (v) => Y(ly ? Math.log10(v) : v);
+      ctx.fillStyle = s.color; ctx.globalAlpha = 0.16;
+      const n = Math.min(lo.length, hi.length);
+      for (let a = 0; a < n;) {
+        while (a < n && !ok(a)) a++;
+        let b = a;
+        while (b < n && ok(b)) b++;
+        if (b - a >= 2) {
+          ctx.beginPath(); ctx.moveTo(px(a), py(hi[a]));
+          for (let i = a + 1; i < b; i++) ctx.lineTo(px(i), py(hi[i]));
+          for (let i = b - 1; i >= a; i--) ctx.lineTo(px(i), py(lo[i]));
+          ctx.closePath(); ctx.fill();
+        }
+        a = b;
+      }
+      ctx.globalAlpha = 1;
     }
     for (const { s, xs: sx, ys: sy } of arrays) {
       const n = sy.length;

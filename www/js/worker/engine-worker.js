@@ -99,10 +99,14 @@ const ops = {
    * Train `spec` for `steps` steps, recording every `every` steps the evaluation (and, with
    * `inspect`, the per-layer statistics); the mini-batch loss of every step. A sweep runs many.
    */
-  async trainRecord({ spec, steps, every = 0, inspect = 0, task }, transfer) {
+  async trainRecord({ spec, steps, every = 0, inspect = 0, task, progressMs = 0, calls = [] }, transfer) {
     const t = new E.Trainer(spec);
     const record = [];
     const note = () => record.push({ step: t.steps, epoch: t.epoch, evaluation: t.evaluate(), ...(inspect ? { inspection: detach(t.inspect(inspect), transfer) } : {}) });
+    // With progressMs, the records so far are streamed (at most that often) as progress reports
+    // of the task, so a page can draw the curves while they grow; `record` still has them all.
+    let sent = 0, lastPost = performance.now();
+    const post = () => { if (record.length > sent) { self.postMessage({ type: 'progress', task, record: record.slice(sent), steps: t.steps }); sent = record.length; } lastPost = performance.now(); };
     try {
       if (every) note();
       let last = performance.now();
@@ -111,11 +115,17 @@ const ops = {
         const target = every ? Math.min(steps, (Math.floor(t.steps / every) + 1) * every) : steps;
         t.step(Math.min(target - t.steps, 64));
         if (every && t.steps === target) note();
+        if (progressMs && performance.now() - lastPost >= progressMs) post();
         if (performance.now() - last > 10) { await yieldNow(); last = performance.now(); }
       }
       const losses = t.lossHistory().slice();
       transfer.push(losses.buffer);
-      return { steps: t.steps, diverged_at_step: t.diverged_at_step ?? null, losses, record, final: t.evaluate() };
+      // Trainer methods on the trained network before it is freed ([method, ...args] each).
+      const results = calls.map(([method, ...args]) => {
+        if (typeof t[method] !== 'function') throw new Error(`no method ${method}`);
+        return detach(t[method](...args), transfer);
+      });
+      return { steps: t.steps, diverged_at_step: t.diverged_at_step ?? null, losses, record, final: t.evaluate(), ...(calls.length ? { calls: results } : {}) };
     } finally { t.free(); }
   },
   /**
