@@ -104,7 +104,8 @@ test('deep script: the digits embedded, split and normalized from the seed like 
   assert.match(src, /^_CSV = _blob\(/m);
   assert.doesNotMatch(src, /sklearn|CSV_PATH/);
   assert.match(src, /^NORMALIZE = True$/m);
-  assert.match(src, /EngineRng\.derive\(SEED, 1\)\.shuffle\(perm\)/);
+  assert.match(src, /SPLIT_SEED = SEED  # the seed of the training\/validation split/);
+  assert.match(src, /EngineRng\.derive\(SPLIT_SEED, 1\)\.shuffle\(perm\)/);
   assert.match(src, /loss_fn = nn\.CrossEntropyLoss\(\)/);
   assert.match(src, /make_net\(lambda: nn\.Tanh\(\)\)/);
   assert.ok(pythonOk(src));
