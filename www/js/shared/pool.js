@@ -118,7 +118,7 @@ export class EnginePool {
   constructor(o = {}) {
     const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
     this.size = Math.max(1, Math.min(16, Math.floor(o.size ?? hc)));
-    this.ids = 0; this.tasks = 0;
+    this.ids = 0; this.tasks = 0; this.sweepJobs = 0;
     this.slots = [];
     this.stats = { restarts: 0 };
     this.closed = false;
@@ -194,7 +194,8 @@ export class EnginePool {
         const { op, ...args } = jobs[i];
         running.set(i, { cancel: () => slot.call({ op: 'cancel', task }).catch(() => {}) });
         slot.taskListeners.set(task, (m) => { if (!cancelled) handle.onJob?.(i, m); });
-        slot.call({ op, ...args, task }).finally(() => slot.taskListeners.delete(task)).then((r) => {
+        this.sweepJobs++;
+        slot.call({ op, ...args, task }).finally(() => { slot.taskListeners.delete(task); this.sweepJobs--; }).then((r) => {
           running.delete(i);
           out[i] = r; done++;
           handle.onProgress?.(done, jobs.length, i, r);
@@ -213,8 +214,9 @@ export class EnginePool {
     return handle;
   }
 
-  /** Trainers whose job has not reported its end yet (a paused job ends within one slice). */
-  activeJobs() { let n = 0; for (const t of this.trainers) if (t.jobActive) n++; return n; }
+  /** Trainers whose job has not reported its end yet (a paused job ends within one slice), and
+   *  sweep jobs still running in a worker (a cancelled one ends at its next check). */
+  activeJobs() { let n = this.sweepJobs; for (const t of this.trainers) if (t.jobActive) n++; return n; }
   /** Objects and running jobs per worker (tests: nothing leaks). */
   async workerStats() { return Promise.all(this.slots.map((s) => s.call({ op: 'stats' }))); }
   terminate() { this.closed = true; for (const s of this.slots) s.terminate(); this.slots = []; }

@@ -109,14 +109,20 @@ const ops = {
     const post = () => { if (record.length > sent) { self.postMessage({ type: 'progress', task, record: record.slice(sent), steps: t.steps }); sent = record.length; } lastPost = performance.now(); };
     try {
       if (every) note();
-      let last = performance.now();
+      // Chunks of ~10 ms (the step time learned as it goes), so a cancel is seen soon even for
+      // networks whose 64 steps take a second; a timer turn after a long chunk or evaluation.
+      let last = performance.now(), msPerStep = 0.05;
       while (t.steps < steps && t.diverged_at_step == null) {
         if (tasks.get(task)?.cancelled) throw new Error('cancelled');
         const target = every ? Math.min(steps, (Math.floor(t.steps / every) + 1) * every) : steps;
-        t.step(Math.min(target - t.steps, 64));
+        const n = Math.max(1, Math.min(target - t.steps, 64, Math.floor(10 / msPerStep)));
+        const t0 = performance.now();
+        t.step(n);
+        msPerStep = 0.7 * msPerStep + 0.3 * ((performance.now() - t0) / n);
         if (every && t.steps === target) note();
         if (progressMs && performance.now() - lastPost >= progressMs) post();
-        if (performance.now() - last > 10) { await yieldNow(); last = performance.now(); }
+        const dt = performance.now() - last;
+        if (dt > 30) { await yieldToMessages(); last = performance.now(); } else if (dt > 10) { await yieldNow(); last = performance.now(); }
       }
       const losses = t.lossHistory().slice();
       transfer.push(losses.buffer);
