@@ -12,9 +12,9 @@ import { freshSeed } from '../shared/seeds.js';
 import { presetEntries, pageEntries, hiddenCheck, parseHidden, HIDDEN_RE, SEED_MAX } from './common.js';
 
 /** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
-export const HIDEABLE = ['header', 'lesson', 'transport', 'masks', 'curves', 'sweeps', 'inference', 'mapping', 'controls', 'notes'];
+export const HIDEABLE = ['header', 'lesson', 'transport', 'masks', 'curves', 'accuracy', 'table', 'sweeps', 'inference', 'mapping', 'controls', 'notes'];
 /** What embed=1 hides unless show= names it. */
-export const EMBED_EXTRAS = ['header', 'lesson', 'sweeps', 'inference', 'mapping', 'controls', 'notes'];
+export const EMBED_EXTRAS = ['header', 'lesson', 'accuracy', 'table', 'sweeps', 'inference', 'mapping', 'controls', 'notes'];
 /** The digits CSV: 1797 8×8 images; 20 % held out (359 images), the same for every seed. */
 export const DIGITS = { file: 'digits.csv', n: 1797, validation_split: 0.2, split_seed: 0 };
 export const N_VAL = Math.round(DIGITS.n * DIGITS.validation_split);
