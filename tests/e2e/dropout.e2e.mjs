@@ -88,8 +88,13 @@ async function main() {
       await page.waitForFunction(() => window.__lab.sweeps.n && !window.__lab.sweeps.n.handle, null, { timeout: 180000 });
       const n = await page.evaluate(() => window.__lab.sweeps.n.points.map((x) => x.best.length));
       assert(n.length === 12 && n.every((k) => k === 2), `every size with and without dropout: ${n}`);
+      await page.click('#sweep-w');
+      await page.waitForFunction(() => window.__lab.sweeps.w && !window.__lab.sweeps.w.handle, null, { timeout: 180000 });
+      const w = await page.evaluate(() => window.__lab.sweeps.w.points.map((x) => ({ x: x.x, s: x.series, k: x.best.length, best: x.best })));
+      assert(w.length === 12 && w.every((x) => x.k === 2), `every width with and without dropout: ${w.map((x) => x.k)}`);
+      report.push(`width sweep (400 steps, 2 seeds), best validation loss: ${w.map((x) => `${x.x} ${x.s}: ${med(x.best).toFixed(3)}`).join(', ')}`);
       const status = await page.textContent('#sweep-status');
-      assert(/p: 16 runs in/.test(status) && /size: 24 runs in/.test(status), status);
+      assert(/p: 16 runs in/.test(status) && /size: 24 runs in/.test(status) && /width: 24 runs in/.test(status), status);
       if (errors.length) throw new Error(errors.join('; '));
       await close();
     });

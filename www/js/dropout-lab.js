@@ -17,7 +17,7 @@ import { sig } from './shared/format.js';
 import { networkScript, remoteSnapshot } from './shared/torch-nn.js';
 import { deflateBase64 } from './shared/py-engine.js';
 import { presetFromQuery } from './nn/common.js';
-import { PRESETS, PRESET_IDS, EMBED_EXTRAS, DIGITS, N_VAL, P_GRID, SIZE_GRID, presetById, baseFor, buildTable, runSpec, seedsOf, band, argmin, mapping } from './nn/dropout-config.js';
+import { PRESETS, PRESET_IDS, EMBED_EXTRAS, DIGITS, N_VAL, P_GRID, SIZE_GRID, WIDTH_GRID, presetById, baseFor, buildTable, runSpec, seedsOf, band, argmin, mapping } from './nn/dropout-config.js';
 
 const $ = (id) => document.getElementById(id);
 const RUN_KEYS = /^(train|p|p\.in|gran|hidden|lr|momentum|batch|steps|every|seeds|seed)$/;
@@ -26,7 +26,7 @@ const CONFIGS = [
   { drop: true, label: 'dropout', color: COLORS[0], shape: 'circle' },
 ];
 
-const lab = { E: null, S: null, locked: false, playing: false, loop: null, charts: {}, masks: [], runs: [], sweep: null, csv: null, picture: null, token: 0, sweeps: { p: null, n: null } };
+const lab = { E: null, S: null, locked: false, playing: false, loop: null, charts: {}, masks: [], runs: [], sweep: null, csv: null, picture: null, token: 0, sweeps: { p: null, n: null, w: null } };
 window.__lab = lab;
 
 main().catch(fatal);
@@ -206,6 +206,7 @@ function setupCharts() {
   lab.charts.mc = new XYChart($('mc'), { xLabel: 'k thinned networks averaged', yLabel: 'validation accuracy', legend: 'br', logX: true, empty: 'after the first dropout run has trained' });
   lab.charts.sweepP = new XYChart($('sweep-p-chart'), { xLabel: 'hidden drop probability p', yLabel: 'loss', legend: 'tr', xMin: 0, xMax: 1, empty: 'press "Sweep p"' });
   lab.charts.sweepN = new XYChart($('sweep-n-chart'), { xLabel: 'training images', yLabel: 'best validation loss', legend: 'tr', logX: true, empty: 'press "Sweep the training-set size"' });
+  lab.charts.sweepW = new XYChart($('sweep-w-chart'), { xLabel: 'units per hidden layer', yLabel: 'best validation loss', legend: 'tr', logX: true, empty: 'press "Sweep the width"' });
   lab.masks = [0, 1, 2].map((k) => new MaskDiagram($(`mask-${k}`)));
 }
 
@@ -255,9 +256,9 @@ function drawInference() {
   if (!I) { tb.replaceChildren(row(['after the first dropout run has trained', '', ''])); lab.charts.mc.series = []; lab.charts.mc.hlines = []; lab.charts.mc.requestDraw(); return; }
   const v = V(), k = I.mc.accuracy.length;
   tb.replaceChildren(
-    row(['inverted: model.eval() = weight scaling', sig(I.eval.val_loss, 4), `${(100 * I.eval.val_accuracy).toFixed(1)}%`]),
-    row([`ConvNetJS: ×p for ×(1−p)${v.p === 0.5 && (v['p.in'] === 0 || v['p.in'] === 0.5) ? ' (p = 0.5: the same)' : ''}`, sig(I.convnetjs.val_loss, 4), `${(100 * I.convnetjs.val_accuracy).toFixed(1)}%`]),
-    row([`Monte-Carlo, k = 1`, sig(I.mc.loss[0], 4), `${(100 * I.mc.accuracy[0]).toFixed(1)}%`]),
+    row(['eval() = weight scaling', sig(I.eval.val_loss, 4), `${(100 * I.eval.val_accuracy).toFixed(1)}%`]),
+    row([`ConvNetJS (×p)${v.p === 0.5 && (v['p.in'] === 0 || v['p.in'] === 0.5) ? ', p = 0.5: the same' : ''}`, sig(I.convnetjs.val_loss, 4), `${(100 * I.convnetjs.val_accuracy).toFixed(1)}%`]),
+    row(['Monte-Carlo, k = 1', sig(I.mc.loss[0], 4), `${(100 * I.mc.accuracy[0]).toFixed(1)}%`]),
     row([`Monte-Carlo, k = ${k}`, sig(I.mc.loss[k - 1], 4), `${(100 * I.mc.accuracy[k - 1]).toFixed(1)}%`]),
   );
   const ks = Float64Array.from({ length: k }, (_, i) => i + 1);
@@ -270,7 +271,7 @@ function row(cells) { const tr = document.createElement('tr'); for (const c of c
 function status(text, bad = false) { const el = $('status-line'); el.textContent = text; el.classList.toggle('bad', bad); }
 
 // ---- sweeps ------------------------------------------------------------------------------------
-function cancelSweeps() { for (const k of ['p', 'n']) { lab.sweeps[k]?.handle?.cancel(); lab.sweeps[k] = null; } drawSweeps(); }
+function cancelSweeps() { for (const k of ['p', 'n', 'w']) { lab.sweeps[k]?.handle?.cancel(); lab.sweeps[k] = null; } drawSweeps(); }
 
 /** Runs of a grid, seeds as set (at most 3 per point: the median of the best validation loss). */
 function runSweep(kind) {
@@ -279,7 +280,8 @@ function runSweep(kind) {
   const seeds = seedsOf(v).slice(0, 3), every = Math.max(v.every, Math.round(v.steps / 30));
   const points = kind === 'p'
     ? P_GRID.map((p) => ({ x: p, series: 'dropout', spec: (seed) => runSpec(v, lab.csv, { seed, p }) }))
-    : SIZE_GRID.flatMap((n) => CONFIGS.map((c) => ({ x: n, series: c.label, spec: (seed) => runSpec(v, lab.csv, { seed, drop: c.drop, train: n }) })));
+    : kind === 'n' ? SIZE_GRID.flatMap((n) => CONFIGS.map((c) => ({ x: n, series: c.label, spec: (seed) => runSpec(v, lab.csv, { seed, drop: c.drop, train: n }) })))
+      : WIDTH_GRID.flatMap((w) => CONFIGS.map((c) => ({ x: w, series: c.label, spec: (seed) => runSpec(v, lab.csv, { seed, drop: c.drop, hidden: v.hidden.split('-').map(() => w).join('-') }) })));
   const jobs = [], owners = [];
   for (const pt of points) { pt.best = []; pt.train = []; for (const seed of seeds) { jobs.push({ op: 'trainRecord', spec: pt.spec(seed), steps: v.steps, every }); owners.push(pt); } }
   const handle = getPool().sweep(jobs);
@@ -299,7 +301,7 @@ function runSweep(kind) {
 function drawSweeps() {
   const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };
   const parts = [];
-  for (const [kind, chart] of [['p', lab.charts.sweepP], ['n', lab.charts.sweepN]]) {
+  for (const [kind, chart] of [['p', lab.charts.sweepP], ['n', lab.charts.sweepN], ['w', lab.charts.sweepW]]) {
     const S = lab.sweeps[kind];
     if (!chart) continue;
     if (!S) { chart.series = []; chart.requestDraw(); continue; }
@@ -313,7 +315,7 @@ function drawSweeps() {
       return out;
     });
     chart.requestDraw();
-    parts.push(`${kind === 'p' ? 'p' : 'size'}: ${S.error ? S.error : S.handle ? `${S.done} / ${S.total} runs…` : `${S.total} runs in ${(S.ms / 1000).toFixed(1)} s`}`);
+    parts.push(`${{ p: 'p', n: 'size', w: 'width' }[kind]}: ${S.error ? S.error : S.handle ? `${S.done} / ${S.total} runs…` : `${S.total} runs in ${(S.ms / 1000).toFixed(1)} s`}`);
   }
   $('sweep-status').textContent = parts.join(' · ');
 }
@@ -338,6 +340,7 @@ function setupControls() {
   $('reset').addEventListener('click', reset);
   $('sweep-p').addEventListener('click', () => runSweep('p'));
   $('sweep-n').addEventListener('click', () => runSweep('n'));
+  $('sweep-w').addEventListener('click', () => runSweep('w'));
   bindCopyLink($('copy-link'), lab.S);
   $('exp-png').addEventListener('click', () => savePNG([
     { canvas: $('mask-0'), title: 'mini-batch 1' }, { canvas: $('mask-1'), title: 'mini-batch 2' }, { canvas: $('mask-2'), title: 'mini-batch 3' },
@@ -395,7 +398,7 @@ function tables() {
     });
   });
   const sweeps = { sweep: [], x: [], series: [], seed_index: [], best_val_loss: [], final_train_loss: [] };
-  for (const S of Object.values(lab.sweeps)) if (S) for (const p of S.points) p.best.forEach((b, k) => { sweeps.sweep.push(S.kind === 'p' ? 'drop probability' : 'training images'); sweeps.x.push(p.x); sweeps.series.push(p.series); sweeps.seed_index.push(k); sweeps.best_val_loss.push(b); sweeps.final_train_loss.push(p.train[k]); });
+  for (const S of Object.values(lab.sweeps)) if (S) for (const p of S.points) p.best.forEach((b, k) => { sweeps.sweep.push({ p: 'drop probability', n: 'training images', w: 'hidden width' }[S.kind]); sweeps.x.push(p.x); sweeps.series.push(p.series); sweeps.seed_index.push(k); sweeps.best_val_loss.push(b); sweeps.final_train_loss.push(p.train[k]); });
   const mc = { k: [], val_loss: [], val_accuracy: [] };
   if (lab.inference) lab.inference.mc.loss.forEach((l, i) => { mc.k.push(i + 1); mc.val_loss.push(l); mc.val_accuracy.push(lab.inference.mc.accuracy[i]); });
   return { runs, bands, sweeps, monte_carlo: mc };

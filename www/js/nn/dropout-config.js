@@ -22,6 +22,7 @@ export const N_TRAIN_MAX = DIGITS.n - N_VAL;
 /** Sweep grids. */
 export const P_GRID = [0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9];
 export const SIZE_GRID = [50, 100, 200, 500, 1000, N_TRAIN_MAX];
+export const WIDTH_GRID = [16, 32, 64, 128, 256, 512];
 
 export const DEFAULTS = {
   train: 200, p: 0.5, 'p.in': 0.2, gran: 'example', hidden: '256-256', lr: 0.002, momentum: 0.9, batch: 32,
