@@ -788,9 +788,63 @@ fn split_seed_fixes_the_split_across_seeds() {
         ));
         nn::Trainer::<f64>::new(s.config, &s.data)
     };
-    let (a, b) = (build(1, r#","split_seed":7"#), build(2, r#","split_seed":7"#));
+    let (a, b) = (
+        build(1, r#","split_seed":7"#),
+        build(2, r#","split_seed":7"#),
+    );
     assert_eq!(a.val.raw, b.val.raw, "the same validation examples");
     assert_eq!(a.train.raw, b.train.raw);
     let (c, d) = (build(1, ""), build(2, ""));
-    assert_ne!(c.val.raw, d.val.raw, "without split_seed the split follows the seed");
+    assert_ne!(
+        c.val.raw, d.val.raw,
+        "without split_seed the split follows the seed"
+    );
+}
+
+/// One thinned network over a whole decision grid: the same mask at every point (the corners of
+/// a 2×2 grid are the corners of a 60×60 grid), reproducible from its seed, another seed another
+/// network; without dropout it is the plain grid.
+#[test]
+fn thinned_grid_is_one_network_everywhere() {
+    let build = |extra: &str| {
+        let s = trainer_spec(&format!(
+            r#"{{"layer_sizes":[2,32,32,1],"optimizer":{{"name":"sgd","lr":0.1}},"batch_size":16,"seed":3,"data":{{"name":"moons","n":200,"noise":0.2}}{extra}}}"#
+        ));
+        nn::Trainer::<f64>::new(s.config, &s.data)
+    };
+    let mut t = build(r#","dropout":0.5"#);
+    t.step(200);
+    let big = t
+        .predict_grid_thinned(60, 60, -2.0, 3.0, -1.5, 2.0, 9)
+        .to_vec();
+    let small = t
+        .predict_grid_thinned(2, 2, -2.0, 3.0, -1.5, 2.0, 9)
+        .to_vec();
+    let corners = [big[0], big[59], big[60 * 59], big[60 * 60 - 1]];
+    for (a, b) in small.iter().zip(corners) {
+        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    }
+    assert_eq!(
+        big,
+        t.predict_grid_thinned(60, 60, -2.0, 3.0, -1.5, 2.0, 9)
+            .to_vec()
+    );
+    let other = t
+        .predict_grid_thinned(60, 60, -2.0, 3.0, -1.5, 2.0, 10)
+        .to_vec();
+    assert!(
+        big.iter().zip(&other).any(|(a, b)| (a - b).abs() > 1e-3),
+        "another mask, another network"
+    );
+    let mean = t.predict_grid(60, 60, -2.0, 3.0, -1.5, 2.0).to_vec();
+    assert!(big.iter().zip(&mean).any(|(a, b)| (a - b).abs() > 1e-3));
+    let mut plain = build("");
+    plain.step(50);
+    let (g, e) = (
+        plain
+            .predict_grid_thinned(20, 20, -2.0, 3.0, -1.5, 2.0, 1)
+            .to_vec(),
+        plain.predict_grid(20, 20, -2.0, 3.0, -1.5, 2.0).to_vec(),
+    );
+    assert_eq!(g, e);
 }

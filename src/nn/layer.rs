@@ -362,6 +362,9 @@ pub struct Dropout<F> {
     /// Whether the current pass applied a mask, and which (for its backward pass).
     active: bool,
     sampled: bool,
+    /// One mask (n values) that every Sample pass applies to every row while set: a single
+    /// thinned network over a whole grid (a fresh draw per grid point would paint noise).
+    pub fixed: Option<Vec<F>>,
 }
 
 impl<F: Float> Dropout<F> {
@@ -376,6 +379,7 @@ impl<F: Float> Dropout<F> {
             sample: Vec::new(),
             active: false,
             sampled: false,
+            fixed: None,
         }
     }
     /// Whether unit j of example r was kept in the last training batch (None before).
@@ -428,6 +432,13 @@ impl<F: Float> Layer<F> for Dropout<F> {
                 y[..len].copy_from_slice(&x[..len]);
             }
             return;
+        }
+        if self.sampled {
+            if let Some(f) = &self.fixed {
+                apply(&f[..self.n], &x[..len], &mut y[..len], self.n);
+                self.active = false; // no backward through a fixed mask
+                return;
+            }
         }
         let draws = match self.granularity {
             Granularity::Example => len,

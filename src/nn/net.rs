@@ -193,6 +193,25 @@ impl<F: Float> Mlp<F> {
         }
         out
     }
+    /// Fix one mask per dropout layer for the Sample passes that follow (drawn from `rng` as a
+    /// training mask: kept with probability 1 − p, scaled by 1/(1 − p)); None lifts it.
+    pub fn fix_dropout_masks(&mut self, mut rng: Option<&mut Rng>) {
+        for layer in &mut self.layers {
+            if let Some(d) = layer.as_dropout_mut() {
+                d.fixed = rng.as_deref_mut().map(|r| {
+                    let keep = 1.0 - d.p;
+                    let scale = if keep > 0.0 {
+                        F::of(1.0 / keep)
+                    } else {
+                        F::zero()
+                    };
+                    (0..d.n)
+                        .map(|_| if r.uniform() < keep { scale } else { F::zero() })
+                        .collect()
+                });
+            }
+        }
+    }
     /// Every dropout layer's test-time factor (1: PyTorch's eval identity).
     pub fn set_dropout_test_scale(&mut self, f: impl Fn(f64) -> f64) {
         for layer in &mut self.layers {

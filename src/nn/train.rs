@@ -437,6 +437,36 @@ impl<F: Float> Trainer<F> {
         y0: f64,
         y1: f64,
     ) -> &[f32] {
+        self.grid_pass(nx, ny, [x0, x1, y0, y1], Mode::Eval)
+    }
+
+    /// [`Trainer::predict_grid`] of ONE thinned network: a mask per dropout layer drawn from a
+    /// stream of `seed` and applied to every grid point (the same network everywhere), batch norm
+    /// in inference. Without dropout layers it is the plain grid.
+    #[allow(clippy::too_many_arguments)]
+    pub fn predict_grid_thinned(
+        &mut self,
+        nx: usize,
+        ny: usize,
+        x0: f64,
+        x1: f64,
+        y0: f64,
+        y1: f64,
+        seed: u64,
+    ) -> &[f32] {
+        self.net.fix_dropout_masks(Some(&mut Rng::derive(seed, 6)));
+        self.grid_pass(nx, ny, [x0, x1, y0, y1], Mode::Sample);
+        self.net.fix_dropout_masks(None);
+        &self.grid
+    }
+
+    fn grid_pass(
+        &mut self,
+        nx: usize,
+        ny: usize,
+        [x0, x1, y0, y1]: [f64; 4],
+        mode: Mode,
+    ) -> &[f32] {
         self.grid.clear();
         if self.dim != 2 || nx < 2 || ny < 2 {
             return &self.grid;
@@ -464,7 +494,7 @@ impl<F: Float> Trainer<F> {
                 }
             }
             self.net
-                .forward(&xs, rows, Mode::Eval, &mut rng, &mut self.eval_bufs);
+                .forward(&xs, rows, mode, &mut rng, &mut self.eval_bufs);
             for row in self.eval_bufs.output(o).chunks_exact(o) {
                 values.push(self.grid_value(row));
             }

@@ -99,6 +99,30 @@ async function main() {
       await close();
     });
 
+    await test('dropout: 2-D boundary of one thinned network (one mask over the plane) next to the eval network; p = 0: the same picture', async () => {
+      for (const p of [0.5, 0]) {
+        const { page, errors, close } = await open(browser, 'dropout', `?p=${p}`);
+        await page.waitForFunction(() => window.__lab.moons?.thin, null, { timeout: 20000 });
+        await page.click('#b-play');
+        await sleep(1600);
+        await page.click('#b-play');
+        await sleep(300);
+        const r = await page.evaluate(async () => {
+          const M = window.__lab.moons, v = window.__lab.charts.bThin.view;
+          const ev = await M.trainer.call('predictGrid', 64, 64, ...v);
+          const a = await M.trainer.call('predictGridThinned', 64, 64, ...v, 101), b = await M.trainer.call('predictGridThinned', 64, 64, ...v, 102);
+          const d = (x, y) => Math.max(...x.map((q, i) => Math.abs(q - y[i])));
+          return { steps: M.trainer.steps, masks: M.mask, dEval: d(a, ev), dMasks: d(a, b) };
+        });
+        report.push(`2-D boundary, p = ${p}: ${r.steps} steps, ${r.masks} masks shown; max |p(thinned) − p(eval)| ${r.dEval.toFixed(3)}, between two masks ${r.dMasks.toFixed(3)}`);
+        assert(r.steps > 300 && r.masks >= 3, `it trained (${r.steps} steps) and the masks changed (${r.masks})`);
+        if (p > 0) assert(r.dEval > 0.05 && r.dMasks > 0.05, 'a thinned network is another function than the mean network, and another mask another one');
+        else assert(r.dEval === 0 && r.dMasks === 0, 'p = 0: every "thinned" network is the network');
+        if (errors.length) throw new Error(errors.join('; '));
+        await close();
+      }
+    });
+
     await test('dropout: phone and dark screenshots; no horizontal scrolling', async () => {
       for (const [name, opts] of [['dropout-phone', PHONE], ['dropout-dark', { dark: true }]]) {
         const { page, errors, close } = await open(browser, 'dropout', '?steps=300', opts);

@@ -598,4 +598,13 @@ fn dropout_through_the_js_api() {
     let mc = t.evaluate_mc(4, 1).unwrap();
     assert_eq!(f64s(&mc, "accuracy").len(), 4);
     assert!(error_message(t.evaluate_mc(0, 1).map(JsValue::from)).starts_with("k: "));
+    let a = t
+        .predict_grid_thinned(8, 8, -2.0, 3.0, -1.5, 2.0, 4)
+        .unwrap()
+        .to_vec();
+    let b = t
+        .predict_grid_thinned(8, 8, -2.0, 3.0, -1.5, 2.0, 4)
+        .unwrap()
+        .to_vec();
+    assert_eq!((a.len(), &a), (64, &b), "one mask from one seed");
 }

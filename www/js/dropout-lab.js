@@ -9,6 +9,7 @@ import { loadEngine, errorMessage } from './shared/engine.js';
 import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { MaskDiagram } from './shared/maskdiagram.js';
+import { Boundary } from './shared/boundary.js';
 import { FrameLoop } from './shared/trainloop.js';
 import { getPool } from './shared/pool.js';
 import { Fields } from './shared/fields.js';
@@ -17,7 +18,7 @@ import { sig } from './shared/format.js';
 import { networkScript, remoteSnapshot } from './shared/torch-nn.js';
 import { deflateBase64 } from './shared/py-engine.js';
 import { presetFromQuery } from './nn/common.js';
-import { PRESETS, PRESET_IDS, EMBED_EXTRAS, DIGITS, N_VAL, P_GRID, SIZE_GRID, WIDTH_GRID, presetById, baseFor, buildTable, runSpec, seedsOf, band, argmin, mapping } from './nn/dropout-config.js';
+import { PRESETS, PRESET_IDS, EMBED_EXTRAS, DIGITS, N_VAL, P_GRID, SIZE_GRID, WIDTH_GRID, presetById, baseFor, buildTable, runSpec, moonsSpec, seedsOf, band, argmin, mapping } from './nn/dropout-config.js';
 
 const $ = (id) => document.getElementById(id);
 const RUN_KEYS = /^(train|p|p\.in|gran|hidden|lr|momentum|batch|steps|every|seeds|seed)$/;
@@ -79,6 +80,7 @@ async function rebuild() {
   cancelSweeps();
   lab.picture?.trainer?.free();
   lab.picture = null;
+  buildMoons(token);
   lab.runs = newRuns();
   lab.inference = null;
   updateCharts();
@@ -208,6 +210,8 @@ function setupCharts() {
   lab.charts.sweepN = new XYChart($('sweep-n-chart'), { xLabel: 'training images', yLabel: 'best validation loss', legend: 'tr', logX: true, empty: 'press "Sweep the training-set size"' });
   lab.charts.sweepW = new XYChart($('sweep-w-chart'), { xLabel: 'units per hidden layer', yLabel: 'best validation loss', legend: 'tr', logX: true, empty: 'press "Sweep the width"' });
   lab.masks = [0, 1, 2].map((k) => new MaskDiagram($(`mask-${k}`)));
+  lab.charts.bEval = new Boundary($('b-eval'), { res: GRID });
+  lab.charts.bThin = new Boundary($('b-thin'), { res: GRID });
 }
 
 function updateCharts() {
@@ -269,6 +273,54 @@ function drawInference() {
 function row(cells) { const tr = document.createElement('tr'); for (const c of cells) { const td = document.createElement('td'); td.textContent = c; tr.append(td); } return tr; }
 
 function status(text, bad = false) { const el = $('status-line'); el.textContent = text; el.classList.toggle('bad', bad); }
+
+// ---- the 2-D network ---------------------------------------------------------------------------
+const GRID = 64;
+async function buildMoons(token) {
+  const B = lab.moons;
+  if (B) { clearInterval(B.timer); B.trainer?.free(); }
+  lab.moons = null;
+  syncMoons();
+  let trainer;
+  try { trainer = await getPool().trainer(moonsSpec(V())); } catch (e) { $('b-counter').textContent = errorMessage(e); return; }
+  if (token !== lab.token) { trainer.free(); return; }
+  const M = (lab.moons = { trainer, mask: 1, thin: null, playing: false, timer: 0 });
+  const ds = await trainer.call('dataset');
+  if (lab.moons !== M) return;
+  const pts = { x: Float32Array.from(ds.inputs), labels: Uint32Array.from(ds.labels) };
+  for (const b of [lab.charts.bEval, lab.charts.bThin]) { b.clear(); b.points = pts; b.fit(pts); }
+  lab.charts.bEval.predict = (nx, ny, view) => (trainer.grid && trainer.gridSize[0] === nx && trainer.gridView.every((x, i) => x === view[i]) ? trainer.grid : null);
+  lab.charts.bThin.predict = (nx) => (M.thin && M.thinN === nx ? M.thin : null);
+  trainer.onTick = () => { $('b-counter').textContent = `step ${trainer.steps}`; lab.charts.bEval.requestDraw(); if (!trainer.playing) { M.playing = false; syncMoons(); } };
+  await trainer.refresh({ grid: { nx: GRID, ny: GRID, view: lab.charts.bEval.view } });
+  await thinMask();
+}
+/** The thinned network of mask `M.mask` over the whole plane (one mask, every grid point). */
+async function thinMask() {
+  const M = lab.moons;
+  if (!M || M.busy) return;
+  M.busy = true;
+  try {
+    const v = lab.charts.bThin.view;
+    const g = await M.trainer.call('predictGridThinned', GRID, GRID, v[0], v[1], v[2], v[3], M.mask);
+    if (lab.moons !== M) return;
+    M.thin = g; M.thinN = GRID;
+    $('b-thin-cap').textContent = V().p > 0 ? `one thinned network: mask ${M.mask}, step ${M.trainer.steps}` : 'p = 0: no units dropped (the same network)';
+    lab.charts.bThin.requestDraw();
+  } catch (e) { $('b-thin-cap').textContent = errorMessage(e); } finally { M.busy = false; }
+}
+function toggleMoons() {
+  const M = lab.moons;
+  if (!M) return;
+  if (M.playing) { M.playing = false; M.trainer.pause(); clearInterval(M.timer); M.timer = 0; }
+  else {
+    M.playing = true;
+    M.trainer.play({ speed: 1500, untilSteps: M.trainer.steps + 6000, grid: { nx: GRID, ny: GRID, view: lab.charts.bEval.view, everyMs: 100 }, final: { grid: true } });
+    M.timer = setInterval(() => { if (!M.playing) { clearInterval(M.timer); M.timer = 0; return; } M.mask++; thinMask(); }, 500);
+  }
+  syncMoons();
+}
+function syncMoons() { const M = lab.moons; $('b-play').textContent = M?.playing ? '❚❚ Pause' : '▶ Train'; $('b-play').setAttribute('aria-pressed', String(!!M?.playing)); }
 
 // ---- sweeps ------------------------------------------------------------------------------------
 function cancelSweeps() { for (const k of ['p', 'n', 'w']) { lab.sweeps[k]?.handle?.cancel(); lab.sweeps[k] = null; } drawSweeps(); }
@@ -341,6 +393,8 @@ function setupControls() {
   $('sweep-p').addEventListener('click', () => runSweep('p'));
   $('sweep-n').addEventListener('click', () => runSweep('n'));
   $('sweep-w').addEventListener('click', () => runSweep('w'));
+  $('b-play').addEventListener('click', toggleMoons);
+  $('b-mask').addEventListener('click', () => { if (lab.moons) { lab.moons.mask++; thinMask(); } });
   bindCopyLink($('copy-link'), lab.S);
   $('exp-png').addEventListener('click', () => savePNG([
     { canvas: $('mask-0'), title: 'mini-batch 1' }, { canvas: $('mask-1'), title: 'mini-batch 2' }, { canvas: $('mask-2'), title: 'mini-batch 3' },

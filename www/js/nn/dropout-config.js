@@ -12,9 +12,9 @@ import { freshSeed } from '../shared/seeds.js';
 import { presetEntries, pageEntries, hiddenCheck, parseHidden, HIDDEN_RE, SEED_MAX } from './common.js';
 
 /** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
-export const HIDEABLE = ['header', 'lesson', 'transport', 'masks', 'curves', 'accuracy', 'table', 'sweeps', 'inference', 'mapping', 'controls', 'notes'];
+export const HIDEABLE = ['header', 'lesson', 'transport', 'masks', 'curves', 'accuracy', 'table', 'boundary', 'sweeps', 'inference', 'mapping', 'controls', 'notes'];
 /** What embed=1 hides unless show= names it. */
-export const EMBED_EXTRAS = ['header', 'lesson', 'accuracy', 'table', 'sweeps', 'inference', 'mapping', 'controls', 'notes'];
+export const EMBED_EXTRAS = ['header', 'lesson', 'accuracy', 'table', 'boundary', 'sweeps', 'inference', 'mapping', 'controls', 'notes'];
 /** The digits CSV: 1797 8×8 images; 20 % held out (359 images), the same for every seed. */
 export const DIGITS = { file: 'digits.csv', n: 1797, validation_split: 0.2, split_seed: 0 };
 export const N_VAL = Math.round(DIGITS.n * DIGITS.validation_split);
@@ -90,6 +90,13 @@ export function runSpec(v, csv, { seed, drop = true, train = v.train, p = v.p, p
   if (drop && p > 0) spec.dropout = p;
   if (drop && pIn > 0) spec.input_dropout = pIn;
   if (drop && (p > 0 || pIn > 0) && v.gran === 'batch') spec.dropout_granularity = 'batch';
+  return spec;
+}
+
+/** The 2-D network of the boundary panel: two moons, the hidden drop probability of the lab. */
+export function moonsSpec(v) {
+  const spec = { layer_sizes: [2, 64, 64, 1], activation: 'relu', loss: 'bce_with_logits', init: 'xavier_normal', optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, batch_size: 16, seed: v.seed, data: { name: 'moons', n: 200, noise: 0.25, seed: 1 } };
+  if (v.p > 0) spec.dropout = v.p;
   return spec;
 }
 
