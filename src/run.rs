@@ -87,7 +87,7 @@ fn finite2(p: [f64; 2]) -> bool {
 
 impl Run {
     pub fn new(spec: &TrajectorySpec) -> Run {
-        let method = match optim::build::<f64>(spec.optimizer.def.name, &spec.optimizer.hyper, 2) {
+        let method = match optim::build::<f64>(spec.optimizer.def, &spec.optimizer.hyper, 2) {
             Some(o) => Method::FirstOrder(o),
             None => Method::Newton,
         };

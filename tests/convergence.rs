@@ -265,3 +265,46 @@ fn divergence_keeps_the_finite_prefix() {
     assert_eq!(r.values().len(), 161);
     assert!(r.points().iter().chain(r.values()).all(|v| v.is_finite()));
 }
+
+/// The registry is complete: every definition's algorithm is its own, `build` constructs every
+/// first-order one (its state is the state its definition names), Newton is the only one it does
+/// not build, and both convergence tables cover every registered optimizer.
+#[test]
+fn every_registered_optimizer_is_built_as_itself_and_tested() {
+    use optplay::optim::{self, Algo, Hyper, OPTIMIZERS};
+    let mut algos = vec![];
+    for def in OPTIMIZERS {
+        assert!(
+            !algos.contains(&def.algo),
+            "{}: algorithm {:?} registered twice",
+            def.name,
+            def.algo
+        );
+        algos.push(def.algo);
+        let built = optim::build::<f64>(def, &Hyper::defaults(def.params), 3);
+        match (def.algo, built) {
+            (Algo::Newton, None) => {}
+            (Algo::Newton, Some(_)) => panic!("newton built as a first-order optimizer"),
+            (_, None) => panic!("{}: not built", def.name),
+            (_, Some(o)) => {
+                // Its state at the defaults is named in its own definition (state that only some
+                // settings keep, like RMSprop's grad_avg, may be absent).
+                for (n, _) in o.state() {
+                    assert!(
+                        def.state.contains(&n),
+                        "{}: state {n} is not in {:?}",
+                        def.name,
+                        def.state
+                    );
+                }
+            }
+        }
+        for table in [QUADRATIC, ROSENBROCK] {
+            let rows = table
+                .iter()
+                .filter(|(o, _)| o.contains(&format!(r#""name":"{}""#, def.name)))
+                .count();
+            assert!(rows >= 1, "{}: no convergence row", def.name);
+        }
+    }
+}

@@ -214,7 +214,9 @@ impl<F: Float> Trainer<F> {
         };
         let (train, val) = (split(train_idx), split(val_idx));
         let n_params = net.params.len();
-        let opt = optim::build::<F>(config.optimizer.def.name, &config.optimizer.hyper, n_params)
+        // `nn::spec::trainer` refuses Newton's method (it needs a 2-D landscape's Hessian; tested),
+        // the only definition `build` does not construct; this fallback is never taken.
+        let opt = optim::build::<F>(config.optimizer.def, &config.optimizer.hyper, n_params)
             .unwrap_or_else(|| {
                 Box::new(optim::sgd::Sgd::new(
                     &optim::Hyper::defaults(optim::sgd::PARAMS),

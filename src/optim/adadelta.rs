@@ -47,6 +47,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::Adadelta,
     name: "adadelta",
     label: "AdaDelta",
     params: PARAMS,

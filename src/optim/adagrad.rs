@@ -47,6 +47,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::Adagrad,
     name: "adagrad",
     label: "AdaGrad",
     params: PARAMS,

@@ -74,6 +74,7 @@ pub const PARAMS_ADAMW: &[ParamSpec] = &[
 const STATE: &[&str] = &["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "m_hat", "v_hat"];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::Adam,
     name: "adam",
     label: "Adam",
     params: PARAMS,
@@ -81,6 +82,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     cross_check: super::no_cross_check,
 };
 pub const DEF_ADAMW: OptimizerDef = OptimizerDef {
+    algo: super::Algo::AdamW,
     name: "adamw",
     label: "AdamW",
     params: PARAMS_ADAMW,

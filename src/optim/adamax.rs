@@ -31,6 +31,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::Adamax,
     name: "adamax",
     label: "Adamax",
     params: PARAMS,

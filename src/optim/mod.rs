@@ -317,7 +317,25 @@ pub fn check(spec: &ParamSpec, v: Value) -> Result<Value, String> {
 }
 
 /// Static description of an optimizer (for validation and for the UI).
+/// The algorithm a definition stands for: [`build`] matches on it exhaustively, so a definition
+/// cannot be registered without its constructor (no name falls through to another method).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algo {
+    Sgd,
+    Adagrad,
+    RmsProp,
+    Adadelta,
+    Adam,
+    AdamW,
+    Adamax,
+    NAdam,
+    RAdam,
+    /// Second order: needs the landscape's Hessian (2-D runs only), not built by [`build`].
+    Newton,
+}
+
 pub struct OptimizerDef {
+    pub algo: Algo,
     pub name: &'static str,
     pub label: &'static str,
     pub params: &'static [ParamSpec],
@@ -361,20 +379,20 @@ pub fn find(name: &str) -> Option<&'static OptimizerDef> {
     OPTIMIZERS.iter().find(|d| d.name == name)
 }
 
-/// Build a first-order optimizer for `n` parameters from validated hyperparameters. `None` for
-/// names that are not first-order optimizers (`newton` needs a Hessian and lives apart).
-pub fn build<F: Scalar>(name: &str, h: &Hyper, n: usize) -> Option<Box<dyn Optimizer<F>>> {
-    Some(match name {
-        "sgd" => Box::new(sgd::Sgd::new(h, n)),
-        "adagrad" => Box::new(adagrad::Adagrad::new(h, n)),
-        "rmsprop" => Box::new(rmsprop::RmsProp::new(h, n)),
-        "adadelta" => Box::new(adadelta::Adadelta::new(h, n)),
-        "adam" => Box::new(adam::Adam::new(h, n, h.flag("decoupled_weight_decay"))),
-        "adamw" => Box::new(adam::Adam::new(h, n, true)),
-        "adamax" => Box::new(adamax::Adamax::new(h, n)),
-        "nadam" => Box::new(nadam::NAdam::new(h, n)),
-        "radam" => Box::new(radam::RAdam::new(h, n)),
-        _ => return None,
+/// Build the first-order optimizer of `def` for `n` parameters from validated hyperparameters;
+/// `None` for Newton's method, which needs a Hessian and lives apart (`run.rs`).
+pub fn build<F: Scalar>(def: &OptimizerDef, h: &Hyper, n: usize) -> Option<Box<dyn Optimizer<F>>> {
+    Some(match def.algo {
+        Algo::Sgd => Box::new(sgd::Sgd::new(h, n)),
+        Algo::Adagrad => Box::new(adagrad::Adagrad::new(h, n)),
+        Algo::RmsProp => Box::new(rmsprop::RmsProp::new(h, n)),
+        Algo::Adadelta => Box::new(adadelta::Adadelta::new(h, n)),
+        Algo::Adam => Box::new(adam::Adam::new(h, n, h.flag("decoupled_weight_decay"))),
+        Algo::AdamW => Box::new(adam::Adam::new(h, n, true)),
+        Algo::Adamax => Box::new(adamax::Adamax::new(h, n)),
+        Algo::NAdam => Box::new(nadam::NAdam::new(h, n)),
+        Algo::RAdam => Box::new(radam::RAdam::new(h, n)),
+        Algo::Newton => return None,
     })
 }
 

@@ -46,6 +46,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::NAdam,
     name: "nadam",
     label: "NAdam",
     params: PARAMS,

@@ -19,6 +19,7 @@ pub const PARAMS: &[ParamSpec] = &[num_open(
 )];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::Newton,
     name: "newton",
     label: "Newton–Raphson",
     params: PARAMS,

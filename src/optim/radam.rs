@@ -39,6 +39,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::RAdam,
     name: "radam",
     label: "RAdam",
     params: PARAMS,

@@ -55,6 +55,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::RmsProp,
     name: "rmsprop",
     label: "RMSprop",
     params: PARAMS,

@@ -43,6 +43,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
+    algo: super::Algo::Sgd,
     name: "sgd",
     label: "SGD (momentum, Nesterov)",
     params: PARAMS,

@@ -125,6 +125,8 @@ export interface Inspection {
 export interface NetworkOptions {
   activations: string[]; losses: string[]; inits: string[]; generators: string[];
   stat_fields: string[]; histogram_kinds: string[];
+  /** The largest seed a network spec takes. */
+  max_seed: number;
 }
 "#;
 
@@ -191,6 +193,8 @@ struct Options {
     generators: &'static [&'static str],
     stat_fields: &'static [&'static str],
     histogram_kinds: &'static [&'static str],
+    /// The largest seed a network spec takes (`nn::spec::MAX_SEED`; the pages' SEED_MAX).
+    max_seed: usize,
 }
 
 /// Names the network controls offer.
@@ -231,6 +235,7 @@ pub fn network_options() -> Result<JsValue, JsError> {
         generators: GENERATORS,
         stat_fields: STAT_FIELDS,
         histogram_kinds: HIST_KINDS,
+        max_seed: nn::spec::MAX_SEED,
     })
 }
 

@@ -3,7 +3,7 @@
 // parameter), optimizer (+ lr, momentum), batch size, seed, hidden layer widths, and the page keys
 // (preset, lesson, embed, hide, theme). See shared/state.js for the table format.
 
-import { freshSeed } from '../shared/seeds.js';
+import { freshSeed, SEED_MAX } from '../shared/seeds.js';
 
 export const ACTIVATION_CHOICES = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu', 'identity'];
 export const ACTIVATION_LABELS = { sigmoid: 'sigmoid', tanh: 'tanh', relu: 'ReLU', leaky_relu: 'leaky ReLU', gelu: 'GELU', identity: 'identity (linear)' };
@@ -31,7 +31,7 @@ export const initLabel = (n) => (INIT_CHOICES.find(([k]) => k === n) || [n, n])[
 
 export const OPTIMIZER_CHOICES = ['sgd', 'adam', 'rmsprop', 'adagrad'];
 export const OPTIMIZER_LABELS = { sgd: 'SGD', adam: 'Adam', rmsprop: 'RMSprop', adagrad: 'AdaGrad' };
-export const SEED_MAX = 1e9;
+export { SEED_MAX };
 export const HIDDEN_RE = /^[0-9]{1,4}(-[0-9]{1,4}){0,39}$/;
 
 /** "300-300-300" → [300, 300, 300]; throws on anything else. */

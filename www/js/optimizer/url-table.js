@@ -2,7 +2,7 @@
 // Built once from the engine's metadata (names, ranges, defaults) and a `base` of flat default
 // values (the global defaults with the chosen preset applied on top).
 import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
-import { freshSeed } from '../shared/seeds.js';
+import { freshSeed, SEED_MAX } from '../shared/seeds.js';
 export const MAX_RACERS = 8;
 /** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
 export const HIDEABLE = ['header', 'lesson', 'transport', 'readout', 'legend', 'chart', 'controls', 'anatomy', 'notes'];
@@ -12,7 +12,7 @@ export const URL_CAP = 1e6;
 export const EXPR_PATTERN = /^[0-9A-Za-z_+\-*/^()., ]*$/;
 /** Racer settings that are not optimizer kwargs: kept when the racer's optimizer changes. */
 export const RACER_EXTRA = /^o\d\.(batch_size|seed|sched(\..+)?)$/;
-export const SEED_MAX = 1e9;
+export { SEED_MAX };
 export const BASIN_RES = [64, 128, 256];
 
 /** Global defaults (flat URL keys). Presets override some of them. */

@@ -2,6 +2,10 @@
 // a lab's "new seed" button and `seed=random` in a URL draw one, and the lab writes it into its
 // URL at once, so the run stays reproducible from the address bar.
 
+/** The largest seed of every lab: the engine's `nn::spec::MAX_SEED` (u32::MAX), which
+ *  `networkOptions().max_seed` reports; tests/js/seeds.test.mjs holds the two together. */
+export const SEED_MAX = 4294967295;
+
 let engine = null;
 
 /** Called by loadEngine (shared/engine.js) once the engine runs. */
