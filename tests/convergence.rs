@@ -308,3 +308,32 @@ fn every_registered_optimizer_is_built_as_itself_and_tested() {
         }
     }
 }
+
+/// Every registered schedule is built as itself: its kind is its own, and the schedule made from
+/// its defaults is that kind's variant (a name can no longer fall through to Constant).
+#[test]
+fn every_registered_schedule_is_built_as_itself() {
+    use optplay::optim::schedule::{Schedule, ScheduleKind, SCHEDULES};
+    use optplay::optim::Hyper;
+    let mut kinds = vec![];
+    for def in SCHEDULES {
+        assert!(
+            !kinds.contains(&def.kind),
+            "{}: kind {:?} twice",
+            def.name,
+            def.kind
+        );
+        kinds.push(def.kind);
+        let s = Schedule::from_hyper(def, &Hyper::defaults(def.params));
+        let ok = matches!(
+            (def.kind, s),
+            (ScheduleKind::Constant, Schedule::Constant)
+                | (ScheduleKind::Step, Schedule::Step { .. })
+                | (ScheduleKind::Exponential, Schedule::Exponential { .. })
+                | (ScheduleKind::Cosine, Schedule::Cosine { .. })
+                | (ScheduleKind::InverseTime, Schedule::InverseTime { .. })
+        );
+        assert!(ok, "{}: built as {s:?}", def.name);
+    }
+    assert_eq!(kinds.len(), 5);
+}

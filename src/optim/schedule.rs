@@ -5,7 +5,19 @@
 use super::{int, num, Hyper, ParamSpec};
 use std::f64::consts::PI;
 
+/// Which schedule a definition stands for: [`Schedule::from_hyper`] matches on it exhaustively,
+/// so a definition cannot be registered without its formula (no name falls through to Constant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScheduleKind {
+    Constant,
+    Step,
+    Exponential,
+    Cosine,
+    InverseTime,
+}
+
 pub struct ScheduleDef {
+    pub kind: ScheduleKind,
     pub name: &'static str,
     pub label: &'static str,
     /// The PyTorch class (or construction) this schedule reproduces.
@@ -16,6 +28,7 @@ pub struct ScheduleDef {
 
 pub const SCHEDULES: &[ScheduleDef] = &[
     ScheduleDef {
+        kind: ScheduleKind::Constant,
         name: "constant",
         label: "Constant",
         torch: "none",
@@ -23,6 +36,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         params: &[],
     },
     ScheduleDef {
+        kind: ScheduleKind::Step,
         name: "step",
         label: "Step decay",
         torch: "StepLR(step_size, gamma)",
@@ -40,6 +54,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         ],
     },
     ScheduleDef {
+        kind: ScheduleKind::Exponential,
         name: "exponential",
         label: "Exponential decay",
         torch: "ExponentialLR(gamma)",
@@ -55,6 +70,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         )],
     },
     ScheduleDef {
+        kind: ScheduleKind::Cosine,
         name: "cosine",
         label: "Cosine annealing",
         torch: "CosineAnnealingLR(T_max, eta_min)",
@@ -80,6 +96,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         ],
     },
     ScheduleDef {
+        kind: ScheduleKind::InverseTime,
         name: "inverse_time",
         label: "1/t decay",
         torch: "LambdaLR(lambda e: 1 / (1 + decay·e))",
@@ -110,24 +127,24 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    /// From a validated parameter set of the schedule named `name`.
-    pub fn from_hyper(name: &str, h: &Hyper) -> Schedule {
-        match name {
-            "step" => Schedule::Step {
+    /// From a validated parameter set of the schedule `def`.
+    pub fn from_hyper(def: &ScheduleDef, h: &Hyper) -> Schedule {
+        match def.kind {
+            ScheduleKind::Constant => Schedule::Constant,
+            ScheduleKind::Step => Schedule::Step {
                 step_size: h.num("step_size").max(1.0) as u64,
                 gamma: h.num("gamma"),
             },
-            "exponential" => Schedule::Exponential {
+            ScheduleKind::Exponential => Schedule::Exponential {
                 gamma: h.num("gamma"),
             },
-            "cosine" => Schedule::Cosine {
+            ScheduleKind::Cosine => Schedule::Cosine {
                 t_max: h.num("T_max").max(1.0).floor(),
                 eta_min: h.num("eta_min"),
             },
-            "inverse_time" => Schedule::InverseTime {
+            ScheduleKind::InverseTime => Schedule::InverseTime {
                 decay: h.num("decay"),
             },
-            _ => Schedule::Constant,
         }
     }
 }

@@ -284,7 +284,7 @@ pub fn scheduler(v: Option<&Val>, field: &str) -> Result<Schedule, SpecError> {
         );
     };
     let h = hyper(kv, def.params, field, name)?;
-    Ok(Schedule::from_hyper(name, &h))
+    Ok(Schedule::from_hyper(def, &h))
 }
 
 /// A validated trajectory spec.
