@@ -848,3 +848,21 @@ fn thinned_grid_is_one_network_everywhere() {
     );
     assert_eq!(g, e);
 }
+
+/// The masks are exactly `uniform() < 1 − p` of the dropout stream (what the exported PyTorch
+/// scripts draw), for awkward p too.
+#[test]
+fn dropout_masks_are_uniform_below_keep_exactly() {
+    for p in [0.0, 0.1, 0.3, 1.0 / 3.0, 0.5, 0.9, 1.0 - 1e-12, 1.0] {
+        let x = vec![1.0; 100_000];
+        let (_, mask) = dropout_values(&x, 1, p, true, 21, Granularity::Example);
+        if p == 0.0 {
+            assert!(mask.iter().all(|&m| m == 1));
+            continue;
+        }
+        let mut rng = Rng::derive(21, 4);
+        for (i, &m) in mask.iter().enumerate() {
+            assert_eq!(m == 1, rng.uniform() < 1.0 - p, "p {p}, value {i}");
+        }
+    }
+}

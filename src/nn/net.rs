@@ -274,10 +274,20 @@ impl<F: Float> Mlp<F> {
     /// (see [`Buffers::output_grad`]); fills `grads`.
     pub fn backward(&mut self, x: &[F], bufs: &mut Buffers<F>) {
         let rows = bufs.rows;
+        // No layer below the first one with parameters needs ∂L/∂x (e.g. input dropout): the
+        // first Dense layer skips its input gradient, as without it.
+        let first = self
+            .layers
+            .iter()
+            .position(|l| l.n_params() > 0)
+            .unwrap_or(0);
         for i in (0..self.layers.len()).rev() {
+            if i < first {
+                break;
+            }
             let (lower, upper) = bufs.douts.split_at_mut(i);
             let dx = match i {
-                0 => None,
+                _ if i == first => None,
                 _ => Some(&mut lower[i - 1][..]),
             };
             let input = if i == 0 { x } else { &bufs.outs[i - 1][..] };
