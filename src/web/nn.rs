@@ -249,6 +249,33 @@ pub struct Trainer {
     data: crate::data::Dataset,
 }
 
+impl Trainer {
+    /// A decision grid's checked view: 2-D data, a valid rectangle, at most 1 Mi points.
+    #[allow(clippy::too_many_arguments)]
+    fn grid_rect(
+        &self,
+        what: &str,
+        nx: u32,
+        ny: u32,
+        x0: f64,
+        x1: f64,
+        y0: f64,
+        y1: f64,
+    ) -> Result<crate::landscape::grid::Rect, JsError> {
+        if self.inner.dim != 2 {
+            return Err(JsError::new(&format!(
+                "{what}: needs 2-D data (these have {} features)",
+                self.inner.dim
+            )));
+        }
+        let r = super::rect(nx, ny, x0, x1, y0, y1)?;
+        if (nx as u64) * (ny as u64) > 1 << 20 {
+            return Err(JsError::new("grid: at most 1 Mi points"));
+        }
+        Ok(r)
+    }
+}
+
 fn evaluation(e: &nn::train::Evaluation) -> Object {
     let o = Object::new();
     for (k, v) in [
@@ -469,6 +496,23 @@ impl Trainer {
     /// Decision-boundary values on an nx × ny grid over the data's original coordinates (row j
     /// at y0 + j·(y1 − y0)/(ny − 1)): p(class 1) for one bce output or two cross-entropy
     /// outputs, the output itself for one mse output, else the argmax class. 2-D data only.
+    #[wasm_bindgen(js_name = predictGrid)]
+    pub fn predict_grid(
+        &mut self,
+        nx: u32,
+        ny: u32,
+        x0: f64,
+        x1: f64,
+        y0: f64,
+        y1: f64,
+    ) -> Result<Float32Array, JsError> {
+        let r = self.grid_rect("predictGrid", nx, ny, x0, x1, y0, y1)?;
+        let (nx, ny) = (nx as usize, ny as usize);
+        Ok(view(
+            self.inner.predict_grid(nx, ny, r.x0, r.x1, r.y0, r.y1),
+        ))
+    }
+
     /// `predictGrid` of one thinned network: a dropout mask drawn from `seed` and kept fixed
     /// over the whole grid (the same network at every point).
     #[wasm_bindgen(js_name = predictGridThinned)]
@@ -483,54 +527,16 @@ impl Trainer {
         y1: f64,
         seed: u32,
     ) -> Result<Float32Array, JsError> {
-        if self.inner.dim != 2 {
-            return Err(JsError::new(&format!(
-                "predictGridThinned: needs 2-D data (these have {} features)",
-                self.inner.dim
-            )));
-        }
-        let r = super::rect(nx, ny, x0, x1, y0, y1)?;
-        if (nx as u64) * (ny as u64) > 1 << 20 {
-            return Err(JsError::new("grid: at most 1 Mi points"));
-        }
+        let r = self.grid_rect("predictGridThinned", nx, ny, x0, x1, y0, y1)?;
+        let (nx, ny) = (nx as usize, ny as usize);
         Ok(view(self.inner.predict_grid_thinned(
-            nx as usize,
-            ny as usize,
+            nx,
+            ny,
             r.x0,
             r.x1,
             r.y0,
             r.y1,
             seed as u64,
-        )))
-    }
-
-    #[wasm_bindgen(js_name = predictGrid)]
-    pub fn predict_grid(
-        &mut self,
-        nx: u32,
-        ny: u32,
-        x0: f64,
-        x1: f64,
-        y0: f64,
-        y1: f64,
-    ) -> Result<Float32Array, JsError> {
-        if self.inner.dim != 2 {
-            return Err(JsError::new(&format!(
-                "predictGrid: needs 2-D data (these have {} features)",
-                self.inner.dim
-            )));
-        }
-        let r = super::rect(nx, ny, x0, x1, y0, y1)?;
-        if (nx as u64) * (ny as u64) > 1 << 20 {
-            return Err(JsError::new("grid: at most 1 Mi points"));
-        }
-        Ok(view(self.inner.predict_grid(
-            nx as usize,
-            ny as usize,
-            r.x0,
-            r.x1,
-            r.y0,
-            r.y1,
         )))
     }
 

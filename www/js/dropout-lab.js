@@ -18,7 +18,7 @@ import { sig } from './shared/format.js';
 import { networkScript, remoteSnapshot } from './shared/torch-nn.js';
 import { deflateBase64 } from './shared/py-engine.js';
 import { presetFromQuery } from './nn/common.js';
-import { PRESETS, PRESET_IDS, EMBED_EXTRAS, DIGITS, N_VAL, P_GRID, SIZE_GRID, WIDTH_GRID, presetById, baseFor, buildTable, runSpec, moonsSpec, seedsOf, band, argmin, mapping } from './nn/dropout-config.js';
+import { PRESETS, PRESET_IDS, EMBED_EXTRAS, DIGITS, N_VAL, P_GRID, SIZE_GRID, WIDTH_GRID, presetById, baseFor, buildTable, runSpec, moonsSpec, seedsOf, band, median, argmin, mapping } from './nn/dropout-config.js';
 
 const $ = (id) => document.getElementById(id);
 const RUN_KEYS = /^(train|p|p\.in|gran|hidden|lr|momentum|batch|steps|every|seeds|seed)$/;
@@ -351,7 +351,6 @@ function runSweep(kind) {
 }
 
 function drawSweeps() {
-  const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };
   const parts = [];
   for (const [kind, chart] of [['p', lab.charts.sweepP], ['n', lab.charts.sweepN], ['w', lab.charts.sweepW]]) {
     const S = lab.sweeps[kind];

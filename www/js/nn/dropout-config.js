@@ -103,16 +103,20 @@ export function moonsSpec(v) {
 /** The seeds of a configuration. */
 export const seedsOf = (v) => Array.from({ length: v.seeds }, (_, i) => v.seed + i);
 
+/** The median of the finite values (NaN if none). */
+export function median(values) {
+  const xs = values.filter(Number.isFinite).sort((a, b) => a - b), m = xs.length >> 1;
+  return !xs.length ? NaN : xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+}
+
 /** Median, lowest and highest value at each index over runs (arrays of equal length; NaN ignored). */
 export function band(runs) {
   const n = Math.max(0, ...runs.map((r) => r.length));
   const med = new Float64Array(n), lo = new Float64Array(n), hi = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const xs = runs.map((r) => r[i]).filter(Number.isFinite).sort((a, b) => a - b);
-    if (!xs.length) { med[i] = lo[i] = hi[i] = NaN; continue; }
-    const m = xs.length >> 1;
-    med[i] = xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
-    lo[i] = xs[0]; hi[i] = xs[xs.length - 1];
+    const xs = runs.map((r) => r[i]).filter(Number.isFinite);
+    med[i] = median(xs);
+    lo[i] = xs.length ? Math.min(...xs) : NaN; hi[i] = xs.length ? Math.max(...xs) : NaN;
   }
   return { med, lo, hi };
 }
