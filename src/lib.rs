@@ -16,6 +16,7 @@ pub mod rng;
 pub mod run;
 pub mod simd;
 pub mod spec;
+pub mod unit;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -161,9 +161,10 @@ fn batchnorm1d_matches_pytorch_in_train_and_eval() {
 /// Central differences of the loss against backprop for every parameter of a small network.
 fn fd_check(arch: Arch, loss: Loss, seed: u64) {
     let label = format!(
-        "{} bn={} dropout={} input_dropout={} {:?} {}",
+        "{} bn={}{} dropout={} input_dropout={} {:?} {}",
         arch.activation.name(),
         arch.batch_norm,
+        if arch.bn_after { " (after)" } else { "" },
         arch.dropout,
         arch.input_dropout,
         arch.granularity,
@@ -233,18 +234,24 @@ fn finite_differences_for_every_activation_loss_and_layer() {
     let mut seed = 1;
     for a in acts {
         for (loss, n_out) in losses {
-            for (bn, dropout, input_dropout, granularity) in [
-                (false, 0.0, 0.0, Granularity::Example),
-                (true, 0.0, 0.0, Granularity::Example),
-                (false, 0.3, 0.0, Granularity::Example),
-                (true, 0.5, 0.0, Granularity::Example),
-                (false, 0.4, 0.25, Granularity::Batch),
-                (true, 0.0, 0.5, Granularity::Example),
+            // (batch norm, after the activation, dropout, input dropout, granularity)
+            for (bn, bn_after, dropout, input_dropout, granularity) in [
+                (false, false, 0.0, 0.0, Granularity::Example),
+                (true, false, 0.0, 0.0, Granularity::Example),
+                (true, true, 0.0, 0.0, Granularity::Example),
+                (false, false, 0.3, 0.0, Granularity::Example),
+                (true, false, 0.5, 0.0, Granularity::Example),
+                (true, true, 0.5, 0.0, Granularity::Batch),
+                (false, false, 0.4, 0.25, Granularity::Batch),
+                (true, false, 0.0, 0.5, Granularity::Example),
             ] {
                 let arch = Arch {
                     sizes: vec![3, 5, 4, n_out],
                     activation: a,
                     batch_norm: bn,
+                    bn_after,
+                    bn_momentum: Some(0.1),
+                    bn_first_batch: false,
                     dropout,
                     input_dropout,
                     granularity,
@@ -865,4 +872,136 @@ fn dropout_masks_are_uniform_below_keep_exactly() {
             assert_eq!(m == 1, rng.uniform() < 1.0 - p, "p {p}, value {i}");
         }
     }
+}
+
+#[test]
+fn batch_norm_pairs_start_from_the_same_weights_and_unit_percentiles_are_numpys() {
+    // Ioffe & Szegedy's Fig. 1 compares two nets from the same initial weights: with one seed,
+    // the Dense layers of the net with batch norm hold exactly the weights of the net without.
+    let spec = |bn: bool| {
+        format!(
+            r#"{{"layer_sizes": [2, 16, 16, 3], "activation": "sigmoid", "init": {{"name": "normal", "std": 0.1}},
+            "optimizer": {{"name": "sgd", "lr": 0.5}}, "batch_size": 20, "seed": 4, "batch_norm": {bn},
+            "data": {{"name": "blobs", "n": 120, "validation_split": 0.25}}}}"#
+        )
+    };
+    let (a, b) = (trainer_spec(&spec(false)), trainer_spec(&spec(true)));
+    let mut plain = nn::Trainer::<f32>::new(a.config, &a.data);
+    let mut with = nn::Trainer::<f32>::new(b.config, &b.data);
+    for l in 0..plain.net.depth() {
+        assert_eq!(
+            plain.net.params[plain.net.weight_range(l)],
+            with.net.params[with.net.weight_range(l)],
+            "layer {l} weights"
+        );
+    }
+    // Percentiles of a unit's sigmoid input over the validation rows, as numpy.percentile: the
+    // pre-activations recomputed here from the weights (no batch norm: z = W x + b).
+    let ps = [0.0, 15.0, 50.0, 85.0, 100.0];
+    let got = plain.unit_percentiles(0, 3, &ps).unwrap();
+    let (w, bias) = (
+        &plain.net.params[plain.net.weight_range(0)],
+        &plain.net.params[plain.net.bias_range(0)],
+    );
+    let mut z: Vec<f64> = plain
+        .val
+        .x
+        .chunks_exact(2)
+        .map(|x| (w[3 * 2] * x[0] + w[3 * 2 + 1] * x[1] + bias[3]) as f64)
+        .collect();
+    z.sort_by(f64::total_cmp);
+    assert_eq!(z.len(), 30);
+    assert!((got[0] - z[0]).abs() < 1e-6 && (got[4] - z[29]).abs() < 1e-6);
+    // numpy: position 0.15·29 = 4.35 → z[4] + 0.35·(z[5] − z[4]).
+    assert!((got[1] - (z[4] + 0.35 * (z[5] - z[4]))).abs() < 1e-6);
+    assert!((got[2] - (z[14] + 0.5 * (z[15] - z[14]))).abs() < 1e-6);
+    // With batch norm the sigmoid input is γx̂ + β with the running statistics (eval mode): at
+    // initialization (running 0/1, γ = 1, β = 0) it is (z − 0)/√(1 + ε) ≈ the Dense output.
+    let gb = with.unit_percentiles(0, 3, &ps).unwrap();
+    for (g, p) in gb.iter().zip(&got) {
+        assert!((g - p / (1.0f64 + 1e-5).sqrt()).abs() < 1e-5, "{g} vs {p}");
+    }
+    with.step(30);
+    let after = with.unit_percentiles(0, 3, &[15.0, 50.0, 85.0]).unwrap();
+    assert!(after[0] <= after[1] && after[1] <= after[2]);
+    assert!(
+        plain.unit_percentiles(2, 0, &ps).is_none(),
+        "the output layer has no sigmoid"
+    );
+    assert!(plain.unit_percentiles(0, 16, &ps).is_none());
+    assert!(plain.unit_percentiles(0, 0, &[101.0]).is_none());
+}
+
+#[test]
+fn batch_norm_inference_with_running_batch_and_population_statistics() {
+    let s = trainer_spec(
+        r#"{"layer_sizes": [2, 12, 12, 2], "activation": "sigmoid", "init": {"name": "normal", "std": 0.5},
+        "optimizer": {"name": "sgd", "lr": 0.5}, "batch_size": 16, "seed": 7, "batch_norm": true,
+        "data": {"name": "blobs", "n": 200, "validation_split": 0.3}}"#,
+    );
+    let mut t = nn::Trainer::<f64>::new(s.config, &s.data);
+    t.step(200);
+    use nn::train::BnStats;
+    let running = t.evaluate();
+    assert_eq!(t.evaluate_bn(BnStats::Running, 1), running);
+    // Population statistics (Alg. 2): E_B[μ_B] and m/(m − 1)·E_B[σ_B²] of each BN input over
+    // the training set in batches of 16; checked for the first layer against a direct computation.
+    let pop = t.population_stats();
+    let (m1, v1) = pop[0].clone().unwrap();
+    assert!(pop[2].is_none(), "no batch norm after the output layer");
+    let (w, b) = (
+        t.net.params[t.net.weight_range(0)].to_vec(),
+        t.net.params[t.net.bias_range(0)].to_vec(),
+    );
+    let n = t.train.len();
+    let (mut em, mut ev, mut batches) = (vec![0.0; 12], vec![0.0; 12], 0.0);
+    for start in (0..n).step_by(16) {
+        let rows = 16.min(n - start);
+        if rows < 2 {
+            continue;
+        }
+        let mut z = Vec::with_capacity(rows * 12);
+        for r in start..start + rows {
+            let x = &t.train.x[2 * r..2 * r + 2];
+            z.extend((0..12).map(|j| w[2 * j] * x[0] + w[2 * j + 1] * x[1] + b[j]));
+        }
+        let (mean, var) = optplay::unit::column_stats(&z, 12);
+        for j in 0..12 {
+            em[j] += mean[j];
+            ev[j] += var[j] * rows as f64 / (rows - 1) as f64;
+        }
+        batches += 1.0;
+    }
+    for j in 0..12 {
+        assert!((m1[j] - em[j] / batches).abs() < 1e-12, "mean {j}");
+        assert!((v1[j] - ev[j] / batches).abs() < 1e-12, "var {j}");
+    }
+    // Evaluating with them leaves the network (its running statistics) as it was, and after 200
+    // steps with momentum 0.1 the running averages are close to them.
+    let before: Vec<f64> = t.net.running_stats_mut(0).unwrap().0.clone();
+    let p = t.evaluate_bn(BnStats::Population, 1);
+    assert_eq!(t.net.running_stats_mut(0).unwrap().0, &before);
+    assert!(
+        (p.val_accuracy - running.val_accuracy).abs() <= 0.05,
+        "{p:?} vs {running:?}"
+    );
+    // A batch of one: every unit normalized to β, one prediction for all: accuracy = a class's share.
+    let one = t.evaluate_bn(BnStats::Batch, 1);
+    let share = |lab: &[u32]| {
+        let c1 = lab.iter().filter(|&&c| c == 1).count() as f64 / lab.len() as f64;
+        [c1, 1.0 - c1]
+    };
+    assert!(
+        share(&t.val.labels)
+            .iter()
+            .any(|s| (s - one.val_accuracy).abs() < 1e-12),
+        "batch of 1: val accuracy {} is a class share {:?}",
+        one.val_accuracy,
+        share(&t.val.labels)
+    );
+    let big = t.evaluate_bn(BnStats::Batch, 60);
+    assert!(
+        big.val_accuracy > one.val_accuracy + 0.2,
+        "batches of 60 work: {big:?}"
+    );
 }

@@ -213,6 +213,12 @@ impl Canvas {
     /// linear scale, log-spaced for a log scale (t = ln(f − f_min + δ), δ = 1e-3·(f_max − f_min)).
     pub fn render(&mut self, l: &Landscape, nx: usize, ny: usize, r: Rect, opts: RenderOptions) {
         let range = sample(l, nx, ny, r, true, &mut self.values);
+        self.colour(nx, ny, range, opts);
+    }
+
+    /// Colour `self.values` (nx × ny, row 0 at the top, filled by the caller; `range` the
+    /// (min, max) of its finite values) as [`Canvas::render`] does.
+    pub fn colour(&mut self, nx: usize, ny: usize, range: Option<(f32, f32)>, opts: RenderOptions) {
         let n = nx * ny;
         if n == 0 {
             self.rgba.clear();

@@ -76,6 +76,10 @@ pub trait Layer<F: Float> {
     fn buffers(&self) -> Vec<(&'static str, &[F])> {
         Vec::new()
     }
+    /// The running statistics (mean, variance) of a batch norm layer, to set or restore.
+    fn running_stats_mut(&mut self) -> Option<(&mut Vec<F>, &mut Vec<F>)> {
+        None
+    }
     fn as_dropout(&self) -> Option<&Dropout<F>> {
         None
     }
@@ -178,6 +182,11 @@ pub struct BatchNorm1d<F> {
     pub n: usize,
     pub eps: f64,
     pub momentum: f64,
+    /// torch's `momentum=None`: the running statistics are the cumulative average of the batch
+    /// statistics (factor 1/num_batches_tracked) instead of an exponential one.
+    pub cumulative: bool,
+    /// The first training batch sets the running statistics (factor 1 at the first update).
+    pub first_batch: bool,
     pub running_mean: Vec<F>,
     pub running_var: Vec<F>,
     /// How many training batches updated the running statistics (torch's num_batches_tracked).
@@ -194,6 +203,8 @@ impl<F: Float> BatchNorm1d<F> {
             n,
             eps,
             momentum,
+            cumulative: false,
+            first_batch: false,
             running_mean: vec![F::zero(); n],
             running_var: vec![F::one(); n],
             batches_tracked: 0,
@@ -240,7 +251,13 @@ impl<F: Float> Layer<F> for BatchNorm1d<F> {
                     .sum::<f64>()
                     / rows as f64;
                 if ctx.mode == Mode::Train {
-                    let m = self.momentum;
+                    let m = if self.first_batch && self.batches_tracked == 0 {
+                        1.0
+                    } else if self.cumulative {
+                        1.0 / (self.batches_tracked + 1) as f64
+                    } else {
+                        self.momentum
+                    };
                     let unbiased = if rows > 1 {
                         var * rows as f64 / (rows - 1) as f64
                     } else {
@@ -303,12 +320,84 @@ impl<F: Float> Layer<F> for BatchNorm1d<F> {
             }
         }
     }
+    fn running_stats_mut(&mut self) -> Option<(&mut Vec<F>, &mut Vec<F>)> {
+        Some((&mut self.running_mean, &mut self.running_var))
+    }
     fn buffers(&self) -> Vec<(&'static str, &[F])> {
         vec![
             ("running_mean", &self.running_mean),
             ("running_var", &self.running_var),
         ]
     }
+}
+
+/// One training batch's results of [`batch_norm_values`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchNormStep {
+    pub output: Vec<f64>,
+    pub batch_mean: Vec<f64>,
+    pub batch_var_biased: Vec<f64>,
+    pub batch_var_unbiased: Vec<f64>,
+    pub running_mean: Vec<f64>,
+    pub running_var: Vec<f64>,
+    pub grad_input: Vec<f64>,
+    pub grad_gamma: Vec<f64>,
+    pub grad_beta: Vec<f64>,
+}
+
+/// `nn.BatchNorm1d` (float64) as a function: from (γ, β, running statistics), each training
+/// batch (rows × n, row-major) goes forward in training mode and its upstream gradient backward,
+/// updating the running statistics; then `eval_input` goes forward in eval mode with them.
+/// The same layer code the trainer runs.
+pub fn batch_norm_values(c: &super::spec::BatchNormCall) -> (Vec<BatchNormStep>, Vec<f64>) {
+    let n = c.n;
+    let mut layer = BatchNorm1d::<f64>::new(n, c.eps, c.momentum.unwrap_or(0.0));
+    layer.cumulative = c.momentum.is_none();
+    layer.running_mean.copy_from_slice(&c.running_mean);
+    layer.running_var.copy_from_slice(&c.running_var);
+    let mut p = c.gamma.clone();
+    p.extend_from_slice(&c.beta);
+    let mut rng = Rng::derive(0, 4);
+    let mut ws = Workspace::default();
+    let mut steps = Vec::with_capacity(c.batches.len());
+    for (x, up) in &c.batches {
+        let rows = x.len() / n;
+        let mut y = vec![0.0; x.len()];
+        let mut ctx = Ctx {
+            mode: Mode::Train,
+            rng: &mut rng,
+            ws: &mut ws,
+        };
+        layer.forward(&p, x, &mut y, rows, &mut ctx);
+        let mut dx = vec![0.0; x.len()];
+        let mut g = vec![0.0; 2 * n];
+        layer.backward(&p, x, &y, up, Some(&mut dx), &mut g, rows, &mut ws);
+        let (mean, var) = crate::unit::column_stats(x, n);
+        let unbiased = var
+            .iter()
+            .map(|v| v * rows as f64 / (rows.max(2) - 1) as f64)
+            .collect();
+        steps.push(BatchNormStep {
+            output: y,
+            batch_mean: mean,
+            batch_var_biased: var,
+            batch_var_unbiased: unbiased,
+            running_mean: layer.running_mean.clone(),
+            running_var: layer.running_var.clone(),
+            grad_input: dx,
+            grad_gamma: g[..n].to_vec(),
+            grad_beta: g[n..].to_vec(),
+        });
+    }
+    let rows = c.eval_input.len() / n.max(1);
+    let mut y = vec![0.0; c.eval_input.len()];
+    let mut ctx = Ctx {
+        mode: Mode::Eval,
+        rng: &mut rng,
+        ws: &mut ws,
+    };
+    layer.forward(&p, &c.eval_input, &mut y, rows, &mut ctx);
+    (steps, y)
 }
 
 /// y = x ⊙ mask, the mask either one per element or one row (n values) for every row.

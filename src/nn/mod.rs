@@ -14,6 +14,8 @@
 //! - [`gemm`]: the matrix products (packed panels, f32x4 micro-kernel in wasm).
 //! - [`train`]: mini-batch training with any optimizer and schedule of `crate::optim`.
 //! - [`stats`]: per-layer statistics for the labs.
+//! - [`probe`]: batch norm in inference, percentiles, the loss along the gradient, weight-scale
+//!   invariance.
 //! - [`spec`], [`grad_spec`]: validation of untrusted specs.
 
 pub mod activation;
@@ -23,6 +25,7 @@ pub mod init;
 pub mod layer;
 pub mod loss;
 pub mod net;
+pub mod probe;
 pub use crate::rng;
 pub mod spec;
 pub mod stats;
@@ -35,7 +38,7 @@ pub use layer::Mode;
 pub use loss::Loss;
 pub use net::{Arch, Buffers, Mlp};
 pub use rng::Rng;
-pub use train::{Trainer, TrainerConfig};
+pub use train::{BnStats, Trainer, TrainerConfig};
 
 /// One forward/backward pass, laid out like tests/data/torch_nn.json.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -1,5 +1,6 @@
 //! The multilayer perceptron: `layer_sizes` h[0], …, h[L]; hidden layer l = 1..L−1 is
-//! Dense → [BatchNorm1d] → activation → [Dropout], the output layer is Dense (linear), as in
+//! Dense → [BatchNorm1d] → activation → [Dropout] (or Dense → activation → BatchNorm1d →
+//! [Dropout] with `bn_after`), the output layer is Dense (linear), as in
 //! torch's `nn.Sequential(nn.Linear, nn.Tanh, …, nn.Linear)`. In the lecture's notation
 //! h[l] = g(W[l]·h[l−1] + b[l]) per example; batched and row-major as in torch, Z = H·Wᵀ + b.
 //!
@@ -20,8 +21,15 @@ use std::ops::Range;
 pub struct Arch {
     pub sizes: Vec<usize>,
     pub activation: Activation,
-    /// BatchNorm1d (eps 1e-5, momentum 0.1) between each hidden Dense and its activation.
+    /// BatchNorm1d (eps 1e-5) between each hidden Dense and its activation.
     pub batch_norm: bool,
+    /// Batch norm after the activation instead (common practice; the paper puts it before).
+    pub bn_after: bool,
+    /// Its momentum (torch's: the weight of the new batch statistic); None = cumulative average.
+    pub bn_momentum: Option<f64>,
+    /// Running statistics start at the first batch's (the lecture's MA⁽¹⁾ = μ_B⁽¹⁾) instead of
+    /// torch's 0 and 1.
+    pub bn_first_batch: bool,
     /// Dropout probability after each hidden activation (0 = none).
     pub dropout: f64,
     /// Dropout probability on the inputs, before the first Dense layer (0 = none).
@@ -36,6 +44,9 @@ impl Arch {
             sizes: sizes.to_vec(),
             activation,
             batch_norm: false,
+            bn_after: false,
+            bn_momentum: Some(0.1),
+            bn_first_batch: false,
             dropout: 0.0,
             input_dropout: 0.0,
             granularity: Granularity::Example,
@@ -51,6 +62,8 @@ struct Block {
     pre: usize,
     /// The activation layer (None for the linear output layer).
     act: Option<usize>,
+    /// The batch norm layer, before or after the activation (None without one).
+    bn: Option<usize>,
 }
 
 /// Per-layer outputs and output gradients for batches of up to `cap` rows.
@@ -95,21 +108,35 @@ impl<F: Float> Mlp<F> {
                     dense,
                     pre: dense,
                     act: None,
+                    bn: None,
                 });
                 break;
             }
-            if arch.batch_norm {
-                layers.push(Box::new(BatchNorm1d::<F>::new(o, 1e-5, 0.1)));
+            let batch_norm = |layers: &mut Vec<Box<dyn Layer<F>>>| {
+                let mut bn = BatchNorm1d::<F>::new(o, 1e-5, arch.bn_momentum.unwrap_or(0.1));
+                bn.cumulative = arch.bn_momentum.is_none();
+                bn.first_batch = arch.bn_first_batch;
+                layers.push(Box::new(bn));
+                Some(layers.len() - 1)
+            };
+            let mut bn = None;
+            if arch.batch_norm && !arch.bn_after {
+                bn = batch_norm(&mut layers);
             }
             let pre = layers.len() - 1;
             layers.push(Box::new(Act {
                 n: o,
                 f: arch.activation,
             }));
+            let act = Some(layers.len() - 1);
+            if arch.batch_norm && arch.bn_after {
+                bn = batch_norm(&mut layers);
+            }
             blocks.push(Block {
                 dense,
                 pre,
-                act: Some(layers.len() - 1),
+                act,
+                bn,
             });
             if arch.dropout > 0.0 {
                 layers.push(Box::new(Dropout::<F>::new(
@@ -331,7 +358,8 @@ impl<F: Float> Mlp<F> {
     pub fn pre_activation<'b>(&self, l: usize, bufs: &'b Buffers<F>) -> &'b [F] {
         self.view(self.blocks.get(l).map(|b| b.pre), bufs)
     }
-    /// Activation H[l] of the last forward pass (= Z for the linear output layer).
+    /// Activation H[l] = g(Z[l]) of the last forward pass (= Z for the linear output layer;
+    /// before the batch norm that follows it with `bn_after`).
     pub fn activation<'b>(&self, l: usize, bufs: &'b Buffers<F>) -> &'b [F] {
         self.view(self.blocks.get(l).map(|b| b.act.unwrap_or(b.pre)), bufs)
     }
@@ -339,6 +367,17 @@ impl<F: Float> Mlp<F> {
     pub fn dense_output<'b>(&self, l: usize, bufs: &'b Buffers<F>) -> &'b [F] {
         self.view(self.blocks.get(l).map(|b| b.dense), bufs)
     }
+    /// What the batch norm of layer l normalized in the last forward pass: the Dense output, or
+    /// the activation with `bn_after` (empty without batch norm).
+    pub fn bn_input<'b>(&self, l: usize, bufs: &'b Buffers<F>) -> &'b [F] {
+        self.view(self.blocks.get(l).and_then(|b| b.bn).map(|i| i - 1), bufs)
+    }
+    /// The running statistics of layer l's batch norm, if it has one.
+    pub fn running_stats_mut(&mut self, l: usize) -> Option<(&mut Vec<F>, &mut Vec<F>)> {
+        let i = self.blocks.get(l)?.bn?;
+        self.layers[i].running_stats_mut()
+    }
+
     /// The activation function of layer l (None for the output layer).
     pub fn activation_of(&self, l: usize) -> Option<Activation> {
         self.blocks

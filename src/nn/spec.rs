@@ -52,6 +52,32 @@ pub(crate) fn string<'a>(v: &'a Val, field: &str) -> Result<&'a str, SpecError> 
     }
 }
 
+/// A field that names one of two settings: `off` (also when absent) or `on`, each given as
+/// (name, what it means) for the message a bad value gets.
+pub fn either(
+    v: Option<&Val>,
+    field: &str,
+    off: (&str, &str),
+    on: (&str, &str),
+) -> Result<bool, SpecError> {
+    match v {
+        None => Ok(false),
+        Some(Val::Str(x)) if x == off.0 => Ok(false),
+        Some(Val::Str(x)) if x == on.0 => Ok(true),
+        Some(g) => err(
+            field,
+            format!(
+                "must be \"{}\" ({}) or \"{}\" ({}) (got {})",
+                off.0,
+                off.1,
+                on.0,
+                on.1,
+                short(g)
+            ),
+        ),
+    }
+}
+
 fn boolean(v: &Val, field: &str) -> Result<bool, SpecError> {
     match v {
         Val::Bool(b) => Ok(*b),
@@ -338,10 +364,13 @@ const DATA_FIELDS: &[&str] = &[
     "train_size",
     "split_seed",
     "normalize",
+    "scale",
 ];
 
 /// `{name: "spiral", n, noise, seed}` | `{csv: "text"}` | `{inputs: [[…]], labels: […]}`, each
-/// with optional `validation_split` (0), `train_size` (all the training part) and `normalize` (false). `seed` defaults to `seed`.
+/// with optional `validation_split` (0), `train_size` (all the training part), `scale` (1: every
+/// feature multiplied by it as it is read, e.g. 1/16 for digits' 0–16 pixels → [0, 1]) and
+/// `normalize` (false, applied after `scale`). `seed` defaults to `seed`.
 pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecError> {
     let kv = object(v, field)?;
     only_keys(kv, DATA_FIELDS, field)?;
@@ -356,6 +385,13 @@ pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecErr
         .get("split_seed")
         .map(|x| integer(x, &f("split_seed"), 0, MAX_SEED).map(|s| s as u64))
         .transpose()?;
+    let scale = v.get("scale").map_or(Ok(1.0), |x| number(x, &f("scale")))?;
+    if !(scale > 0.0 && scale <= 1e6) {
+        return err(
+            f("scale"),
+            format!("must be a factor in (0, 1e6] (got {scale})"),
+        );
+    }
     let train_size = v
         .get("train_size")
         .map(|x| integer(x, &f("train_size"), 1, data::MAX_SAMPLES))
@@ -443,6 +479,10 @@ pub fn data(v: &Val, field: &str, default_seed: u64) -> Result<DataSpec, SpecErr
             features: (1..=dim).map(|i| format!("x{i}")).collect(),
         }
     };
+    let mut data = data;
+    if scale != 1.0 {
+        data.x.iter_mut().for_each(|x| *x *= scale);
+    }
     Ok(DataSpec {
         data,
         validation_split,
@@ -486,6 +526,9 @@ const TRAINER_FIELDS: &[&str] = &[
     "seed",
     "data",
     "batch_norm",
+    "bn_placement",
+    "bn_momentum",
+    "bn_running_init",
     "dropout",
     "input_dropout",
     "dropout_granularity",
@@ -493,7 +536,10 @@ const TRAINER_FIELDS: &[&str] = &[
 
 /// `{layer_sizes, activation = "relu", loss (cross_entropy for several outputs, else
 /// bce_with_logits), init = "torch_default", optimizer, scheduler = null, batch_size (full batch),
-/// seed = 0, data, batch_norm = false, dropout = 0, input_dropout = 0,
+/// seed = 0, data, batch_norm = false, bn_placement = "before" (Dense → BN → activation, the
+/// paper) | "after" (Dense → activation → BN, common practice), bn_momentum = 0.1 (null: the cumulative average, as torch's
+/// momentum=None), bn_running_init = "torch" (running mean 0, variance 1) | "first_batch" (the
+/// lecture's MA⁽¹⁾ = μ_B⁽¹⁾: the first batch's statistics), dropout = 0, input_dropout = 0,
 /// dropout_granularity = "example"}`.
 pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
     let kv = object(v, "spec")?;
@@ -526,6 +572,32 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
     let batch_norm = v
         .get("batch_norm")
         .map_or(Ok(false), |b| boolean(b, "batch_norm"))?;
+    let bn_after = either(
+        v.get("bn_placement"),
+        "bn_placement",
+        ("before", "Dense → BatchNorm1d → activation, the paper"),
+        ("after", "Dense → activation → BatchNorm1d"),
+    )?;
+    let bn_momentum = match v.get("bn_momentum") {
+        None => Some(0.1),
+        Some(Val::Null) => None,
+        Some(m) => {
+            let m = number(m, "bn_momentum")?;
+            if !(0.0..=1.0).contains(&m) {
+                return err(
+                    "bn_momentum",
+                    format!("must be in [0, 1] (torch's momentum: the weight of the new batch), or null for the cumulative average (got {m})"),
+                );
+            }
+            Some(m)
+        }
+    };
+    let bn_first_batch = either(
+        v.get("bn_running_init"),
+        "bn_running_init",
+        ("torch", "running mean 0, variance 1"),
+        ("first_batch", "the first batch's statistics"),
+    )?;
     // Drop probabilities as torch's nn.Dropout(p): p = 1 zeroes every unit (and its gradient).
     let prob = |k: &str| -> Result<f64, SpecError> {
         let p = v.get(k).map_or(Ok(0.0), |d| number(d, k))?;
@@ -630,6 +702,9 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
             sizes,
             activation,
             batch_norm,
+            bn_after,
+            bn_momentum,
+            bn_first_batch,
             dropout,
             input_dropout,
             granularity,
@@ -752,5 +827,181 @@ pub fn dropout_call(v: &Val) -> Result<DropoutCall, SpecError> {
         training,
         seed,
         granularity,
+    })
+}
+
+/// Most numbers a `batchNorm1d` call may hand in.
+pub const MAX_BATCH_NORM_VALUES: usize = 1 << 22;
+/// Most training batches in one `batchNorm1d` call.
+pub const MAX_BATCH_NORM_BATCHES: usize = 1000;
+
+/// A validated `batchNorm1d` call (see [`batch_norm_call`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchNormCall {
+    pub n: usize,
+    pub eps: f64,
+    /// None: torch's `momentum=None` (cumulative average).
+    pub momentum: Option<f64>,
+    pub affine: bool,
+    pub gamma: Vec<f64>,
+    pub beta: Vec<f64>,
+    pub running_mean: Vec<f64>,
+    pub running_var: Vec<f64>,
+    /// (input rows × n, upstream gradient rows × n) per training batch.
+    pub batches: Vec<(Vec<f64>, Vec<f64>)>,
+    pub eval_input: Vec<f64>,
+}
+
+/// `{num_features, eps = 1e-5, momentum = 0.1 (null: cumulative), affine = true, gamma (1s),
+/// beta (0s), running_mean (0s), running_var (1s), train_batches: [{input, upstream_grad}],
+/// eval_input = [], dtype = "f64"}` — torch.nn.BatchNorm1d's arguments and state.
+pub fn batch_norm_call(v: &Val) -> Result<BatchNormCall, SpecError> {
+    let kv = object(v, "spec")?;
+    only_keys(
+        kv,
+        &[
+            "num_features",
+            "eps",
+            "momentum",
+            "affine",
+            "gamma",
+            "beta",
+            "running_mean",
+            "running_var",
+            "train_batches",
+            "eval_input",
+            "dtype",
+        ],
+        "",
+    )?;
+    let n = integer(
+        v.get("num_features")
+            .map_or_else(|| err("num_features", "is missing"), Ok)?,
+        "num_features",
+        1,
+        MAX_WIDTH,
+    )?;
+    if let Some(d) = v.get("dtype") {
+        if !matches!(d, Val::Str(s) if s == "f64") {
+            return err("dtype", format!("must be \"f64\" (got {})", short(d)));
+        }
+    }
+    let eps = v.get("eps").map_or(Ok(1e-5), |x| number(x, "eps"))?;
+    if eps <= 0.0 {
+        return err("eps", format!("must be > 0 (got {eps})"));
+    }
+    let momentum = match v.get("momentum") {
+        None => Some(0.1),
+        Some(Val::Null) => None,
+        Some(x) => {
+            let m = in_range(x, "momentum", 0.0, 1.0)?;
+            Some(m)
+        }
+    };
+    let affine = v.get("affine").map_or(Ok(true), |b| boolean(b, "affine"))?;
+    let mut count = 0usize;
+    let mut vector = |k: &str, default: f64| -> Result<Vec<f64>, SpecError> {
+        match v.get(k) {
+            None | Some(Val::Null) => Ok(vec![default; n]),
+            Some(x) => {
+                let a = array(x, k)?;
+                if a.len() != n {
+                    return err(
+                        k,
+                        format!("must have num_features = {n} numbers (got {})", a.len()),
+                    );
+                }
+                count += n;
+                a.iter()
+                    .enumerate()
+                    .map(|(i, y)| number(y, &format!("{k}[{i}]")))
+                    .collect()
+            }
+        }
+    };
+    if !affine {
+        for k in ["gamma", "beta"] {
+            if v.get(k).is_some_and(|x| *x != Val::Null) {
+                return err(k, "only with affine: true (affine: false has no γ and β)");
+            }
+        }
+    }
+    let gamma = vector("gamma", 1.0)?;
+    let beta = vector("beta", 0.0)?;
+    let running_mean = vector("running_mean", 0.0)?;
+    let running_var = vector("running_var", 1.0)?;
+    if let Some(i) = running_var.iter().position(|&x| x < 0.0) {
+        return err(format!("running_var[{i}]"), "must be ≥ 0 (a variance)");
+    }
+    let rows_of = |x: &Val, f: &str, total: &mut usize| -> Result<(Vec<f64>, usize), SpecError> {
+        let rows = array(x, f)?;
+        *total += rows.len() * n;
+        if *total > MAX_BATCH_NORM_VALUES {
+            return err(
+                f,
+                format!("at most {MAX_BATCH_NORM_VALUES} numbers in one call"),
+            );
+        }
+        Ok((matrix(rows, n, f)?, rows.len()))
+    };
+    let mut total = count;
+    let batches_v = match v.get("train_batches") {
+        None | Some(Val::Null) => &[][..],
+        Some(x) => array(x, "train_batches")?,
+    };
+    if batches_v.len() > MAX_BATCH_NORM_BATCHES {
+        return err(
+            "train_batches",
+            format!("at most {MAX_BATCH_NORM_BATCHES} batches"),
+        );
+    }
+    let mut batches = Vec::with_capacity(batches_v.len());
+    for (i, b) in batches_v.iter().enumerate() {
+        let f = format!("train_batches[{i}]");
+        let bkv = object(b, &f)?;
+        only_keys(bkv, &["input", "upstream_grad"], &f)?;
+        let (x, rows) = rows_of(
+            b.get("input")
+                .map_or_else(|| err(format!("{f}.input"), "is missing"), Ok)?,
+            &format!("{f}.input"),
+            &mut total,
+        )?;
+        if rows < 2 {
+            // torch: "Expected more than 1 value per channel when training".
+            return err(
+                format!("{f}.input"),
+                format!("needs at least 2 rows in training mode (got {rows}): the variance of one value is 0, and torch refuses it too"),
+            );
+        }
+        let up = match b.get("upstream_grad") {
+            None | Some(Val::Null) => vec![0.0; x.len()],
+            Some(u) => {
+                let (u, r) = rows_of(u, &format!("{f}.upstream_grad"), &mut total)?;
+                if r != rows {
+                    return err(
+                        format!("{f}.upstream_grad"),
+                        format!("must have {rows} rows, like the input (got {r})"),
+                    );
+                }
+                u
+            }
+        };
+        batches.push((x, up));
+    }
+    let eval_input = match v.get("eval_input") {
+        None | Some(Val::Null) => vec![],
+        Some(x) => rows_of(x, "eval_input", &mut total)?.0,
+    };
+    Ok(BatchNormCall {
+        n,
+        eps,
+        momentum,
+        affine,
+        gamma,
+        beta,
+        running_mean,
+        running_var,
+        batches,
+        eval_input,
     })
 }

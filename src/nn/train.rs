@@ -98,8 +98,8 @@ pub struct Trainer<F: Float> {
     dropout_rng: Rng,
     xb: Vec<F>,
     tb: Vec<F>,
-    bufs: Buffers<F>,
-    eval_bufs: Buffers<F>,
+    pub(super) bufs: Buffers<F>,
+    pub(super) eval_bufs: Buffers<F>,
     steps: usize,
     samples_seen: u64,
     losses: Vec<f32>,
@@ -107,7 +107,7 @@ pub struct Trainer<F: Float> {
     diverged: Option<usize>,
     pub inspection: Inspection,
     pub grid: Vec<f32>,
-    eval_rows: usize,
+    pub(super) eval_rows: usize,
 }
 
 /// One dropout layer's mask in the last training mini-batch, for the picture.
@@ -356,6 +356,17 @@ impl<F: Float> Trainer<F> {
 
     /// Mean loss, accuracy and error count of a split in inference mode.
     fn eval_split(&mut self, val: bool) -> (f64, f64, usize) {
+        self.eval_split_with(val, Mode::Eval, self.eval_rows)
+    }
+
+    /// The same in `mode` (Probe: batch norm with each evaluated batch's own statistics) in
+    /// batches of `chunk` rows.
+    pub(super) fn eval_split_with(
+        &mut self,
+        val: bool,
+        mode: Mode,
+        chunk: usize,
+    ) -> (f64, f64, usize) {
         let (o, tw) = (self.net.n_out(), self.loss.target_width(self.net.n_out()));
         let split = if val { &self.val } else { &self.train };
         let n = split.len();
@@ -364,13 +375,14 @@ impl<F: Float> Trainer<F> {
         }
         let (mut loss, mut errors) = (0.0, 0usize);
         let mut rng = Rng::new(0);
-        for start in (0..n).step_by(self.eval_rows) {
-            let rows = self.eval_rows.min(n - start);
+        let chunk = chunk.max(1);
+        for start in (0..n).step_by(chunk) {
+            let rows = chunk.min(n - start);
             let x = &split.x[start * self.dim..(start + rows) * self.dim];
             let t = &split.t[start * tw..(start + rows) * tw];
             let out = self
                 .net
-                .forward(x, rows, Mode::Eval, &mut rng, &mut self.eval_bufs);
+                .forward(x, rows, mode, &mut rng, &mut self.eval_bufs);
             loss += self.loss.eval(out, t, rows, o, None) * rows as f64;
             for (row, &label) in out.chunks_exact(o).zip(&split.labels[start..start + rows]) {
                 errors += usize::from(self.loss.predict(row) != label as usize);
@@ -647,4 +659,25 @@ fn predictive<F: Float>(loss: Loss, row: &[F], acc: &mut [f64]) {
             }
         }
     }
+}
+
+/// The p-th percentile of sorted values, numpy's default ("linear": position p/100·(n − 1)).
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        n => {
+            let pos = p / 100.0 * (n - 1) as f64;
+            let (i, f) = (pos.floor() as usize, pos - pos.floor());
+            let j = (i + 1).min(n - 1);
+            sorted[i] + f * (sorted[j] - sorted[i])
+        }
+    }
+}
+
+/// Which statistics batch norm uses in [`Trainer::evaluate_bn`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BnStats {
+    Running,
+    Batch,
+    Population,
 }

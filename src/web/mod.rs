@@ -15,7 +15,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod nn;
-pub use nn::{activation_curve, dropout, mlp_gradients, network_options, MatmulBench, Trainer};
+mod unit;
+pub use nn::{
+    activation_curve, batch_norm_1d, dropout, mlp_gradients, network_options, MatmulBench, Trainer,
+};
+pub use unit::{curvature, UnitProblem};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"

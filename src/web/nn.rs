@@ -83,6 +83,12 @@ export interface TrainerSpec {
   data: DataSpec;
   /** BatchNorm1d between each hidden Dense and its activation (default false). */
   batch_norm?: boolean;
+  /** Where it goes: before the activation (the paper; default) or after it (common practice). */
+  bn_placement?: "before" | "after";
+  /** torch's momentum (default 0.1); null = the cumulative average (momentum=None). */
+  bn_momentum?: number | null;
+  /** Running statistics start at torch's 0 and 1 (default) or at the first batch's. */
+  bn_running_init?: "torch" | "first_batch";
   /** Drop probability after each hidden activation, as nn.Dropout(p) (default 0). */
   dropout?: number;
   /** Drop probability on the inputs (default 0). */
@@ -102,6 +108,25 @@ export interface DropoutMask {
 export interface DropoutSpec {
   input: number[] | number[][]; p?: number; training?: boolean; seed?: number;
   granularity?: "example" | "batch";
+}
+/** torch.nn.BatchNorm1d's arguments and state; matrices are rows of num_features numbers. */
+export interface BatchNormSpec {
+  num_features: number; eps?: number; momentum?: number | null; affine?: boolean;
+  gamma?: number[]; beta?: number[]; running_mean?: number[]; running_var?: number[];
+  train_batches?: { input: number[][]; upstream_grad?: number[][] }[];
+  eval_input?: number[][]; dtype?: "f64";
+}
+/** The loss along the gradient at one point of training (Trainer.gradientProbe). */
+export interface GradientProbe {
+  /** L(θ) and ‖g‖ on the probe batch. */
+  loss: number; grad_norm: number;
+  etas: Float64Array;
+  /** L(θ − ηg) for each η. */
+  losses: Float64Array;
+  /** ‖∇L(θ − ηg) − g‖₂ for each η. */
+  grad_change: Float64Array;
+  /** max over η > 0 of grad_change / (η‖g‖). */
+  beta: number;
 }
 export interface Evaluation {
   train_loss: number; train_accuracy: number; train_errors: number;
@@ -306,6 +331,54 @@ pub fn dropout(
     Ok(o)
 }
 
+/// torch.nn.BatchNorm1d (float64) as a function: `{num_features, eps, momentum (null:
+/// cumulative), affine, gamma, beta, running_mean, running_var, train_batches: [{input,
+/// upstream_grad}], eval_input, dtype: "f64"}` → `{batches: [{output, batch_mean,
+/// batch_var_biased, batch_var_unbiased, running_mean, running_var, grad_input, grad_gamma,
+/// grad_beta}], eval_output}` (matrices row-major; γ, β gradients null without affine).
+#[wasm_bindgen(js_name = batchNorm1d)]
+pub fn batch_norm_1d(
+    #[wasm_bindgen(unchecked_param_type = "BatchNormSpec")] spec: JsValue,
+) -> Result<Object, JsError> {
+    let c = nn::spec::batch_norm_call(&spec_val(spec, "spec")?).map_err(spec_err)?;
+    let (steps, eval) = nn::layer::batch_norm_values(&c);
+    let f = |v: &[f64]| -> JsValue { js_sys::Float64Array::from(v).into() };
+    let batches = js_sys::Array::new();
+    for s in &steps {
+        let o = Object::new();
+        set(&o, "output", &f(&s.output));
+        set(&o, "batch_mean", &f(&s.batch_mean));
+        set(&o, "batch_var_biased", &f(&s.batch_var_biased));
+        set(&o, "batch_var_unbiased", &f(&s.batch_var_unbiased));
+        set(&o, "running_mean", &f(&s.running_mean));
+        set(&o, "running_var", &f(&s.running_var));
+        set(&o, "grad_input", &f(&s.grad_input));
+        set(
+            &o,
+            "grad_gamma",
+            &if c.affine {
+                f(&s.grad_gamma)
+            } else {
+                JsValue::NULL
+            },
+        );
+        set(
+            &o,
+            "grad_beta",
+            &if c.affine {
+                f(&s.grad_beta)
+            } else {
+                JsValue::NULL
+            },
+        );
+        batches.push(&o);
+    }
+    let o = Object::new();
+    set(&o, "batches", &batches.into());
+    set(&o, "eval_output", &f(&eval));
+    Ok(o)
+}
+
 fn view(v: &[f32]) -> Float32Array {
     // SAFETY: a view of memory owned by the handle, returned at once; the doc comments tell JS
     // to re-fetch views after calls that may allocate.
@@ -434,6 +507,141 @@ impl Trainer {
             &js_sys::Float64Array::from(&c.accuracy[..]).into(),
         );
         Ok(o)
+    }
+
+    /// The evaluation with batch norm in inference using `stats`: "running" (`model.eval()`),
+    /// "batch" (each evaluated batch of `batch` rows normalized by its own statistics) or
+    /// "population" (Ioffe & Szegedy Alg. 2, recomputed from the training set; the network is
+    /// left as it was).
+    #[wasm_bindgen(js_name = evaluateBatchNorm, unchecked_return_type = "Evaluation")]
+    pub fn evaluate_batch_norm(&mut self, stats: &str, batch: u32) -> Result<JsValue, JsError> {
+        let s = match stats {
+            "running" => nn::train::BnStats::Running,
+            "batch" => nn::train::BnStats::Batch,
+            "population" => nn::train::BnStats::Population,
+            _ => {
+                return Err(JsError::new(
+                    "stats: must be \"running\", \"batch\" or \"population\"",
+                ))
+            }
+        };
+        if !(1..=100_000).contains(&batch) {
+            return Err(JsError::new(&format!(
+                "batch: must be in [1, 100000] (got {batch})"
+            )));
+        }
+        Ok(evaluation(&self.inner.evaluate_bn(s, batch as usize)).into())
+    }
+
+    /// Percentiles (e.g. `[15, 50, 85]`) of hidden unit `unit` of hidden layer `layer`'s
+    /// activation input (after batch norm if any) over the validation split, inference mode.
+    #[wasm_bindgen(js_name = unitPercentiles)]
+    pub fn unit_percentiles(
+        &mut self,
+        layer: u32,
+        unit: u32,
+        ps: Vec<f64>,
+    ) -> Result<Vec<f64>, JsError> {
+        let hidden = self.inner.net.depth().saturating_sub(1);
+        if layer as usize >= hidden {
+            return Err(JsError::new(&format!(
+                "layer: must be a hidden layer in [0, {}] (got {layer})",
+                hidden.saturating_sub(1)
+            )));
+        }
+        let width = self.inner.net.arch.sizes[layer as usize + 1];
+        if unit as usize >= width {
+            return Err(JsError::new(&format!(
+                "unit: layer {layer} has units 0 … {} (got {unit})",
+                width - 1
+            )));
+        }
+        if ps.len() > 101 || ps.iter().any(|p| !(0.0..=100.0).contains(p)) {
+            return Err(JsError::new(
+                "ps: at most 101 percentiles, each in [0, 100]",
+            ));
+        }
+        self.inner
+            .unit_percentiles(layer as usize, unit as usize, &ps)
+            .ok_or_else(|| JsError::new("internal: no such unit"))
+    }
+
+    /// The loss along the gradient (Santurkar et al. Fig. 4, Bjorck et al.): from the current
+    /// parameters θ and the gradient g of the probe batch (the first `batchSize` training rows),
+    /// L(θ − ηg) and ‖∇L(θ − ηg) − g‖ for each η of `etas`, and the effective β-smoothness. Batch
+    /// norm normalizes by the probe batch (training-mode arithmetic); nothing is changed.
+    #[wasm_bindgen(js_name = gradientProbe, unchecked_return_type = "GradientProbe")]
+    pub fn gradient_probe(&mut self, etas: Vec<f64>) -> Result<JsValue, JsError> {
+        if etas.is_empty()
+            || etas.len() > 256
+            || etas
+                .iter()
+                .any(|e| !(e.is_finite() && (0.0..=1e6).contains(e)))
+        {
+            return Err(JsError::new(
+                "etas: 1 to 256 step sizes, each finite in [0, 1e6]",
+            ));
+        }
+        let p = self
+            .inner
+            .gradient_probe(&etas)
+            .ok_or_else(|| JsError::new("the trainer has no training example"))?;
+        let o = Object::new();
+        set(&o, "loss", &p.loss.into());
+        set(&o, "grad_norm", &p.grad_norm.into());
+        set(&o, "etas", &js_sys::Float64Array::from(&p.etas[..]).into());
+        set(
+            &o,
+            "losses",
+            &js_sys::Float64Array::from(&p.losses[..]).into(),
+        );
+        set(
+            &o,
+            "grad_change",
+            &js_sys::Float64Array::from(&p.grad_change[..]).into(),
+        );
+        set(&o, "beta", &p.beta.into());
+        Ok(o.into())
+    }
+
+    /// Weight-scale invariance (Ioffe & Szegedy §3.3): Dense layer `layer`'s W and b times each
+    /// a of `scales`; the probe batch's loss and ‖∂L/∂W‖ of that layer for each. Nothing is changed.
+    #[wasm_bindgen(js_name = weightScaleProbe, unchecked_return_type = "{loss: Float64Array, grad_norm: Float64Array}")]
+    pub fn weight_scale_probe(&mut self, layer: u32, scales: Vec<f64>) -> Result<Object, JsError> {
+        let depth = self.inner.net.depth();
+        if layer as usize >= depth {
+            return Err(JsError::new(&format!(
+                "layer: must be a Dense layer in [0, {}] (got {layer})",
+                depth - 1
+            )));
+        }
+        if scales.is_empty()
+            || scales.len() > 256
+            || scales
+                .iter()
+                .any(|a| !(a.is_finite() && *a > 0.0 && *a <= 1e6))
+        {
+            return Err(JsError::new("scales: 1 to 256 factors, each in (0, 1e6]"));
+        }
+        let r = self
+            .inner
+            .weight_scale_probe(layer as usize, &scales)
+            .ok_or_else(|| JsError::new("the trainer has no training example"))?;
+        let o = Object::new();
+        let (l, g): (Vec<f64>, Vec<f64>) = r.into_iter().unzip();
+        set(&o, "loss", &js_sys::Float64Array::from(&l[..]).into());
+        set(&o, "grad_norm", &js_sys::Float64Array::from(&g[..]).into());
+        Ok(o)
+    }
+
+    /// Batch norm of hidden layer `layer`, unit `unit`: `[batch mean, biased batch variance]` of
+    /// its input over the last training mini-batch and `[running mean, running variance]` after
+    /// it; null without batch norm or before the first step.
+    #[wasm_bindgen(js_name = bnUnitStats)]
+    pub fn bn_unit_stats(&mut self, layer: u32, unit: u32) -> Option<Vec<f64>> {
+        self.inner
+            .bn_unit_stats(layer as usize, unit as usize)
+            .map(|a| a.to_vec())
     }
 
     /// View of the mini-batch loss of each step (from step `historyStart + 1` on).

@@ -34,8 +34,8 @@ async function runScript(file, extra = []) {
   return { out: JSON.parse(fs.readFileSync(json, 'utf8')), stdout };
 }
 
-async function download(page, name) {
-  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click('#exp-py')]);
+async function download(page, name, button = '#exp-py') {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click(button)]);
   const file = path.join(OUT, `${name}.py`);
   await dl.saveAs(file);
   return file;
@@ -154,6 +154,74 @@ async function dropoutCase(browser, query, label) {
   await checkLossCurve(file, eng, label);
 }
 
+/**
+ * The batch-normalization lab: Play, then the scripts of the first pair's two runs (with and
+ * without batch norm), run in PyTorch. The per-step training losses test the batch-mode
+ * arithmetic; the final training loss is evaluated in model.eval(), i.e. with the running
+ * statistics, so it tests the momentum and their start (torch's 0/1, the lecture's first batch,
+ * momentum=None) — short runs, where the start still weighs.
+ */
+const bnEval = {};
+async function batchnormCase(browser, query, label) {
+  const { page, errors, close } = await open(browser, 'batchnorm', query);
+  await page.click('#play');
+  await page.waitForFunction(() => window.__lab.runs.every((r) => r.done), null, { timeout: 300000 });
+  const files = { bn: await download(page, `batchnorm-bn${query.replace(/[^a-z0-9]+/gi, '-')}`, '#exp-py'), plain: await download(page, `batchnorm-plain${query.replace(/[^a-z0-9]+/gi, '-')}`, '#exp-py-plain') };
+  const eng = await page.evaluate(() => Object.fromEntries([true, false].map((bn) => { const r = window.__lab.runs.find((x) => x.bn === bn && x.seed === window.__lab.S.values.seed); return [bn ? 'bn' : 'plain', { losses: Array.from(r.result.losses), start: 0, diverged: r.result.diverged_at_step, steps: r.result.steps, train_loss: r.result.final.train_loss }]; })));
+  if (errors.length) { await close(); throw new Error(errors.join('; ')); }
+  await close();
+  const src = fs.readFileSync(files.bn, 'utf8');
+  const after = query.includes('place=after');
+  const order = /layers\.append\(activation\(\)\)\n\s+layers\.append\(nn\.BatchNorm1d/.test(src);
+  assert(/SCALE = 0\.0625/.test(src) && /nn\.Sigmoid\(\)/.test(src) && /BatchNorm1d\(LAYER_SIZES\[l\]/.test(src) && order === after, `the script scales the pixels and puts BatchNorm1d ${after ? 'after' : 'before'} each sigmoid`);
+  assert(!/layers\.append\((nn\.BatchNorm1d|FirstBatchNorm1d)/.test(fs.readFileSync(files.plain, 'utf8')), 'the plain script has no batch norm layer');
+  for (const k of ['bn', 'plain']) {
+    const out = await checkLossCurve(files[k], eng[k], `${label}, ${k}`);
+    const d = Math.abs(out.train_loss - eng[k].train_loss) / eng[k].train_loss;
+    // How far rounding alone moves torch's own value (float64, reversed rows): a plain N(0, 1)
+    // sigmoid net amplifies rounding; the engine may differ by 10 × that, and no more.
+    const spread = Math.max(0, ...Object.values(out.rounding_variants || {}).map((v) => Math.abs(v.train_loss - out.train_loss) / out.train_loss));
+    report.push(`${label}, ${k}: training loss in model.eval() after ${eng[k].steps} steps: engine ${eng[k].train_loss.toPrecision(7)}, torch ${out.train_loss.toPrecision(7)} (relative ${d.toExponential(1)}; rounding alone moves torch by ${spread.toExponential(1)})`);
+    assert(d <= Math.max(1e-4, 10 * spread), `model.eval() training loss ${out.train_loss} in torch, ${eng[k].train_loss} in the engine (rounding spread ${spread.toExponential(1)})`);
+    if (k === 'bn') bnEval[label] = eng[k].train_loss;
+  }
+}
+
+/**
+ * The input normalization lab: its script repeats the four runs (raw, centred, scaled,
+ * standardized) in float64 from the lab's own split; every loss to 1e-9 relative, every parameter
+ * to 1e-9 of its step's parameter vector (a small component of a diverging run is only known to
+ * the rounding of the large ones), and the same divergence step.
+ */
+async function normalizationCase(browser, query) {
+  const { page, errors, close } = await open(browser, 'normalization', query);
+  await page.waitForFunction(() => window.__lab.P && Object.keys(window.__lab.P.runs).length === 4, null, { timeout: 60000 });
+  const file = await download(page, `normalization${query.replace(/[^a-z0-9]+/gi, '-')}`);
+  const eng = await page.evaluate(() => Object.fromEntries(Object.entries(window.__lab.P.runs).map(([t, r]) => [t, { loss: Array.from(r.loss), params: Array.from(r.params), diverged: r.diverged_at_step }])));
+  if (errors.length) { await close(); throw new Error(errors.join('; ')); }
+  await close();
+  const { out } = await runScript(file, ['--rounding-check']);
+  const bad = [];
+  for (const [t, e] of Object.entries(eng)) {
+    const o = out[t];
+    if (!o) { bad.push(`${t}: not in the script's output`); continue; }
+    // How far rounding alone moves this run in torch (lr one ulp larger): a chaotic run (RMSprop
+    // bouncing between saturated sigmoids) may differ by that much, times 10, and no more.
+    let spread = 0;
+    for (let k = 0; k < Math.min(o.loss.length, o.ulp_loss.length); k++) spread = Math.max(spread, Math.abs(o.loss[k] - o.ulp_loss[k]) / Math.max(Math.abs(o.loss[k]), 1e-3));
+    if (o.loss.length !== e.loss.length && spread < 1e-6) bad.push(`${t}: ${o.loss.length - 1} finite steps in torch, ${e.loss.length - 1} in the engine (diverged at ${e.diverged})`);
+    let worst = 0;
+    for (let k = 0; k < Math.min(o.loss.length, e.loss.length); k++) {
+      worst = Math.max(worst, Math.abs(o.loss[k] - e.loss[k]) / Math.max(Math.abs(e.loss[k]), 1e-3));
+      const q = e.params.slice(3 * k, 3 * k + 3), scale = Math.max(1e-3, ...q.map(Math.abs));
+      for (let j = 0; j < 3; j++) worst = Math.max(worst, Math.abs(o.params[k][j] - q[j]) / scale);
+    }
+    report.push(`normalization ${query || '(default)'}: ${t}: ${e.loss.length - 1} steps${e.diverged != null ? ` (diverged at step ${e.diverged})` : ''}, largest relative difference ${worst.toExponential(1)}${spread > 1e-9 ? `; chaotic: lr one ulp larger moves torch's own loss by ${spread.toExponential(1)}` : ''}`);
+    if (!(worst <= Math.max(1e-9, 10 * spread))) bad.push(`${t}: differs from torch by ${worst.toExponential(2)} (bound max(1e-9, 10 × the one-ulp spread ${spread.toExponential(1)}))`);
+  }
+  assert(!bad.length, () => bad.join('\n'));
+}
+
 async function apiCase(browser, c) {
   const { page, errors, close } = await open(browser, 'vanishing', '?preset=relu-he&steps=10');
   const r = await page.evaluate(async ({ spec, title }) => {
@@ -203,6 +271,7 @@ async function checkLossCurve(file, eng, label) {
   assert(out.losses.length === eng.losses.length, `${out.losses.length} steps in torch, ${eng.losses.length} in the engine`);
   assert(k > 0 || eng.diverged === 1, 'no steps to compare');
   assert(!over, () => `the loss differs by ${over.d.toExponential(2)} at step ${over.i}, beyond max(1e-4, 10 × rounding spread ${over.spread.toExponential(1)})`);
+  return out;
 }
 
 async function reluCase(browser, preset) {
@@ -245,6 +314,14 @@ async function main() {
     for (const p of RELU_CASES.filter(() => only('relu'))) await test(`relu export (${p}): the race script reproduces the error rates and epochs to the threshold`, () => reluCase(browser, p));
     if (only('dropout')) await test('dropout export (per example, input dropout 0.2, hidden 0.5, 200 images): the script draws the lab\'s masks and reproduces the first dropout run\'s loss curve', () => dropoutCase(browser, '?steps=100&seeds=1', 'dropout lab, per example, 100 steps'));
     if (only('dropout')) await test('dropout export (one mask per mini-batch): the script reproduces the loss curve', () => dropoutCase(browser, '?preset=per-batch&steps=100&seeds=1&train=120', 'dropout lab, per mini-batch, 100 steps'));
+    const BN_CASES = [['?steps=30&seeds=1&every=10', 'batchnorm lab, running statistics as torch, 30 steps'], ['?steps=30&seeds=1&every=10&running=lecture', 'batchnorm lab, the lecture\'s first-batch start, 30 steps'], ['?steps=30&seeds=1&every=10&running=cumulative', 'batchnorm lab, momentum=None, 30 steps'], ['?steps=30&seeds=1&every=10&delta=0.5&sigma=1&lr=0.6', 'batchnorm lab, δ 0.5, N(0, 1), 30 steps'], ['?steps=30&seeds=1&every=10&place=after', 'batchnorm lab, batch norm after each sigmoid, 30 steps']];
+    for (const [q, label] of BN_CASES) if (only('batchnorm')) await test(`batchnorm export (${q}): both scripts repeat the pair's loss curves, and model.eval() with the running statistics`, () => batchnormCase(browser, q, label));
+    if (only('batchnorm')) await test('batchnorm export: the running-statistics options change what model.eval() sees (so the check above can fail)', () => {
+      const v = Object.values(bnEval);
+      assert(v.length === BN_CASES.length, 'every case ran');
+      for (let i = 0; i < 3; i++) for (let j = i + 1; j < 3; j++) assert(Math.abs(v[i] - v[j]) > 1e-3 * v[i], `cases ${i} and ${j}: ${v[i]} vs ${v[j]}`);
+    });
+    for (const q of ['', '?preset=past-bound', '?preset=adam&stats=all', '?preset=slide&opt=rmsprop&lr.mode=common&lr=0.01&momentum=0', '?preset=slide&momentum=0.9&lr.mode=common&lr=1e-6']) if (only('normalization')) await test(`normalization export (${q || 'default'}): the script repeats the four runs in PyTorch float64 to 1e-9, divergence step included`, () => normalizationCase(browser, q));
     if (only('api')) await test('engine API export (data.train_size): the script keeps the same 60 training examples and reproduces the loss curve (≤ 1e-4 over 100 steps)', () => apiCase(browser, API_CASES.train_size));
     if (only('api')) await test('engine API export (dropout, one mask per mini-batch, input dropout): the script draws the same masks and reproduces the loss curve', () => apiCase(browser, API_CASES.dropout_batch));
     if (only('api')) await test('engine API export (dropout, one mask per example, input dropout): the script draws the same masks and reproduces the loss curve', () => apiCase(browser, API_CASES.dropout_example));

@@ -28,6 +28,8 @@ const CASES = [
   ['initialization deep 64-300×4-10 tanh, batch 2000, 100 bins', 'initialization', '?part=deep&deep.hidden=300-300-300-300&deep.batch=2000&deep.bins=100&deep.epochs=500', 5000, true],
   [`relu race ×5, 64-${WIDE}-10 on digits, batch 1000 (the largest for these widths)`, 'relu', `?runs=sigmoid,tanh,relu,leaky_relu,gelu&hidden=${WIDE}&batch=1000&speed=1000000&epochs=1000&thr=0.001`, 5000, true],
   ['dropout: 2 × 5 runs of 64-1024-1024-10, batch 512, streamed', 'dropout', '?hidden=1024-1024&batch=512&steps=20000&every=5', 5000, true],
+  ['normalization: 4 runs of 5000 steps shown at 1000 steps/s, contour slices re-rendered in the workers', 'normalization', '?steps=5000&speed=1000', 4000, true],
+  ['batchnorm: 8 pairs, batch 500, 50 000 steps, evaluated as often as allowed, probes and percentiles streamed', 'batchnorm', '?seeds=8&batch=500&steps=50000&every=1', 5000, true],
   ['optimizer all8, 20 000 steps at 2000 steps/s', 'optimizer', '?preset=all8&steps=20000&speed=2000', 5000, false],
   ['optimizer basin map 256², Himmelblau', 'optimizer', '?preset=basins&bres=256&speed=2000&steps=20000', 4000, false],
 ];
@@ -55,12 +57,12 @@ async function attempt(browser, [name, lab, query, ms, workers], view) {
       while (!stopped() && performance.now() - t0 < 30000) await new Promise((r) => setTimeout(r, 1));
       return performance.now() - t0;
     }, workers);
-    const steps = await page.evaluate(() => { const l = window.__lab; return l.trainer?.steps ?? l.pg?.trainer?.steps ?? l.racers?.[0]?.trainer?.steps ?? l.racers?.[0]?.run?.steps ?? (l.runs ? Math.max(0, ...l.runs.map((r) => r.record.at(-1)?.step ?? 0)) : null); });
+    const steps = await page.evaluate(() => { const l = window.__lab; return l.trainer?.steps ?? l.pg?.trainer?.steps ?? l.racers?.[0]?.trainer?.steps ?? l.racers?.[0]?.run?.steps ?? (l.runs ? Math.max(0, ...l.runs.map((r) => r.record.at(-1)?.step ?? 0)) : null) ?? (l.P ? l.t : null); });
     const deep = lab === 'initialization' && query.includes('part=deep');
     // Reset: the old run leaves the page at once; the new network is drawn when its worker built it.
     const reset = await page.evaluate(async ({ deep }) => {
       const l = window.__lab;
-      const trainer = () => (deep ? l.deep.trainer : l.trainer ?? l.pg?.trainer ?? l.racers?.[0]?.trainer ?? l.racers?.[0]?.run ?? l.picture?.trainer);
+      const trainer = () => (deep ? l.deep.trainer : l.trainer ?? l.pg?.trainer ?? l.racers?.[0]?.trainer ?? l.racers?.[0]?.run ?? l.picture?.trainer ?? (l.P && { steps: l.t }));
       const before = trainer();
       const t0 = performance.now();
       document.getElementById('reset').click();
@@ -114,7 +116,7 @@ async function main() {
           const r = await perfCase(browser, c, view, vname);
           // Pause within 100 ms where one step of the network is shorter than that (the largest
           // networks finish the step in flight: see the report).
-          if (/sigmoid-deep|playground|optimizer|dropout/.test(c[0]) || c[2].includes('preset=')) assert(r.pauseMs <= 100, `pause took ${r.pauseMs.toFixed(0)} ms`);
+          if (/sigmoid-deep|playground|optimizer|dropout|normalization|batchnorm/.test(c[0]) || c[2].includes('preset=')) assert(r.pauseMs <= 100, `pause took ${r.pauseMs.toFixed(0)} ms`);
         });
       }
     }

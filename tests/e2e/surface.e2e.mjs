@@ -81,6 +81,8 @@ const SWEEP = {
   initialization: ['', '?part=deep&deep.init=normal', '?init=uniform&deep.init=uniform&part=deep&deep.opt=sgd'],
   relu: ['', '?data=spiral&init=uniform&runs=sigmoid,tanh,relu,leaky_relu,gelu'],
   dropout: [''],
+  normalization: ['', '?preset=adam'],
+  batchnorm: ['', '?preset=high-lr'],
 };
 const fmt = (v) => (Math.abs(v) >= 1e5 ? v.toExponential().replace('e+', 'e') : String(v));
 
@@ -192,7 +194,9 @@ async function fieldSweep(browser, lab, queries) {
     await close();
   }
   console.log(`     ${lab}: ${done.size} fields, ${checked} inputs checked`);
-  assert(done.size >= 8, `${lab}: only ${done.size} fields found`);
+  // Every typed field of the lab (the normalization lab's other settings are selects and radios).
+  const least = { normalization: 6 }[lab] ?? 8;
+  assert(done.size >= least, `${lab}: only ${done.size} fields found (want ${least})`);
   assert(!bad.length, () => `${bad.length} problems:\n${bad.slice(0, 40).join('\n')}`);
 }
 
@@ -266,7 +270,7 @@ async function vanishingOverflow(browser) {
 }
 
 // ---- keyboard -----------------------------------------------------------------------------------
-const RADIO_PAGES = [['optimizer', ''], ['initialization', ''], ['initialization', '?part=deep'], ['relu', ''], ['dropout', '']];
+const RADIO_PAGES = [['optimizer', ''], ['initialization', ''], ['initialization', '?part=deep'], ['relu', ''], ['dropout', ''], ['normalization', ''], ['batchnorm', '']];
 async function radios(browser) {
   const bad = [];
   for (const [lab, q] of RADIO_PAGES) {
@@ -302,7 +306,7 @@ async function radios(browser) {
 /** Tab through the whole page: every stop visible, with a focus ring, none hidden or inert. */
 async function tabWalk(browser) {
   const bad = [];
-  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu', 'dropout']) {
+  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu', 'dropout', 'normalization', 'batchnorm']) {
     const { page, errors, close } = await open(browser, lab, '', { wait: lab === 'index' ? 'main' : undefined });
     const seen = [];
     for (let i = 0; i < 140; i++) {
@@ -333,7 +337,7 @@ async function tabWalk(browser) {
 // ---- touch ----------------------------------------------------------------------------------------
 async function phoneTouch(browser) {
   const bad = [];
-  for (const lab of ['optimizer', 'vanishing', 'initialization', 'relu', 'dropout']) {
+  for (const lab of ['optimizer', 'vanishing', 'initialization', 'relu', 'dropout', 'normalization', 'batchnorm']) {
     const { page, errors, close } = await open(browser, lab, '', PHONE);
     await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
     const small = await page.evaluate(() => [...document.querySelectorAll('button, select, input, summary, [role=radio], [role=tab]')]
@@ -444,7 +448,7 @@ async function embeds(browser) {
 // ---- file:// ---------------------------------------------------------------------------------------
 async function fileUrl(browser) {
   const bad = [];
-  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu', 'dropout']) {
+  for (const lab of ['index', 'optimizer', 'vanishing', 'initialization', 'relu', 'dropout', 'normalization', 'batchnorm']) {
     const page = await browser.newPage();
     await page.goto(`file://${path.join(ROOT, 'www', `${lab}.html`)}`);
     await sleep(600);

@@ -6,10 +6,12 @@ import { HIDEABLE as VAN, EMBED_EXTRAS as VAN_X } from '../../www/js/nn/vanishin
 import { HIDEABLE as INI, EMBED_EXTRAS as INI_X } from '../../www/js/nn/initialization-config.js';
 import { HIDEABLE as REL, EMBED_EXTRAS as REL_X } from '../../www/js/nn/relu-config.js';
 import { HIDEABLE as DRO, EMBED_EXTRAS as DRO_X } from '../../www/js/nn/dropout-config.js';
+import { HIDEABLE as NOR, EMBED_EXTRAS as NOR_X } from '../../www/js/nn/normalization-config.js';
+import { HIDEABLE as BN, EMBED_EXTRAS as BN_X } from '../../www/js/nn/batchnorm-config.js';
 import { fileURLToPath } from 'node:url';
 
 export const LABS = [
-  ['optimizer.html', OPT, OPT_X], ['vanishing.html', VAN, VAN_X], ['initialization.html', INI, INI_X], ['relu.html', REL, REL_X], ['dropout.html', DRO, DRO_X],
+  ['optimizer.html', OPT, OPT_X], ['vanishing.html', VAN, VAN_X], ['initialization.html', INI, INI_X], ['relu.html', REL, REL_X], ['dropout.html', DRO, DRO_X], ['normalization.html', NOR, NOR_X], ['batchnorm.html', BN, BN_X],
 ];
 
 /** The Markdown table: one row per lab, its parts, and the parts embed=1 hides unless show= names them. */

@@ -608,3 +608,142 @@ fn dropout_through_the_js_api() {
         .to_vec();
     assert_eq!((a.len(), &a), (64, &b), "one mask from one seed");
 }
+
+#[wasm_bindgen_test]
+fn batch_norm_through_the_js_api_matches_pytorch() {
+    let r: serde_json::Value =
+        serde_json::from_str(include_str!("../data/torch_batchnorm.json")).unwrap();
+    let mut worst = 0.0f64;
+    for c in r["cases"].as_array().unwrap() {
+        let out = web::batch_norm_1d(JSON::parse(&c["spec"].to_string()).unwrap())
+            .unwrap_or_else(|_| panic!("{} threw", c["id"]));
+        let batches = js_sys::Array::from(&get(&out, "batches"));
+        for (b, w) in c["batches"].as_array().unwrap().iter().enumerate() {
+            let got = batches.get(b as u32);
+            for k in [
+                "output",
+                "batch_mean",
+                "batch_var_biased",
+                "batch_var_unbiased",
+                "running_mean",
+                "running_var",
+                "grad_input",
+                "grad_gamma",
+                "grad_beta",
+            ] {
+                if w[k].is_null() {
+                    assert!(
+                        get(&got, k).is_null(),
+                        "{} {k}: null without affine",
+                        c["id"]
+                    );
+                    continue;
+                }
+                let e = common::max_rel_err(&f64s(&got, k), &flat(&w[k]));
+                worst = worst.max(e);
+                assert!(e <= 1e-9, "{} batch {b} {k}: {e:e}", c["id"]);
+            }
+        }
+        let e = common::max_rel_err(&f64s(&out, "eval_output"), &flat(&c["eval_output"]));
+        assert!(e <= 1e-9, "{} eval: {e:e}", c["id"]);
+    }
+    web_sys::console::log_1(&format!("wasm batchNorm1d: worst vs PyTorch {worst:e}").into());
+    let bad = JSON::parse(r#"{"num_features":2,"train_batches":[{"input":[[1,2]]}]}"#).unwrap();
+    let msg = error_message(web::batch_norm_1d(bad).map(JsValue::from));
+    assert!(msg.starts_with("train_batches[0].input:"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn unit_problem_through_the_js_api_matches_pytorch() {
+    let r: serde_json::Value =
+        serde_json::from_str(include_str!("../data/unit_reference.json")).unwrap();
+    let csv = include_str!("../../www/data/breast_cancer.csv");
+    for c in r["runs"].as_array().unwrap() {
+        let spec = serde_json::json!({"data": {"csv": csv}, "features": ["mean_area", "mean_smoothness"],
+            "validation_split": 0, "model": c["model"]});
+        let p = web::UnitProblem::new(JSON::parse(&spec.to_string()).unwrap()).unwrap();
+        let run = serde_json::json!({"transform": c["transform"], "optimizer": c["optimizer"], "steps": c["steps"]});
+        let out = p.run(JSON::parse(&run.to_string()).unwrap()).unwrap();
+        let e = common::max_rel_err(&f64s(&out, "loss"), &flat(&c["loss"])).max(
+            common::max_rel_err(&f64s(&out, "params"), &flat(&c["params"])),
+        );
+        assert!(e <= 1e-9, "{} {}: {e:e}", c["transform"], c["optimizer"]);
+    }
+    let c = &r["curvature"][6]; // breast cancer, 2 features, standardized, logistic
+    let spec = serde_json::json!({"data": {"csv": csv}, "features": c["features"], "validation_split": 0,
+        "model": c["model"], "transform": c["transform"]});
+    let k = web::curvature(JSON::parse(&spec.to_string()).unwrap()).unwrap();
+    let e = common::max_rel_err(&f64s(&k, "eigenvalues"), &flat(&c["eigenvalues"]));
+    assert!(e <= 1e-9, "curvature eigenvalues {e:e}");
+    let bad = JSON::parse(r#"{"data":{"name":"slide"},"features":["x9"]}"#).unwrap();
+    let msg = error_message(web::UnitProblem::new(bad).map(JsValue::from));
+    assert!(msg.starts_with("features[0]:"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn batch_norm_inference_modes_and_unit_percentiles_through_the_js_api() {
+    let spec = JSON::parse(
+        r#"{"layer_sizes":[2,8,8,2],"activation":"sigmoid","init":{"name":"normal","std":0.1},"optimizer":{"name":"sgd","lr":0.5},"batch_size":16,"seed":3,"batch_norm":true,"data":{"name":"blobs","n":120,"validation_split":0.25}}"#,
+    )
+    .unwrap();
+    let mut t = web::Trainer::new(spec).unwrap();
+    t.step(50);
+    for stats in ["running", "batch", "population"] {
+        let e: JsValue = t.evaluate_batch_norm(stats, 30).unwrap();
+        let acc = get(&e, "val_accuracy").as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&acc), "{stats}: {acc}");
+    }
+    assert!(error_message(t.evaluate_batch_norm("median", 30)).starts_with("stats: "));
+    assert!(error_message(t.evaluate_batch_norm("batch", 0)).starts_with("batch: "));
+    let p = t.unit_percentiles(1, 0, vec![15.0, 50.0, 85.0]).unwrap();
+    assert!(p[0] <= p[1] && p[1] <= p[2], "{p:?}");
+    assert!(
+        error_message(t.unit_percentiles(2, 0, vec![50.0]).map(|_| JsValue::NULL))
+            .starts_with("layer: ")
+    );
+    assert!(
+        error_message(t.unit_percentiles(0, 8, vec![50.0]).map(|_| JsValue::NULL))
+            .starts_with("unit: ")
+    );
+    assert!(
+        error_message(t.unit_percentiles(0, 0, vec![120.0]).map(|_| JsValue::NULL))
+            .starts_with("ps: ")
+    );
+}
+
+#[wasm_bindgen_test]
+fn gradient_and_weight_scale_probes_and_bn_unit_stats_through_the_js_api() {
+    let spec = JSON::parse(
+        r#"{"layer_sizes":[2,8,8,2],"activation":"sigmoid","init":{"name":"normal","std":0.5},"optimizer":{"name":"sgd","lr":0.5},"batch_size":16,"seed":3,"batch_norm":true,"bn_running_init":"first_batch","data":{"name":"blobs","n":120,"validation_split":0.25,"scale":0.5}}"#,
+    )
+    .unwrap();
+    let mut t = web::Trainer::new(spec).unwrap();
+    assert!(t.bn_unit_stats(0, 0).is_none(), "before the first step");
+    t.step(1);
+    // The lecture's start: after one step the running mean is the batch's mean.
+    let s = t.bn_unit_stats(0, 3).unwrap();
+    assert!((s[0] - s[2]).abs() <= 1e-6 * s[0].abs().max(1.0), "{s:?}");
+    let p = t.gradient_probe(vec![0.0, 0.25, 1.0]).unwrap();
+    let losses = js_sys::Float64Array::from(get(&p, "losses")).to_vec();
+    let loss = get(&p, "loss").as_f64().unwrap();
+    assert!(
+        (losses[0] - loss).abs() <= 1e-6 * loss,
+        "η = 0 is the loss itself"
+    );
+    assert!(get(&p, "beta").as_f64().unwrap() > 0.0);
+    assert!(error_message(t.gradient_probe(vec![-1.0])).starts_with("etas: "));
+    assert!(error_message(t.gradient_probe(vec![])).starts_with("etas: "));
+    let w = t.weight_scale_probe(1, vec![0.5, 1.0, 4.0]).unwrap();
+    let wl = js_sys::Float64Array::from(get(&w, "loss")).to_vec();
+    assert!(
+        wl.iter().all(|l| (l - wl[1]).abs() <= 1e-3 * wl[1]),
+        "BN(aWu) = BN(Wu): {wl:?}"
+    );
+    assert!(
+        error_message(t.weight_scale_probe(3, vec![1.0]).map(JsValue::from)).starts_with("layer: ")
+    );
+    assert!(
+        error_message(t.weight_scale_probe(0, vec![0.0]).map(JsValue::from))
+            .starts_with("scales: ")
+    );
+}

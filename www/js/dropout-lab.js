@@ -236,7 +236,7 @@ function drawLive() {
   lab.stats = [stats(false), stats(true)];
   const v = V();
   lab.charts.curves.marks = lab.stats.flatMap((s, i) => (s && s.best >= 0 ? [{ x: s.steps[s.best], y: s.val.med[s.best], color: CONFIGS[i].color, shape: 'diamond' }] : []));
-  lab.charts.curves.draw(); lab.charts.acc.draw();
+  lab.charts.curves.paint(); lab.charts.acc.paint();
   const done = lab.runs.filter((r) => r.done).length, total = lab.runs.length;
   const at = lab.runs.reduce((a, r) => a + (r.done ? v.steps : r.record.length ? r.record[r.record.length - 1].step : 0), 0);
   $('progress').value = total ? at / (total * v.steps) : 0;

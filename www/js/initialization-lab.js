@@ -222,8 +222,8 @@ function drawPlayground() {
   const grads = v.edges === 'gradients';
   lab.charts.diagram.set({ sizes: P.spec.layer_sizes, values: (grads ? t.grads : t.params) || new Float32Array(t.parameter_count), layout: P.layout, mode: v.edges, activation: v.act });
   $('diagram-scale').textContent = `thickest edge: |${grads ? '∂L/∂w' : 'w'}| = ${sig(lab.charts.diagram.maxAbs || 0, 3)}${grads && t.steps === 0 ? ' (gradients appear after the first step)' : ''}`;
-  lab.charts.boundary.draw();
-  lab.charts.pgCost.draw();
+  lab.charts.boundary.paint();
+  lab.charts.pgCost.paint();
   $('progress').value = Math.min(1, t.steps / v.steps);
   $('counter').textContent = `step ${t.steps} / ${v.steps}`;
   if (t.diverged_at_step != null) { status(`Diverged at step ${t.diverged_at_step}: the cost was not finite; that step was not applied and training stopped.`, true); return; }
@@ -242,7 +242,7 @@ function drawDeep() {
   const hidden = ins.layers; // every Dense layer; the last is the linear output (its "activation" = logits)
   lab.charts.hists.o.title = (l) => (l === hidden - 1 ? `output (logits)` : `layer ${l + 1}`);
   lab.charts.hists.set({ layers: ins.layers, bins: ins.bins, hist: ins[kind], ranges: ins.ranges, kind, stats: kind === 'activation' ? D.rows : null }, D.ghosts ? D.ghosts[kind] : null);
-  lab.charts.hists.draw();
+  lab.charts.hists.paint();
   const L = D.rows.length - 1; // hidden layers only for the objectives
   const layers = Float64Array.from({ length: L }, (_, l) => l + 1);
   const col = (rows, f) => Float64Array.from({ length: L }, (_, l) => rows[l][f]);
@@ -258,7 +258,7 @@ function drawDeep() {
   ];
   lab.charts.vars.hlines = L && Number.isFinite(vNow[0]) && vNow[0] > 0 ? [{ y: vNow[0], label: 'objective: constant (= layer 1)', color: 'rgba(0,158,115,0.95)', align: 'right' }] : [];
   lab.charts.deepErrors.set({ xMax: v['deep.epochs'], yMax: D.n });
-  lab.charts.means.draw(); lab.charts.vars.draw(); lab.charts.deepCost.draw(); lab.charts.deepErrors.draw();
+  lab.charts.means.paint(); lab.charts.vars.paint(); lab.charts.deepCost.paint(); lab.charts.deepErrors.paint();
   // table
   const tb = $('deep-table').querySelector('tbody');
   const act = v['deep.act'];

@@ -187,7 +187,7 @@ function drawLive() {
   // Where each net reached the threshold: a marker on the curve, the number in the legend.
   c.marks = rs.filter((r) => r.reached != null).map((r) => ({ x: r.reached, y: v.thr, color: r.color, shape: r.shape })).sort((a, b) => a.x - b.x);
   c.series.forEach((s, i) => { const r = rs[i]; if (r) s.label = `${ACTIVATION_LABELS[r.act]}${r.reached != null ? `: ${sig(100 * v.thr, 3)}% after ${sig(r.reached, 3)} epochs` : ''}`; });
-  c.draw(); lab.charts.sat.draw();
+  c.paint(); lab.charts.sat.paint();
   const relu = rs.find((r) => r.act === 'relu');
   const tb = $('results').querySelector('tbody');
   tb.replaceChildren(...rs.map((r) => {

@@ -48,7 +48,7 @@ async function main() {
   startPage(lab.S, redrawAll, EMBED_EXTRAS);
   setupControls();
   setupCharts();
-  lab.loop = new FrameLoop({ work, draw: drawLive, onStop: () => { syncTransport(); announce($('mlp-status').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
+  lab.loop = new FrameLoop({ work, draw: drawChanged, onStop: () => { syncTransport(); announce($('mlp-status').textContent); }, budgetMs: 9, onError: (e) => { status(`Training stopped: ${errorMessage(e)}`, true); pause(); } });
   rebuildLinear();
   drawDerivatives();
   const built = rebuildTrainer();
@@ -246,13 +246,25 @@ const done = () => !lab.trainer || lab.trainer.diverged_at_step != null || lab.t
 /** The frame loop only draws; the worker trains. */
 function work() { return lab.playing; }
 
+/** In the frame loop: redraw only when a tick brought something new (the worker reports losses
+ *  in chunks, gradients every 100 ms); a frame with nothing new costs nothing. */
+function drawChanged() {
+  const t = lab.trainer, key = `${t?.steps}|${t?.diverged_at_step}`;
+  if (key === lab.drawnKey && lab.gradNorms === lab.drawnNorms) return;
+  drawLive();
+}
+
 function drawLive() {
   const v = V(), t = lab.trainer;
-  lab.charts.bars.set(lab.gradNorms || [], lab.initNorms);
-  lab.charts.bars.draw();
+  if (lab.gradNorms !== lab.drawnNorms || !lab.loop?.running) {
+    lab.drawnNorms = lab.gradNorms;
+    lab.charts.bars.set(lab.gradNorms || [], lab.initNorms);
+    lab.charts.bars.paint();
+  }
   const k = t?.diverged_at_step;
+  lab.drawnKey = `${t?.steps}|${k}`;
   lab.charts.loss.vlines = k != null ? [{ x: k, label: `× diverged at step ${k}`, color: '#D55E00', dash: [4, 3] }] : [];
-  lab.charts.loss.draw();
+  lab.charts.loss.paint();
   const steps = t ? t.steps : 0;
   $('progress').value = Math.min(1, steps / v.steps);
   $('counter').textContent = `step ${steps} / ${v.steps}${t ? ` · epoch ${sig(t.epoch, 3)}` : ''}`;

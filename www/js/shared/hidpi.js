@@ -34,6 +34,11 @@ export class HiDpiCanvas {
     this.requestDraw();
   }
   onResize() {}
+  /** Draw now, and drop a redraw this widget had requested (it would draw the same again). */
+  paint() {
+    if (this.frame) { queue.delete(this); this.frame = 0; }
+    this.draw();
+  }
   /** Redraw in an animation frame; the frames' drawing is bounded (see `schedule`). */
   requestDraw() {
     if (this.frame) return;

@@ -130,7 +130,7 @@ export class Plot2D extends HiDpiCanvas {
     ctx.strokeStyle = fg;
     ctx.lineWidth = 1;
     ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
-    this.#drawAxes(ctx, fg);
+    drawAxes(ctx, this, fg, this.axisNames);
   }
 
   #drawCritical(ctx) {
@@ -153,32 +153,6 @@ export class Plot2D extends HiDpiCanvas {
     ctx.beginPath(); ctx.arc(px, py, 9, 0, Math.PI * 2);
     ctx.lineWidth = 4; ctx.strokeStyle = 'rgba(0,0,0,0.75)'; ctx.stroke();
     ctx.lineWidth = 2; ctx.strokeStyle = '#fff'; ctx.stroke();
-  }
-
-  #drawAxes(ctx, fg) {
-    const r = this.plotRect, [x0, x1, y0, y1] = this.view;
-    ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.lineWidth = 1;
-    ctx.font = '12px system-ui, sans-serif';
-    const xt = niceTicks(x0, x1, Math.max(2, Math.round(r.w / 90)));
-    const xs = xt.length > 1 ? xt[1] - xt[0] : 1;
-    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    for (const v of xt) {
-      const [px] = this.toPx(v, y0);
-      ctx.beginPath(); ctx.moveTo(px, r.y + r.h); ctx.lineTo(px, r.y + r.h + 5); ctx.stroke();
-      ctx.fillText(tickLabel(v, xs), px, r.y + r.h + 7);
-    }
-    const yt = niceTicks(y0, y1, Math.max(2, Math.round(r.h / 60)));
-    const ys = yt.length > 1 ? yt[1] - yt[0] : 1;
-    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-    for (const v of yt) {
-      const [, py] = this.toPx(x0, v);
-      ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x - 5, py); ctx.stroke();
-      ctx.fillText(tickLabel(v, ys), r.x - 7, py);
-    }
-    ctx.font = 'italic 13px system-ui, serif';
-    ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
-    ctx.fillText(this.axisNames[0], r.x + r.w, this.css.h - 1);
-    ctx.save(); ctx.translate(12, r.y + 8); ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(this.axisNames[1], 0, 0); ctx.restore();
   }
 
   // ---- interaction ---------------------------------------------------------------------------
@@ -291,6 +265,36 @@ export class Plot2D extends HiDpiCanvas {
       else if (e.key === 'ArrowRight' && e.shiftKey) { this.panBy(-30, 0); e.preventDefault(); e.stopPropagation(); }
     });
   }
+}
+
+/**
+ * Ticks, tick labels and axis names around `plot.plotRect` for `plot.view` (a Plot2D or any
+ * figure with plotRect, view, toPx and css): the landscape figure and the loss-slice figure.
+ */
+export function drawAxes(ctx, plot, fg, names) {
+  const r = plot.plotRect, [x0, x1, y0, y1] = plot.view;
+  ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.lineWidth = 1;
+  ctx.font = '12px system-ui, sans-serif';
+  const xt = niceTicks(x0, x1, Math.max(2, Math.round(r.w / 90)));
+  const xs = xt.length > 1 ? xt[1] - xt[0] : 1;
+  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+  for (const v of xt) {
+    const [px] = plot.toPx(v, y0);
+    ctx.beginPath(); ctx.moveTo(px, r.y + r.h); ctx.lineTo(px, r.y + r.h + 5); ctx.stroke();
+    ctx.fillText(tickLabel(v, xs), px, r.y + r.h + 7);
+  }
+  const yt = niceTicks(y0, y1, Math.max(2, Math.round(r.h / 60)));
+  const ys = yt.length > 1 ? yt[1] - yt[0] : 1;
+  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  for (const v of yt) {
+    const [, py] = plot.toPx(x0, v);
+    ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x - 5, py); ctx.stroke();
+    ctx.fillText(tickLabel(v, ys), r.x - 7, py);
+  }
+  ctx.font = 'italic 13px system-ui, serif';
+  ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
+  ctx.fillText(names[0], r.x + r.w, plot.css.h - 1);
+  ctx.save(); ctx.translate(12, r.y + 8); ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(names[1], 0, 0); ctx.restore();
 }
 
 function cross(ctx, x, y, r, diag) {

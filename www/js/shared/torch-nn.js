@@ -6,7 +6,7 @@
 //    data: {name, n, noise, seed} | {csv, normalize, validation_split, train_size}, batch_norm, dropout}
 // and options saying where the data come from and what to report. The script mirrors the engine
 // (src/nn/train.rs):
-//   * the network: nn.Linear layers, each hidden one followed by [BatchNorm1d,] the activation
+//   * the network: nn.Linear layers, each hidden one followed by [BatchNorm1d,] the activation (or the activation, then BatchNorm1d: bn_placement "after")
 //     [, Dropout]; the output layer is linear (the loss applies the sigmoid / softmax);
 //   * the initialization with torch.nn.init (names and parameters as in src/nn/init.rs; biases 0
 //     except for torch_default, which is nn.Linear's own), or the engine's exact initial weights
@@ -180,6 +180,7 @@ export function networkScript(spec, opts = {}) {
   L.push(`STEPS = ${steps}`);
   L.push(`VALIDATION_SPLIT = ${pyNum(d.validation_split ?? 0)}`);
   L.push(`TRAIN_SIZE = ${Number.isInteger(d.train_size) && d.train_size > 0 ? d.train_size : 'None'}  # the first TRAIN_SIZE training examples (None: all)`);
+  L.push(`SCALE = ${pyNum(d.scale ?? 1)}  # every feature multiplied by it as it is read (before NORMALIZE)`);
   L.push(`NORMALIZE = ${d.normalize ? 'True' : 'False'}`);
   L.push(`SPLIT_SEED = ${Number.isInteger(d.split_seed) ? pyInt(d.split_seed) : 'SEED'}  # the seed of the training/validation split`);
   L.push('# float32 as the playground; --float64 runs the same experiment in float64 (how much does rounding matter?)');
@@ -197,7 +198,7 @@ export function networkScript(spec, opts = {}) {
     L.push(`DIM = ${pyInt(dim)}`);
     L.push(`_XS = ${pyList(Array.from(data.inputs), 8).join('\n')}`);
     L.push(`LABELS = ${pyList(Array.from(data.labels), 30).join('\n').replace(/\.0,/g, ',')}`);
-    L.push('ROWS = [_XS[i * DIM:(i + 1) * DIM] for i in range(len(LABELS))]');
+    L.push('ROWS = [[v * SCALE for v in _XS[i * DIM:(i + 1) * DIM]] for i in range(len(LABELS))]');
   } else {
     const file = String(data.file || 'data.csv').replace(/[^A-Za-z0-9_.-]/g, '_');
     L.push(`# The playground's www/data/${file} (header row, last column "label"), embedded (zlib + base64).`);
@@ -205,7 +206,7 @@ export function networkScript(spec, opts = {}) {
     L.push(`_CSV = _blob(${pyLongString(data.b64)})`);
     L.push('_lines = [l for l in _CSV.splitlines() if l.strip()]');
     L.push('assert _lines[0].split(",")[-1].strip() == "label"');
-    L.push('ROWS = [[float(v) for v in l.split(",")[:-1]] for l in _lines[1:]]');
+    L.push('ROWS = [[float(v) * SCALE for v in l.split(",")[:-1]] for l in _lines[1:]]');
     L.push('LABELS = [int(float(l.split(",")[-1])) for l in _lines[1:]]');
     L.push('DIM = len(ROWS[0])');
   }
@@ -259,14 +260,32 @@ export function networkScript(spec, opts = {}) {
     L.push('def dropout_layer(p, rng):');
     L.push('    return nn.Dropout(p) if TORCH_DROPOUT and not PER_BATCH_MASK else EngineDropout(p, rng)');
   }
+  const bnMomentum = spec.bn_momentum === undefined ? 0.1 : spec.bn_momentum;
+  const firstBatch = bn && spec.bn_running_init === 'first_batch';
+  if (firstBatch) {
+    L.push('class FirstBatchNorm1d(nn.BatchNorm1d):');
+    L.push('    """BatchNorm1d whose running statistics start at the first training batch\'s (the lecture\'s');
+    L.push('    MA(1) = mu_B(1)) instead of torch\'s 0 and 1: momentum 1 for the first update, then its own."""');
+    L.push('    def forward(self, x):');
+    L.push('        if self.training and int(self.num_batches_tracked) == 0:');
+    L.push('            m, self.momentum = self.momentum, 1.0');
+    L.push('            try:');
+    L.push('                return super().forward(x)');
+    L.push('            finally:');
+    L.push('                self.momentum = m');
+    L.push('        return super().forward(x)');
+  }
   L.push(`def make_net(activation${drop > 0 ? ', dropout_rng' : ''}):`);
   L.push('    layers = []');
   if (inputDrop > 0) L.push(`    layers.append(dropout_layer(${pyNum(inputDrop)}, dropout_rng))  # on the inputs`);
   L.push('    for l in range(1, len(LAYER_SIZES)):');
   L.push('        layers.append(nn.Linear(LAYER_SIZES[l - 1], LAYER_SIZES[l]))');
   L.push('        if l < len(LAYER_SIZES) - 1:  # hidden layer; the output layer is linear');
-  if (bn) L.push('            layers.append(nn.BatchNorm1d(LAYER_SIZES[l]))');
+  const bnLine = `            layers.append(${firstBatch ? 'FirstBatchNorm1d' : 'nn.BatchNorm1d'}(LAYER_SIZES[l]${bnMomentum === 0.1 ? '' : `, momentum=${bnMomentum === null ? 'None' : pyNum(bnMomentum)}`}))${bnMomentum === null ? '  # momentum=None: the cumulative average' : ''}`;
+  const bnAfter = bn && spec.bn_placement === 'after';
+  if (bn && !bnAfter) L.push(bnLine);
   L.push('            layers.append(activation())');
+  if (bnAfter) L.push(`${bnLine}${bnMomentum === null ? '' : '  # after the activation'}`);
   if (hiddenDrop > 0) L.push(`            layers.append(dropout_layer(${pyNum(hiddenDrop)}, dropout_rng))`);
   L.push('    net = nn.Sequential(*layers).to(DTYPE)');
   L.push('    load_initial(net)');

@@ -44,6 +44,13 @@ function get(handle) {
   return o;
 }
 
+/** One method call of an engine object, its result copied out of wasm memory. */
+function invoke(o, method, args, transfer) {
+  const m = o.obj[method];
+  if (typeof m !== 'function') throw new Error(`no method ${method}`);
+  return detach(m.apply(o.obj, args), transfer);
+}
+
 const ops = {
   async init({ module }) { ready = init({ module_or_path: module }); await ready; return { simd: true }; },
   stats() { return { objects: objects.size, jobs: [...objects.values()].filter((o) => o.job).length }; },
@@ -55,13 +62,22 @@ const ops = {
     objects.set(handle, { kind: 'trainer', obj: t, job: null, sent: 0, start: 0 });
     return { handle, info: info(t) };
   },
-  /** One call of a Trainer method (evaluate, inspect, predictGrid, parameters, dataset, …). */
-  call({ handle, method, args = [] }, transfer) {
-    const o = get(handle);
-    const m = o.obj[method];
-    if (typeof m !== 'function') throw new Error(`no method ${method}`);
-    return detach(m.apply(o.obj, args), transfer);
+  /** The input normalization lab's single-unit problem (UnitProblem): its methods via `call`. */
+  newUnit({ spec }, transfer) {
+    const u = new E.UnitProblem(spec);
+    const handle = nextHandle++;
+    objects.set(handle, { kind: 'unit', obj: u, job: null });
+    return { handle, info: detach(u.info(), transfer) };
   },
+  /** The Hessian spectrum of a single-unit problem (any number of features): E.curvature. */
+  curvature({ spec }, transfer) { return detach(E.curvature(spec), transfer); },
+  /** Many calls of one object's methods in a row ([method, ...args] each), one reply. */
+  calls({ handle, calls }, transfer) {
+    const o = get(handle);
+    return calls.map(([method, ...args]) => invoke(o, method, args, transfer));
+  },
+  /** One call of a Trainer method (evaluate, inspect, predictGrid, parameters, dataset, …). */
+  call({ handle, method, args = [] }, transfer) { return invoke(get(handle), method, args, transfer); },
   /** n steps now, then a tick's worth of state (what `want` asks for). */
   step({ handle, n, want = {} }, transfer) {
     const o = get(handle);
@@ -96,13 +112,17 @@ const ops = {
     try { return detach(t.inspect(bins), transfer); } finally { t.free(); }
   },
   /**
-   * Train `spec` for `steps` steps, recording every `every` steps the evaluation (and, with
-   * `inspect`, the per-layer statistics); the mini-batch loss of every step. A sweep runs many.
+   * Train `spec` for `steps` steps, recording every `every` steps the evaluation (with
+   * `inspect`, the per-layer statistics; with `recordCalls`, those Trainer methods' results as
+   * `calls`); the mini-batch loss of every step. `calls` run once on the trained network. A
+   * sweep runs many.
    */
-  async trainRecord({ spec, steps, every = 0, inspect = 0, task, progressMs = 0, calls = [] }, transfer) {
+  async trainRecord({ spec, steps, every = 0, inspect = 0, task, progressMs = 0, calls = [], recordCalls = [] }, transfer) {
     const t = new E.Trainer(spec);
+    const o = { obj: t };
+    const callAll = (list) => list.map(([method, ...args]) => invoke(o, method, args, transfer));
     const record = [];
-    const note = () => record.push({ step: t.steps, epoch: t.epoch, evaluation: t.evaluate(), ...(inspect ? { inspection: detach(t.inspect(inspect), transfer) } : {}) });
+    const note = () => record.push({ step: t.steps, epoch: t.epoch, evaluation: t.evaluate(), ...(inspect ? { inspection: detach(t.inspect(inspect), transfer) } : {}), ...(recordCalls.length ? { calls: callAll(recordCalls) } : {}) });
     // With progressMs, the records so far are streamed (at most that often) as progress reports
     // of the task, so a page can draw the curves while they grow; `record` still has them all.
     let sent = 0, lastPost = performance.now();
@@ -119,7 +139,15 @@ const ops = {
         const t0 = performance.now();
         t.step(n);
         msPerStep = 0.7 * msPerStep + 0.3 * ((performance.now() - t0) / n);
-        if (every && t.steps === target) note();
+        if (every && t.steps === target) {
+          // An evaluation is a second piece the worker cannot leave: a cancel that came during
+          // the steps is seen before it starts.
+          if (performance.now() - last > 10) {
+            await yieldToMessages(); last = performance.now();
+            if (tasks.get(task)?.cancelled) throw new Error('cancelled');
+          }
+          note();
+        }
         if (progressMs && performance.now() - lastPost >= progressMs) post();
         const dt = performance.now() - last;
         if (dt > 30) { await yieldToMessages(); last = performance.now(); } else if (dt > 10) { await yieldNow(); last = performance.now(); }
@@ -127,10 +155,7 @@ const ops = {
       const losses = t.lossHistory().slice();
       transfer.push(losses.buffer);
       // Trainer methods on the trained network before it is freed ([method, ...args] each).
-      const results = calls.map(([method, ...args]) => {
-        if (typeof t[method] !== 'function') throw new Error(`no method ${method}`);
-        return detach(t[method](...args), transfer);
-      });
+      const results = callAll(calls);
       return { steps: t.steps, diverged_at_step: t.diverged_at_step ?? null, losses, record, final: t.evaluate(), ...(calls.length ? { calls: results } : {}) };
     } finally { t.free(); }
   },
