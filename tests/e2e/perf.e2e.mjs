@@ -91,12 +91,22 @@ async function attempt(browser, [name, lab, query, ms, workers], view) {
 }
 
 async function perfCase(browser, c, view, vname) {
-  const tries = [];
+  const tries = [], timeouts = [];
   for (let k = 0; k < 3; k++) {
-    const r = await attempt(browser, c, view);
+    let r;
+    // A page that did not get ready within the load timeout counts as a failed attempt (once, in a
+    // full run, the 40×256 phone case waited 90 s while the same case alone passed in 8 s); it
+    // fails the case only if no attempt got ready.
+    try { r = await attempt(browser, c, view); } catch (e) {
+      if (e?.name !== 'TimeoutError') throw e;
+      timeouts.push(String(e.message).split('\n')[0]);
+      continue;
+    }
     tries.push(r);
     if (!r.long.length) break;
   }
+  if (timeouts.length) report.push(`${vname} ${c[0]}: ${timeouts.length} attempt(s) not ready in time: ${timeouts.join(' | ')}`);
+  assert(tries.length, () => `no attempt got ready: ${timeouts.join(' | ')}`);
   const last = tries[tries.length - 1];
   const longs = tries.map((t) => (t.long.length ? t.long.map((e) => `${e.ms} ms at ${e.at}`).join(', ') : 'none')).join(' | ');
   const loads = tries.map((t) => (t.load.length ? t.load.map((e) => `${e.ms}`).join(', ') : 'none')).join(' | ');
