@@ -144,7 +144,10 @@ export function radioGroups(root = document) {
     rs[j].focus();
     rs[j].click();
   }, true);
-  // Keep the roving tab stop on the checked radio whatever changed it (a click, a preset, a link).
-  new MutationObserver(rove).observe(root.body || root, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-checked'] });
+  // Keep the roving tab stop on the checked radio whatever changed it (a click, a preset, a link),
+  // or when radios come and go; a status line's new text is no reason to re-rove every group.
+  const isRadio = (n) => n.nodeType === 1 && (n.matches('[role="radio"], [role="radiogroup"]') || !!n.querySelector('[role="radio"]'));
+  const relevant = (ms) => ms.some((m) => m.type === 'attributes' || [...m.addedNodes, ...m.removedNodes].some(isRadio));
+  new MutationObserver((ms) => { if (relevant(ms)) rove(); }).observe(root.body || root, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-checked'] });
   rove();
 }
