@@ -7,7 +7,7 @@
 // a `trainRecord` job of the worker pool, streamed as it goes; the page only draws.
 // State: ONE `values` map behind nn/batchnorm-config.js's URL table.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, poolTransport, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { HistStrip } from './shared/histstrip.js';
 import { FrameLoop } from './shared/trainloop.js';
@@ -32,6 +32,7 @@ const PCT = [15, 50, 85];
 const HIST_BINS = 30;
 
 const lab = { E: null, S: null, locked: false, playing: false, loop: null, charts: {}, runs: [], sweep: null, csv: null, pair: null, token: 0, lrSweep: null, inference: null };
+const { start: trainRuns, pause, reset, sync: syncTransport } = poolTransport(lab, getPool, { status, describe, summary: summaryText, redraw: drawLive, rebuild });
 window.__lab = lab;
 
 main().catch(fatal);
@@ -131,44 +132,9 @@ function play() {
     ...(r.seed === v.seed ? { inspect: HIST_BINS } : {}),
     ...(lab.runs.indexOf(r) === firstBn ? { calls: [['evaluateBatchNorm', 'running', 1], ['evaluateBatchNorm', 'batch', v.batch], ['evaluateBatchNorm', 'batch', 1], ['evaluateBatchNorm', 'population', 1]] } : {}),
   }));
-  const sw = getPool().sweep(jobs);
-  lab.sweep = sw;
-  lab.playing = true;
-  const t0 = performance.now();
-  sw.onJob = (i, m) => { const r = todo[i]; if (m.record) { r.record.push(...m.record); lab.dirty = true; } };
-  sw.onProgress = (done, total, i, res) => {
-    const r = todo[i];
-    r.record = res.record; r.result = res; r.done = true; lab.dirty = true;
-    if (res.calls) lab.inference = { running: res.calls[0], batch: res.calls[1], one: res.calls[2], population: res.calls[3], m: v.batch };
-  };
-  sw.results.then(() => {
-    if (lab.sweep !== sw) return;
-    lab.sweep = null; lab.playing = false;
-    status(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${summaryText()}`);
-    finish();
-  }, (e) => {
-    if (lab.sweep !== sw) return;
-    lab.sweep = null; lab.playing = false;
-    if (!/cancelled/.test(e.message)) status(`Stopped: ${e.message}`, true);
-    finish();
-  });
-  lab.loop.start();
-  syncTransport();
-  status(`Training ${todo.length} runs in ${getPool().size} worker${getPool().size > 1 ? 's' : ''}: ${describe()}.`);
-}
-function finish() { if (lab.loop.running) lab.loop.stop(); syncTransport(); drawLive(); announce($('status-line').textContent); }
-/** Stop the running jobs; what they recorded stays drawn, Play trains the unfinished runs again. */
-function pause() {
-  const sw = lab.sweep;
-  lab.playing = false;
-  if (sw) { lab.sweep = null; sw.cancel(); status('Stopped. The finished runs are kept; Play trains the others again from their start.'); }
-  if (lab.loop?.running) lab.loop.stop();
-  syncTransport();
-  return sw ? sw.results.catch(() => {}) : Promise.resolve();
+  trainRuns(todo, jobs, (r, res) => { if (res.calls) lab.inference = { running: res.calls[0], batch: res.calls[1], one: res.calls[2], population: res.calls[3], m: v.batch }; });
 }
 function toggle() { lab.playing ? pause() : play(); }
-function reset() { pause(); rebuild(); announce('Reset: every run back to its initial weights.'); }
-function syncTransport() { $('play').textContent = lab.playing ? '❚❚ Stop' : '▶ Play'; $('play').setAttribute('aria-pressed', String(lab.playing)); }
 
 // ---- statistics --------------------------------------------------------------------------------
 /** Per configuration: the step axis and the median/range of the accuracy over its seeds. */

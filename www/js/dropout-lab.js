@@ -6,7 +6,7 @@
 // `trainRecord` job of the worker pool (shared/pool.js), streamed as it goes; the page only draws.
 // State: ONE `values` map behind nn/dropout-config.js's URL table.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, poolTransport, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { MaskDiagram } from './shared/maskdiagram.js';
 import { Boundary } from './shared/boundary.js';
@@ -28,6 +28,7 @@ const CONFIGS = [
 ];
 
 const lab = { E: null, S: null, locked: false, playing: false, loop: null, charts: {}, masks: [], runs: [], sweep: null, csv: null, picture: null, token: 0, sweeps: { p: null, n: null, w: null } };
+const { start: trainRuns, pause, reset, sync: syncTransport } = poolTransport(lab, getPool, { status, describe, summary: summaryText, redraw: drawLive, rebuild });
 window.__lab = lab;
 
 main().catch(fatal);
@@ -142,44 +143,9 @@ function play() {
     op: 'trainRecord', spec: r.spec, steps: v.steps, every: v.every, progressMs: 200,
     ...(lab.runs.indexOf(r) === first ? { calls: [['evaluateTestRule', 'pytorch'], ['evaluateTestRule', 'convnetjs'], ['evaluateMc', v.mc, 1]] } : {}),
   }));
-  const sw = getPool().sweep(jobs);
-  lab.sweep = sw;
-  lab.playing = true;
-  const t0 = performance.now();
-  sw.onJob = (i, m) => { const r = todo[i]; if (m.record) { r.record.push(...m.record); lab.dirty = true; } };
-  sw.onProgress = (done, total, i, res) => {
-    const r = todo[i];
-    r.record = res.record; r.result = res; r.done = true; lab.dirty = true;
-    if (res.calls) lab.inference = { eval: res.calls[0], convnetjs: res.calls[1], mc: res.calls[2], k: v.mc };
-  };
-  sw.results.then(() => {
-    if (lab.sweep !== sw) return;
-    lab.sweep = null; lab.playing = false;
-    status(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${summaryText()}`);
-    finish();
-  }, (e) => {
-    if (lab.sweep !== sw) return;
-    lab.sweep = null; lab.playing = false;
-    if (!/cancelled/.test(e.message)) status(`Stopped: ${e.message}`, true);
-    finish();
-  });
-  lab.loop.start();
-  syncTransport();
-  status(`Training ${todo.length} runs in ${getPool().size} worker${getPool().size > 1 ? 's' : ''}: ${describe()}.`);
-}
-function finish() { if (lab.loop.running) lab.loop.stop(); syncTransport(); drawLive(); announce($('status-line').textContent); }
-/** Stop the running jobs; what they recorded stays drawn, Play trains the unfinished runs again. */
-function pause() {
-  const sw = lab.sweep;
-  lab.playing = false;
-  if (sw) { lab.sweep = null; sw.cancel(); status('Stopped. The finished runs are kept; Play trains the others again from their start.'); }
-  if (lab.loop?.running) lab.loop.stop();
-  syncTransport();
-  return sw ? sw.results.catch(() => {}) : Promise.resolve();
+  trainRuns(todo, jobs, (r, res) => { if (res.calls) lab.inference = { eval: res.calls[0], convnetjs: res.calls[1], mc: res.calls[2], k: v.mc }; });
 }
 function toggle() { lab.playing ? pause() : play(); }
-function reset() { pause(); rebuild(); announce('Reset: every run back to its initial weights.'); }
-function syncTransport() { $('play').textContent = lab.playing ? '❚❚ Stop' : '▶ Play'; $('play').setAttribute('aria-pressed', String(lab.playing)); }
 
 // ---- statistics --------------------------------------------------------------------------------
 /** Per configuration: the step axis and median/range of each metric over its seeds. */

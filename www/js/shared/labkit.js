@@ -1,4 +1,4 @@
-// Page glue shared by the network labs (vanishing gradients, initialization, ReLU): the URL state
+// Page glue shared by the network labs: the URL state
 // object around a lab's declarative table (shared/state.js), page start-up (notices, theme, embed,
 // lesson lock), keyboard shortcuts, the copy-link button, a PNG of several canvases, and a
 // readable fatal error. Each lab keeps its own state in ONE `values` map behind `UrlState.set`.
@@ -185,4 +185,44 @@ export function seedButtons(fields) {
     const key = b.dataset.seedFor;
     bindSeedButton(b, key, () => fields.entry(key)?.max, (ch) => fields.lab.set(ch));
   }
+}
+
+/**
+ * Play / Stop of a lab whose runs train as one sweep in the worker pool (dropout, batch norm).
+ * `lab.sweep` is the running sweep and `lab.playing` follows it; every streamed record extends
+ * its run's `record` and a finished job marks its run done (`lab.dirty` asks the frame loop for a
+ * redraw). Stop cancels the jobs: what they recorded stays drawn, Play trains the unfinished runs
+ * again. `hooks`: status(text, bad), describe() and summary() for the status line, redraw(),
+ * rebuild(). start(todo, jobs, onResult): train the runs `todo` with one job each; onResult(run,
+ * result) as each job ends.
+ */
+export function poolTransport(lab, getPool, hooks) {
+  const $ = (id) => document.getElementById(id);
+  const sync = () => { $('play').textContent = lab.playing ? '❚❚ Stop' : '▶ Play'; $('play').setAttribute('aria-pressed', String(lab.playing)); };
+  const finish = () => { if (lab.loop.running) lab.loop.stop(); sync(); hooks.redraw(); announce($('status-line').textContent); };
+  const ended = (sw, then) => (x) => { if (lab.sweep !== sw) return; lab.sweep = null; lab.playing = false; then(x); finish(); };
+  function start(todo, jobs, onResult) {
+    const pool = getPool(), sw = pool.sweep(jobs), t0 = performance.now();
+    lab.sweep = sw;
+    lab.playing = true;
+    sw.onJob = (i, m) => { const r = todo[i]; if (m.record) { r.record.push(...m.record); lab.dirty = true; } };
+    sw.onProgress = (done, total, i, res) => { const r = todo[i]; r.record = res.record; r.result = res; r.done = true; lab.dirty = true; onResult?.(r, res); };
+    sw.results.then(
+      ended(sw, () => hooks.status(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${hooks.summary()}`)),
+      ended(sw, (e) => { if (!/cancelled/.test(e.message)) hooks.status(`Stopped: ${e.message}`, true); }),
+    );
+    lab.loop.start();
+    sync();
+    hooks.status(`Training ${todo.length} runs in ${pool.size} worker${pool.size > 1 ? 's' : ''}: ${hooks.describe()}.`);
+  }
+  function pause() {
+    const sw = lab.sweep;
+    lab.playing = false;
+    if (sw) { lab.sweep = null; sw.cancel(); hooks.status('Stopped. The finished runs are kept; Play trains the others again from their start.'); }
+    if (lab.loop?.running) lab.loop.stop();
+    sync();
+    return sw ? sw.results.catch(() => {}) : Promise.resolve();
+  }
+  const reset = () => { pause(); hooks.rebuild(); announce('Reset: every run back to its initial weights.'); };
+  return { start, pause, reset, sync };
 }
