@@ -4,6 +4,7 @@
 #   ./build.sh test    install what is missing, then lint and run every test
 #   ./build.sh bench   print the benchmark tables (native, wasm in Node, wasm in Chromium)
 #   ./build.sh build   install what is missing and build www/pkg (release wasm) only
+#   ./build.sh dist    build, then write dist/site, dist/offline/<lab>.html and dist/scorm/<lab>.zip
 # Nothing here downloads from GitHub: tools come from crates.io, npm and Debian.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -45,15 +46,15 @@ setup() {
     cargo install --locked --force wasm-pack --version "=$WASM_PACK_VERSION"
   fi
   local npm_ok=1 pkg
-  for pkg in "playwright-core:$PLAYWRIGHT_VERSION" "binaryen:$BINARYEN_VERSION" "lighthouse:$LIGHTHOUSE_VERSION" "axe-core:$AXE_VERSION"; do
+  for pkg in "playwright-core:$PLAYWRIGHT_VERSION" "binaryen:$BINARYEN_VERSION" "lighthouse:$LIGHTHOUSE_VERSION" "axe-core:$AXE_VERSION" "esbuild:$ESBUILD_VERSION"; do
     grep -qs "\"version\": \"${pkg#*:}\"" "$TOOLS/node_modules/${pkg%%:*}/package.json" || npm_ok=0
   done
   if [ "$npm_ok" = 0 ]; then
-    log "installing playwright-core, binaryen, lighthouse and axe-core (npm)"
+    log "installing playwright-core, binaryen, lighthouse, axe-core and esbuild (npm)"
     mkdir -p "$TOOLS"
     [ -f "$TOOLS/package.json" ] || echo '{"name":"optplay-tools","private":true}' > "$TOOLS/package.json"
     (cd "$TOOLS" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" "binaryen@$BINARYEN_VERSION" \
-      "lighthouse@$LIGHTHOUSE_VERSION" "axe-core@$AXE_VERSION")
+      "lighthouse@$LIGHTHOUSE_VERSION" "axe-core@$AXE_VERSION" "esbuild@$ESBUILD_VERSION")
   fi
   if [ -n "$apt_pid" ]; then wait "$apt_pid"; fi
 }
@@ -180,5 +181,9 @@ case "${1:-}" in
   test) cmd_test ;;
   bench) cmd_bench ;;
   build) setup; build ;;
-  *) echo "usage: ./build.sh serve | test | bench | build" >&2; exit 2 ;;
+  dist)
+    setup; build
+    log "writing dist/ (the site, single-file offline labs, SCORM 1.2 packages)"
+    NODE_PATH="$TOOLS/node_modules" node tests/tools/dist.mjs "$ROOT/dist" ;;
+  *) echo "usage: ./build.sh serve | test | bench | build | dist" >&2; exit 2 ;;
 esac

@@ -6,8 +6,9 @@
 // al. Fig. 4, Bjorck et al.); weight-scale invariance; saturated sigmoids per layer. Every run is
 // a `trainRecord` job of the worker pool, streamed as it goes; the page only draws.
 // State: ONE `values` map behind nn/batchnorm-config.js's URL table.
+import { pageParams } from './shared/state.js';
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, poolTransport, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, poolTransport, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData, exposeNetLab, whenVisible, sweepProgress } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { HistStrip } from './shared/histstrip.js';
 import { FrameLoop } from './shared/trainloop.js';
@@ -38,10 +39,11 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
+  await whenVisible();
   const engine = loadEngine();
   lab.defaultNote = earlyNote(presetById);
   lab.E = await engine;
-  const q = new URLSearchParams(location.search);
+  const q = pageParams();
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
@@ -60,6 +62,10 @@ async function main() {
   try { lab.csv = await fetchData(DIGITS.file); } catch (e) { status(`Could not load the data: ${errorMessage(e)}`, true); return; }
   await rebuild();
   document.body.classList.add('ready');
+  exposeNetLab('batchnorm', lab, {
+    set, play, pause, step: () => probeStep(), reset, suspend: (on) => getPool().suspend(on),
+    progress: () => sweepProgress(lab.runs), done: () => lab.runs.length > 0 && lab.runs.every((r) => r.done), summary: () => ({ text: summaryText() }),
+  });
 }
 
 const V = () => lab.S.values;

@@ -5,8 +5,9 @@
 // averaging) and sweeps of the drop probability and the training-set size. Every run is a
 // `trainRecord` job of the worker pool (shared/pool.js), streamed as it goes; the page only draws.
 // State: ONE `values` map behind nn/dropout-config.js's URL table.
+import { pageParams } from './shared/state.js';
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, poolTransport, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, poolTransport, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData, exposeNetLab, whenVisible, sweepProgress } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { MaskDiagram } from './shared/maskdiagram.js';
 import { Boundary } from './shared/boundary.js';
@@ -34,10 +35,11 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
+  await whenVisible();
   const engine = loadEngine();
   lab.defaultNote = earlyNote(presetById);
   lab.E = await engine;
-  const q = new URLSearchParams(location.search);
+  const q = pageParams();
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
@@ -56,6 +58,10 @@ async function main() {
   try { lab.csv = await fetchData(DIGITS.file); } catch (e) { status(`Could not load the data: ${errorMessage(e)}`, true); return; }
   await rebuild();
   document.body.classList.add('ready');
+  exposeNetLab('dropout', lab, {
+    set, play, pause, step: nextMasks, reset, suspend: (on) => getPool().suspend(on),
+    progress: () => sweepProgress(lab.runs), done: () => lab.runs.length > 0 && lab.runs.every((r) => r.done), summary: () => ({ text: summaryText() }),
+  });
 }
 
 const V = () => lab.S.values;

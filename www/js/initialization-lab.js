@@ -5,8 +5,9 @@
 // State: ONE `values` map behind nn/initialization-config.js's URL table.
 // Both networks live in workers of the engine pool (shared/pool.js): training, evaluation, the
 // decision grid and the per-layer inspection run there; the page draws the latest report.
+import { pageParams } from './shared/state.js';
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData, exposeNetLab, whenVisible, trainerMetrics } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { HistStrip, snapshotInspection } from './shared/histstrip.js';
 import { NetDiagram } from './shared/netdiagram.js';
@@ -38,10 +39,11 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
+  await whenVisible();
   const engine = loadEngine();
   lab.defaultNote = earlyNote(presetById);
   lab.E = await engine;
-  const q = new URLSearchParams(location.search);
+  const q = pageParams();
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
@@ -58,6 +60,11 @@ async function main() {
   bindKeys({ toggle, step: stepOnce, reset });
   if (V().part === 'deep') await ensureDeep(); else await built;
   document.body.classList.add('ready');
+  exposeNetLab('initialization', lab, {
+    set, play, pause, step: stepOnce, reset, done,
+    progress: () => ({ part: part(), ...trainerMetrics(part() === 'deep' ? lab.deep.trainer : lab.pg.trainer) }),
+    summary: () => ({ part: part(), text: $('status-line').textContent, ...trainerMetrics(part() === 'deep' ? lab.deep.trainer : lab.pg.trainer) }),
+  });
 }
 
 const V = () => lab.S.values;

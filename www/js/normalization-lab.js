@@ -6,8 +6,9 @@
 // worker pool — one UnitProblem per worker computes runs, curvature and contour images — and the
 // page only draws: Play reveals the engine's precomputed iterates at the chosen speed.
 // State: ONE `values` map behind nn/normalization-config.js's URL table.
+import { pageParams } from './shared/state.js';
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData, exposeNetLab, whenVisible } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { SlicePlot } from './shared/sliceplot.js';
 import { FrameLoop } from './shared/trainloop.js';
@@ -29,10 +30,11 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
+  await whenVisible();
   const engine = loadEngine();
   lab.defaultNote = earlyNote(presetById);
   lab.E = await engine;
-  const q = new URLSearchParams(location.search);
+  const q = pageParams();
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
@@ -49,6 +51,10 @@ async function main() {
   try { lab.csv.breast_cancer = await fetchData(DATASETS.breast_cancer.file); } catch (e) { status(`Could not load the data: ${errorMessage(e)}`, true); return; }
   await rebuild();
   document.body.classList.add('ready');
+  exposeNetLab('normalization', lab, {
+    set, play, pause, step: () => stepBy(1), reset,
+    progress: () => ({ step: lab.t }), done: () => lab.t >= maxSteps(), summary: () => ({ text: summaryText() }),
+  });
   setTimeout(() => computeDims().catch((e) => { $('dims').querySelector('tbody').replaceChildren(row([errorMessage(e), '', '', '', ''])); }), 300);
 }
 

@@ -3,7 +3,7 @@
 // change goes through set(), which normalises it through the table, writes the URL and updates
 // only what the change affects. The engine (wasm) does all the numerics.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { readState, writeState, showNotices } from './shared/state.js';
+import { readState, writeState, showNotices, pageParams } from './shared/state.js';
 import { Plot2D } from './shared/plot2d.js';
 import { LineChart } from './shared/linechart.js';
 import { buildParamControls } from './shared/params-ui.js';
@@ -19,6 +19,7 @@ import { renderRacerCards } from './optimizer/racers.js';
 import { renderAnatomy } from './optimizer/anatomy.js';
 import { PathLayer, drawVectors, drawNewtonModel, batchGradient, beginLabels } from './optimizer/overlay.js';
 import { exportPNG, exportCSV, exportJSON, exportPython } from './optimizer/exports.js';
+import { exposeLab, whenVisible, reportFatal } from './shared/embed.js';
 import { sampleView, judgeView } from './optimizer/finite.js';
 
 const $ = (id) => document.getElementById(id);
@@ -38,21 +39,23 @@ main().catch((e) => {
   el.hidden = false;
   el.textContent = `The lab could not start: ${errorMessage(e)}. If www/pkg/ is missing, build the engine with ./build.sh build.`;
   console.error(e);
+  reportFatal(errorMessage(e));
 });
 
 async function main() {
+  await whenVisible();
   const engine = loadEngine();
   // The scene note is the page's largest text: show it before the wasm has loaded.
   const note = $('preset-note');
   lab.defaultNote = note.textContent;
-  const q0 = new URLSearchParams(location.search);
+  const q0 = pageParams();
   const p0 = presetById(q0.get('lesson') || '') || presetById(q0.get('preset') || '');
   if (p0) note.textContent = p0.note;
   lab.E = await engine;
   const E = lab.E;
   lab.meta = { landscapes: E.landscapes(), optimizers: E.optimizers(), schedulers: E.schedulers() };
   // The preset (or lesson) decides the defaults, so read it first, then the whole table.
-  const q = new URLSearchParams(location.search);
+  const q = pageParams();
   const lesson = PRESET_IDS.includes(q.get('lesson')) ? q.get('lesson') : '';
   const preset = lesson || (PRESET_IDS.includes(q.get('preset')) ? q.get('preset') : '');
   buildTableFor(preset);
@@ -94,6 +97,14 @@ async function main() {
   refresh(true);
   document.addEventListener('keydown', onKey);
   document.body.classList.add('ready');
+  const racerNow = (r) => { const v = r.run?.values(); return { racer: r.label, step: doneSteps(r), loss: v?.length ? v[v.length - 1] : null, diverged_at_step: r.run?.diverged_at_step ?? null, error: r.error ?? null }; };
+  exposeLab({
+    lab: 'optimizer', table: () => lab.table, values: () => lab.values, set: (ch) => set(ch),
+    play, pause, playing: () => lab.playing, step: stepOnce, reset,
+    progress: () => ({ step: Math.max(0, ...lab.racers.map(doneSteps)), metrics: { racers: lab.racers.map(racerNow) } }),
+    done: () => lab.racers.length > 0 && lab.racers.every(finished),
+    summary: () => ({ text: statusSummary(), racers: lab.racers.map(racerNow) }),
+  });
 }
 
 function buildTableFor(presetId) {
@@ -133,7 +144,7 @@ function scheduleUrl() {
   clearTimeout(lab.urlTimer);
   lab.urlTimer = setTimeout(() => {
     const qs = writeState(lab.table, lab.values);
-    history.replaceState(null, '', qs ? `?${qs}` : location.pathname);
+    history.replaceState(null, '', `${qs ? `?${qs}` : location.pathname}${location.hash}`);
   }, 200);
 }
 export function shareUrl() {

@@ -5,8 +5,9 @@
 // The networks live in the workers of the engine pool (shared/pool.js), one racer per worker as
 // far as there are workers; the page only draws what their epoch-end ticks report.
 // State: ONE `values` map behind nn/relu-config.js's URL table.
+import { pageParams } from './shared/state.js';
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData } from './shared/labkit.js';
+import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, fetchData, exposeNetLab, whenVisible } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { FrameLoop } from './shared/trainloop.js';
 import { getPool } from './shared/pool.js';
@@ -28,10 +29,11 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
+  await whenVisible();
   const engine = loadEngine();
   lab.defaultNote = earlyNote(presetById);
   lab.E = await engine;
-  const q = new URLSearchParams(location.search);
+  const q = pageParams();
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
@@ -46,6 +48,12 @@ async function main() {
   bindKeys({ toggle, step: stepEpoch, reset });
   await rebuild();
   document.body.classList.add('ready');
+  exposeNetLab('relu', lab, {
+    set, play, pause, step: stepEpoch, reset,
+    progress: () => ({ step: Math.max(0, ...lab.racers.map((r) => r.trainer?.steps ?? 0)), metrics: { racers: lab.racers.map((r) => ({ activation: r.act, epoch: r.trainer?.epoch ?? 0, train_loss: r.loss ?? null, reached_at_epoch: r.reached ?? null, diverged_at_step: r.trainer?.diverged_at_step ?? null })) } }),
+    done: () => lab.racers.length > 0 && lab.racers.every((r) => r.stopped),
+    summary: () => ({ text: $('status-line').textContent, racers: lab.racers.map((r) => ({ activation: r.act, reached_at_epoch: r.reached ?? null, train_loss: r.loss ?? null })) }),
+  });
 }
 
 const V = () => lab.S.values;

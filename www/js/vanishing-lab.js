@@ -2,14 +2,14 @@
 // of nn/vanishing-config.js; the engine does the numerics (E.deepLinear for the linear network,
 // E.Trainer for the deep MLP); the charts only read its results.
 import { loadEngine, errorMessage } from './shared/engine.js';
-import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download } from './shared/labkit.js';
+import { UrlState, seedButtons, earlyNote, downloadTables, startPage, applyLock, bindKeys, bindCopyLink, savePNG, stamp, fatal, announce, download, exposeNetLab, whenVisible, trainerMetrics } from './shared/labkit.js';
 import { XYChart } from './shared/xychart.js';
 import { LayerBars } from './shared/layerbars.js';
 import { FrameLoop } from './shared/trainloop.js';
 import { getPool } from './shared/pool.js';
 import { buildParamControls } from './shared/params-ui.js';
 import { Fields } from './shared/fields.js';
-import { parseValue } from './shared/state.js';
+import { parseValue, pageParams } from './shared/state.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { activationCurve, ACTIVATIONS } from './shared/activations.js';
@@ -36,10 +36,11 @@ window.__lab = lab;
 main().catch(fatal);
 
 async function main() {
+  await whenVisible();
   const engine = loadEngine();
   lab.defaultNote = earlyNote(presetById);
   lab.E = await engine;
-  const q = new URLSearchParams(location.search);
+  const q = pageParams();
   const { id, locked } = presetFromQuery(q, PRESET_IDS);
   lab.S = new UrlState(buildTable(baseFor(id)), q);
   lab.locked = locked;
@@ -58,6 +59,11 @@ async function main() {
   rebuildCompare();
   await built;
   document.body.classList.add('ready');
+  exposeNetLab('vanishing', lab, {
+    set, play, pause, step: stepOnce, reset,
+    progress: () => trainerMetrics(lab.trainer), done: () => !!lab.trainer && (lab.trainer.steps >= V().steps || lab.trainer.diverged_at_step != null),
+    summary: () => ({ text: $('mlp-status').textContent, ...trainerMetrics(lab.trainer) }),
+  });
 }
 
 const V = () => lab.S.values;

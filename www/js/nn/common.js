@@ -4,6 +4,7 @@
 // (preset, lesson, embed, hide, theme). See shared/state.js for the table format.
 
 import { freshSeed, SEED_MAX } from '../shared/seeds.js';
+import { HOST_ENTRY } from '../shared/state.js';
 
 export const ACTIVATION_CHOICES = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu', 'identity'];
 export const ACTIVATION_LABELS = { sigmoid: 'sigmoid', tanh: 'tanh', relu: 'ReLU', leaky_relu: 'leaky ReLU', gelu: 'GELU', identity: 'identity (linear)' };
@@ -103,6 +104,7 @@ export function pageEntries(base, hideable) {
     { key: 'hide', type: 'set', lenient: true, values: hideable, default: (base.hide || []).slice(), doc: 'parts to remove' },
     { key: 'show', type: 'set', lenient: true, values: hideable, default: (base.show || []).slice(), doc: 'with embed=1: parts to bring back' },
     { key: 'theme', type: 'enum', values: ['auto', 'light', 'dark'], default: base.theme || 'auto' },
+    HOST_ENTRY,
   ];
 }
 

@@ -5,6 +5,7 @@ import { download, announce } from '../shared/shell.js';
 import { drawMarker } from '../shared/palette.js';
 import { errorMessage } from '../shared/engine.js';
 import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
+import { dataText } from '../shared/assets.js';
 
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
@@ -61,9 +62,7 @@ export async function exportPython({ lab, selected }) {
     const land = selected.spec.landscape;
     let csv;
     if (typeof land === 'string' && isDataLandscape(land)) {
-      const res = await fetch(DATA_LANDSCAPES[land].csv);
-      if (!res.ok) throw new Error(`could not read ${DATA_LANDSCAPES[land].csv} (${res.status})`);
-      csv = await res.text();
+      csv = await dataText(DATA_LANDSCAPES[land].csv.replace(/^data\//, ''));
     }
     const src = pytorchScript(selected.spec, { expected, csv, title: `${selected.label} — optimizer lab` });
     const name = `optimizer-lab-${selected.name}-${stamp()}.py`;

@@ -3,6 +3,7 @@
 // values (the global defaults with the chosen preset applied on top).
 import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
 import { freshSeed, SEED_MAX } from '../shared/seeds.js';
+import { HOST_ENTRY } from '../shared/state.js';
 export const MAX_RACERS = 8;
 /** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
 export const HIDEABLE = ['header', 'lesson', 'transport', 'readout', 'legend', 'chart', 'controls', 'anatomy', 'notes'];
@@ -169,6 +170,7 @@ export function buildTable(meta, presetIds, base, checkExpression) {
   t.push({ key: 'hide', type: 'set', lenient: true, values: HIDEABLE, default: base.hide.slice(), doc: 'parts to remove' });
   t.push({ key: 'show', type: 'set', lenient: true, values: HIDEABLE, default: (base.show || []).slice(), doc: 'with embed=1: parts to bring back' });
   t.push({ key: 'theme', type: 'enum', values: ['auto', 'light', 'dark'], default: base.theme });
+  t.push(HOST_ENTRY);
   return t;
 }
 

@@ -2,12 +2,14 @@
 // object around a lab's declarative table (shared/state.js), page start-up (notices, theme, embed,
 // lesson lock), keyboard shortcuts, the copy-link button, a PNG of several canvases, and a
 // readable fatal error. Each lab keeps its own state in ONE `values` map behind `UrlState.set`.
-import { readState, writeState, showNotices } from './state.js';
+import { readState, writeState, showNotices, pageParams } from './state.js';
 import { initTheme, applyEmbed, copyText, announce, download, radioGroups } from './shell.js';
 import { errorMessage } from './engine.js';
 import { zipFiles } from './zip.js';
 import { bindSeedButton } from './seeds.js';
 import { columnsCSV } from './torch-nn.js';
+import { dataText } from './assets.js';
+import { exposeLab, whenVisible, reportFatal } from './embed.js';
 
 export class UrlState {
   /** @param {object[]} table  @param {URLSearchParams|string} search */
@@ -40,7 +42,7 @@ export class UrlState {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       const qs = this.query();
-      history.replaceState(null, '', qs ? `?${qs}` : location.pathname);
+      history.replaceState(null, '', `${qs ? `?${qs}` : location.pathname}${location.hash}`);
     }, ms);
   }
   shareUrl() {
@@ -129,16 +131,13 @@ export function fatal(e) {
     el.textContent = `The lab could not start: ${errorMessage(e)}. If www/pkg/ is missing, build the engine with ./build.sh build.`;
   }
   console.error(e);
+  reportFatal(errorMessage(e));
 }
 
-/** Fetch a bundled data file from the page's own www/data/ (text). */
-export async function fetchData(file) {
-  const res = await fetch(`data/${file}`);
-  if (!res.ok) throw new Error(`could not read data/${file} (${res.status})`);
-  return res.text();
-}
+/** A bundled data file of www/data/ (text): fetched on the site, inlined in an offline file. */
+export const fetchData = dataText;
 
-export { announce, download, errorMessage };
+export { announce, download, errorMessage, whenVisible };
 
 /**
  * The scene note before the engine has loaded (the page's largest text, so it must not wait for
@@ -148,7 +147,7 @@ export { announce, download, errorMessage };
 export function earlyNote(presetById) {
   const el = document.getElementById('preset-note');
   const fallback = el ? el.textContent : '';
-  const q = new URLSearchParams(location.search);
+  const q = pageParams();
   const p = presetById(q.get('lesson') || '') || presetById(q.get('preset') || '');
   if (el && p) el.textContent = p.note;
   return fallback;
@@ -225,4 +224,26 @@ export function poolTransport(lab, getPool, hooks) {
   }
   const reset = () => { pause(); hooks.rebuild(); announce('Reset: every run back to its initial weights.'); };
   return { start, pause, reset, sync };
+}
+
+/** What a RemoteTrainer shows now: step, epoch, last loss, divergence, its latest evaluation. */
+export function trainerMetrics(t) {
+  if (!t) return { step: 0 };
+  const h = t.lossHistory();
+  return { step: t.steps, metrics: { epoch: t.epoch, loss: h.length ? h[h.length - 1] : null, diverged_at_step: t.diverged_at_step ?? null, ...(t.evaluation || {}) } };
+}
+
+/**
+ * A network lab made drivable from outside (js/shared/embed.js: the course-page protocol, the
+ * lifecycle, SCORM): its URL state `lab.S`, `lab.playing`, and `ctl` = {set, play, pause, step,
+ * reset, progress, done, summary, suspend}.
+ */
+export function exposeNetLab(name, lab, ctl) {
+  return exposeLab({ lab: name, table: () => lab.S.table, values: () => lab.S.values, playing: () => !!lab.playing, ...ctl });
+}
+
+/** Progress of a lab whose runs train as one pool sweep: the furthest step, runs done of all. */
+export function sweepProgress(runs) {
+  const at = (r) => (r.record.length ? r.record[r.record.length - 1].step : 0);
+  return { step: Math.max(0, ...runs.map(at)), metrics: { runs: runs.length, runs_done: runs.filter((r) => r.done).length } };
 }

@@ -14,15 +14,12 @@
 // Errors arrive as the engine's field-named messages (`optimizer.lr: must be …`). A worker that
 // crashes is replaced; what it held is lost and its callers get an error saying so.
 
-const WORKER_URL = new URL('../worker/engine-worker.js', import.meta.url);
+import { workerUrl, workerType, wasmModule } from './assets.js';
+
 // Two builds of the same engine (./build.sh): SIMD128, and SIMD128 + relaxed SIMD, whose only
 // difference is the matrix products' multiply-add (`f32x4.relaxed_madd`: one fused instruction
 // where the CPU has FMA, ~19 % faster GEMM here). A browser gets the relaxed build when it
 // validates relaxed SIMD (Chromium ≥ 114; others as they ship it), else the plain one.
-const WASM_URLS = {
-  'relaxed-simd': new URL('../../pkg/optplay_relaxed_bg.wasm', import.meta.url),
-  simd128: new URL('../../pkg/optplay_bg.wasm', import.meta.url),
-};
 // An 82-byte module whose one function is f32x4.relaxed_madd of three v128 constants.
 const CONST = [0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 const RELAXED_PROBE = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0,
@@ -34,9 +31,6 @@ export function hasRelaxedSimd() {
 }
 
 let modulePromise = null, variant = null;
-const compileUrl = (url) => (typeof WebAssembly.compileStreaming === 'function'
-  ? WebAssembly.compileStreaming(fetch(url)).catch(() => fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)))
-  : fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
 
 /**
  * The engine's wasm, compiled once per page (the page's own engine and every worker instantiate
@@ -47,12 +41,12 @@ export function compiled() {
   modulePromise ??= (async () => {
     if (globalThis.OPTPLAY_ENGINE !== 'simd128' && hasRelaxedSimd()) {
       try {
-        const m = await compileUrl(WASM_URLS['relaxed-simd']);
+        const m = await wasmModule('relaxed-simd');
         variant = 'relaxed-simd';
         return m;
       } catch { /* e.g. a server without the file: the plain build below */ }
     }
-    const m = await compileUrl(WASM_URLS.simd128);
+    const m = await wasmModule('simd128');
     variant = 'simd128';
     return m;
   })();
@@ -71,10 +65,10 @@ class WorkerSlot {
     this.start();
   }
   start() {
-    this.w = new Worker(WORKER_URL, { type: 'module', name: `engine-${this.index}` });
+    this.w = new Worker(workerUrl(), { type: workerType, name: `engine-${this.index}` });
     this.w.onmessage = (ev) => this.#receive(ev.data);
     this.w.onerror = (ev) => { ev.preventDefault?.(); this.#crash(ev.message || 'the worker failed'); };
-    this.ready = compiled().then((module) => this.send({ op: 'init', module }));
+    this.ready = compiled().then((module) => this.send({ op: 'init', module })).then((r) => (this.pool.suspended ? this.send({ op: 'suspend', on: true }) : r));
   }
   #receive(m) {
     if (m.type === 'tick') { this.listeners.get(m.handle)?.(m); return; }
@@ -214,6 +208,15 @@ export class EnginePool {
     return handle;
   }
 
+  /**
+   * Hold every worker's running jobs at their next slice (`on` = true) or let them go on where
+   * they were: an embedded lab scrolled out of sight or in a hidden tab stops computing without
+   * losing a sweep's progress (the lifecycle of js/shared/embed.js). New workers start held too.
+   */
+  suspend(on) {
+    this.suspended = !!on;
+    return Promise.all(this.slots.map((s) => s.call({ op: 'suspend', on: this.suspended }).catch(() => {})));
+  }
   /** Trainers whose job has not reported its end yet (a paused job ends within one slice), and
    *  sweep jobs still running in a worker (a cancelled one ends at its next check). */
   activeJobs() { let n = this.sweepJobs; for (const t of this.trainers) if (t.jobActive) n++; return n; }
@@ -285,8 +288,13 @@ export class RemoteTrainer {
     this.slot.call({ op: 'pause', handle: this.handle }).catch(() => {});
     return ended;
   }
-  /** n steps now (no job running), then the state `want` asks for ({evaluate, inspect: bins, params, grads, grid}). */
-  async step(n, want = {}) { const m = await this.slot.call({ op: 'step', handle: this.handle, n, want }); this.#apply(m); return m; }
+  /** Resolves when the running job (if any) has ended — a pause takes up to one slice. */
+  idle() {
+    if (!this.jobActive) return Promise.resolve(null);
+    return new Promise((resolve) => { const prev = this.#ended; this.#ended = (m) => { prev?.(m); resolve(m); }; });
+  }
+  /** n steps now (a job still ending after a pause is waited for), then the state `want` asks for ({evaluate, inspect: bins, params, grads, grid}). */
+  async step(n, want = {}) { await this.idle(); const m = await this.slot.call({ op: 'step', handle: this.handle, n, want }); this.#apply(m); return m; }
   /** The state `want` asks for, without stepping. */
   async refresh(want) { const m = await this.slot.call({ op: 'snapshot', handle: this.handle, want }); this.#apply(m); return m; }
   /** One engine method on the worker's trainer (result copied out). */

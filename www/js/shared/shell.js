@@ -65,6 +65,8 @@ export function fitToFrame() {
     const boxes = cvs.map((c) => c.closest('.figure-wrap') || c);
     for (const b of boxes) { b.style.height = ''; b.style.aspectRatio = ''; b.style.maxHeight = ''; }
     const doc = document.scrollingElement;
+    fitNatural = 0;
+    fitNatural = naturalHeight();
     const natural = boxes.map((b) => b.getBoundingClientRect().height);
     // Canvases side by side shrink the page by less than their sum: shrink, measure, repeat.
     let k = 1;
@@ -96,15 +98,46 @@ export async function copyText(text) {
   return ok;
 }
 
-/** Trigger a download of `data` (string or Blob) named `name`. */
+/** Trigger a download of `data` (string or Blob) named `name` (or hand it to a `captureDownload`). */
 export function download(name, data, type = 'text/plain') {
   const blob = data instanceof Blob ? data : new Blob([data], { type });
+  if (capturing) { capturing({ name, type: blob.type || type, blob }); return; }
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url; a.download = name; a.rel = 'noopener';
   document.body.append(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 5000);
 }
+
+let capturing = null;
+/**
+ * The file that `run()` (an export button's action) downloads, as {name, type, blob}, instead of
+ * a download: how a host page (embed API, mount) gets an export. Rejects when nothing came within
+ * `ms` (e.g. the lab said why not in its status line).
+ */
+export function captureDownload(run, ms = 30000) {
+  return new Promise((resolve, reject) => {
+    const end = (f) => (x) => { clearTimeout(timer); capturing = null; f(x); };
+    const timer = setTimeout(end(reject), ms, new Error('the lab exported nothing'));
+    capturing = end(resolve);
+    try { run(); } catch (e) { end(reject)(e); }
+  });
+}
+
+/**
+ * The height the page needs to show everything without scrolling (the canvases at their natural
+ * size, whatever fitToFrame shrank them to): what an embedded lab reports to its host.
+ */
+export function naturalHeight() {
+  if (fitNatural) return fitNatural;
+  let bottom = 0;
+  for (const el of document.body.children) {
+    if (el.hidden || el.offsetParent === null && getComputedStyle(el).position !== 'fixed') continue;
+    bottom = Math.max(bottom, el.getBoundingClientRect().bottom + scrollY + (parseFloat(getComputedStyle(el).marginBottom) || 0));
+  }
+  return Math.ceil(bottom);
+}
+let fitNatural = 0;
 
 /** Polite status message for screen readers and sighted users. */
 export function announce(text) {

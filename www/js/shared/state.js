@@ -21,6 +21,26 @@
 // writeState (values -> URL, omitting defaults). Nothing read from the URL is ever put into the
 // DOM as HTML: notices are rendered with textContent only.
 
+/** `host=`: the one origin allowed to drive an embedded lab through postMessage (js/shared/embed.js). */
+export const HOST_ENTRY = {
+  key: 'host', type: 'string', maxLength: 200, default: '',
+  validate: (v) => (v === '' || /^(https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?|null)$/.test(v) ? null : 'not an origin such as https://course.example.org'),
+  allowed: 'an origin such as https://course.example.org (scheme, host and port, no path)',
+  doc: 'the origin of the course page allowed to drive this lab (embed API); empty: the embedding page, whatever its origin',
+};
+
+/**
+ * The page's URL settings: the query, or — where it is empty — the hash (`lab.html#lesson=valley`:
+ * what survives a file manager or an LMS that drops queries of local files), moved into the query
+ * so that one place holds them from then on.
+ */
+export function pageParams() {
+  if (location.search.length > 1 || !location.hash.includes('=')) return new URLSearchParams(location.search);
+  const q = new URLSearchParams(location.hash.slice(1));
+  try { history.replaceState(history.state, '', `?${q}`); } catch { /* an opaque URL: the hash keeps it */ }
+  return q;
+}
+
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$/;
 const MAX_RAW_LENGTH = 400;      // longer values are rejected outright
 const MAX_KEYS = 200;            // a URL with more keys than this is truncated (with a notice)

@@ -14,16 +14,20 @@ let ready = null;
 const objects = new Map();   // handle → {kind, obj, job}
 let nextHandle = 1;
 
-/** Give the event loop a turn (so queued messages run) without the 4 ms clamp of setTimeout. */
-const yieldNow = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// {op: 'suspend', on}: the page is out of sight; every job waits at its next yield until it is
+// back (messages — pause, cancel, free — are still handled meanwhile).
+let suspended = false;
+const held = async () => { while (suspended) await sleep(100); };
+/** Give the event loop a turn (so queued messages run) without the 4 ms clamp of setTimeout. */
+const yieldNow = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); }).then(held);
 /**
  * A turn that lets the page's queued messages (a Pause) run first: Chromium runs MessageChannel
  * turns ahead of a worker's incoming messages, so jobs ping-ponging yieldNow on one worker can
  * starve them for seconds (measured: 5 racers, 0.5 s steps, Pause seen after 2.3 s). A timer
  * turn costs ≤ 4 ms, so it is taken only around long steps and evaluations.
  */
-const yieldToMessages = () => sleep(0);
+const yieldToMessages = () => sleep(0).then(held);
 
 /** Copy typed-array views out of wasm memory (a structured clone would copy the whole memory). */
 function detach(v, transfer) {
@@ -196,6 +200,7 @@ const ops = {
       return { done: true };
     } finally { B.free(); }
   },
+  suspend({ on }) { suspended = !!on; return suspended; },
   cancel({ task }) { const t = tasks.get(task); if (t) t.cancelled = true; return true; },
 };
 const tasks = new Map();
