@@ -453,7 +453,7 @@ async function fileUrl(browser) {
     await page.goto(`file://${path.join(ROOT, 'www', `${lab}.html`)}`);
     await sleep(600);
     const msg = await page.evaluate(() => { const f = document.getElementById('fatal'); return f && f.offsetParent !== null ? f.textContent : ''; });
-    if (!/file:\/\//.test(msg) || !/http:\/\/127\.0\.0\.1:8080/.test(msg)) bad.push(`${lab} from file:// says "${msg}"`);
+    if (!/file:\/\//.test(msg) || !/http:\/\/127\.0\.0\.1:8080/.test(msg) || !/dist\/offline/.test(msg)) bad.push(`${lab} from file:// says "${msg}"`);
     await page.close();
   }
   assert(!bad.length, () => bad.join('\n'));

@@ -103,7 +103,7 @@ put(path.join(OFF, 'index.html'), await singleFile('index.html'));
 // address names over itself: playground.html?preset=valley#optimizer is optimizer.html?preset=valley
 // (the labs keep the hash when they write their settings into the query). A small script in each
 // page turns its links to other pages (optimizer.html?…, index.html) into such addresses.
-function linker() {
+function linker(pages) {
   addEventListener('click', (e) => {
     const a = e.target.closest?.('a[href]');
     if (!a || e.defaultPrevented || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
@@ -116,6 +116,8 @@ function linker() {
     location.href = `${location.pathname}${search}${page ? `#${page}` : ''}`;
     if (same && page) location.reload(); // only the hash changed: no new document by itself
   });
+  // Another page by its hash alone (not a skip link to a part of this page).
+  addEventListener('hashchange', () => { if (location.hash === '' || pages.includes(location.hash.slice(1))) location.reload(); });
 }
 function boot() {
   const pages = JSON.parse(document.getElementById('optplay-pages').textContent);
@@ -126,7 +128,7 @@ function boot() {
   addEventListener('load', () => setTimeout(() => { document.open(); document.write(html); document.close(); }, 0));
   addEventListener('hashchange', () => location.reload());
 }
-const LINKER = `(${linker})();`;
+const LINKER = `(${linker})(${JSON.stringify(['index', ...LABS])});`;
 const together = { scripts: [LINKER], styles: [] };
 const all = {};
 for (const page of ['index', ...LABS]) {
