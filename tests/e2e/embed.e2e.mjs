@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ensureServer, launch, test, assert, finish, sleep, shot, BASE, ROOT } from './lib.mjs';
+import { ensureServer, launch, test, assert, finish, sleep, shot, open, BASE, ROOT, PHONE } from './lib.mjs';
 
 const HOST_PORT = Number(process.env.HOST_PORT || 8081);
 const HOST = `http://127.0.0.1:${HOST_PORT}`;
@@ -371,6 +371,75 @@ await test('ten labs on one page: each starts only in view; off-screen labs held
     } finally { await close(); }
   }
   throw last;
+});
+
+await test('Embed dialog in every lab: parts, lesson lock, size with field-named errors, snippets and a live preview; Escape closes; the snippets it writes work in a course page', async () => {
+  const LABS = ['optimizer', 'vanishing', 'initialization', 'relu', 'dropout', 'normalization', 'batchnorm'];
+  for (const lab of LABS) {
+    const { page: p, errors, close } = await open(browser, lab, lab === 'optimizer' ? '?preset=valley' : '', lab === 'relu' ? PHONE : {});
+    try {
+      await p.click('#embed-open');
+      await p.waitForSelector('#embed-dialog[open]');
+      const info = await p.evaluate(() => ({
+        parts: [...new Set([...document.querySelectorAll('main [data-panel], body > [data-panel]')].map((e) => e.dataset.panel))].length,
+        boxes: document.querySelectorAll('#embed-parts input[type=checkbox]').length,
+        focus: document.getElementById('embed-dialog').contains(document.activeElement),
+        iframe: document.getElementById('embed-iframe').value,
+        mount: document.getElementById('embed-mount').value,
+      }));
+      assert(info.focus, `${lab}: the focus is not in the dialog`);
+      assert(info.boxes >= info.parts && info.boxes >= 4, `${lab}: ${info.boxes} checkboxes for ${info.parts} parts`);
+      assert(info.iframe.includes(`${BASE}${lab}.html?`) && /embed=1/.test(info.iframe) && info.mount.includes(`lab: '${lab}'`), `${lab}: ${info.iframe}\n${info.mount}`);
+      await p.waitForFunction(() => document.getElementById('embed-preview').dataset.src, null, { timeout: 5000 });
+      if (lab === 'relu') await shot(p, 'embed-dialog-relu-phone');
+      if (lab === 'optimizer') {
+        // What to show: a part embed=1 hides (legend), one it keeps (readout); the lesson lock; the size.
+        await p.uncheck('#embed-parts input[value=readout]');
+        await p.check('#embed-parts input[value=legend]');
+        await p.check('#embed-lock');
+        await p.uncheck('#embed-full');
+        await p.fill('#embed-width', '700');
+        await p.fill('#embed-height', 'tall');
+        const bad = await p.evaluate(() => ({ msg: document.getElementById('embed-height-msg').textContent, inv: document.getElementById('embed-height').getAttribute('aria-invalid'), iframe: document.getElementById('embed-iframe').value }));
+        assert(/height: “tall” is not a whole number of pixels from 150 to 6000/.test(bad.msg) && bad.inv === 'true', `bad height: ${JSON.stringify(bad)}`);
+        assert(!/height:tall/.test(bad.iframe), 'a rejected height reached the snippet');
+        await p.fill('#embed-height', '540');
+        const good = await p.evaluate(() => ({ msg: document.getElementById('embed-height-msg').textContent, iframe: document.getElementById('embed-iframe').value, mount: document.getElementById('embed-mount').value }));
+        assert(good.msg === '', `the height message stayed: ${good.msg}`);
+        const src = good.iframe.match(/src="([^"]+)"/)[1];
+        const q = new URL(src).searchParams;
+        assert(q.get('lesson') === 'valley' && !q.has('preset') && q.get('embed') === '1' && q.get('show') === 'legend' && q.get('hide') === 'readout', `snippet src: ${src}`);
+        assert(/width:700px;height:540px/.test(good.iframe) && /height: 540/.test(good.mount), `size: ${good.iframe}`);
+        // The preview is that iframe, at that size, showing what was picked.
+        await p.waitForFunction((src) => document.getElementById('embed-preview').dataset.src === src, src, { timeout: 5000 });
+        await p.waitForFunction(() => document.getElementById('embed-preview').contentDocument?.body?.classList.contains('ready'), null, { timeout: 30000 });
+        const pv = p.frames().find((f) => f.url() === src);
+        assert(pv, `no preview frame at ${src}: ${p.frames().map((f) => f.url())}`);
+        await pv.waitForSelector('body.ready', { timeout: 30000 });
+        const shown = await pv.evaluate(() => ({ readout: document.querySelector('[data-panel=readout]').hasAttribute('data-off'), legend: document.querySelector('[data-panel=legend]').hasAttribute('data-off'), lesson: !document.getElementById('lesson-banner').hidden }));
+        assert(shown.readout && !shown.legend, `preview parts: ${JSON.stringify(shown)}`);
+        const box = await p.evaluate(() => { const r = document.getElementById('embed-preview').getBoundingClientRect(); return [r.width, r.height]; });
+        assert(Math.abs(box[0] - 700) < 1 && Math.abs(box[1] - 540) < 1, `preview size ${box}`);
+        await shot(p, 'embed-dialog-optimizer');
+        // The snippets as written, in a course page on another origin.
+        fs.writeFileSync(path.join(dir, 'dialog-iframe.html'), page(`${RECORD}\n${good.iframe}`));
+        fs.writeFileSync(path.join(dir, 'dialog-mount.html'), page(`${RECORD}\n${good.mount}`));
+        for (const f of ['dialog-iframe.html', 'dialog-mount.html']) {
+          const h = await openHost(browser, f);
+          try {
+            const ready = await waitEvent(h.page, "m.type === 'ready'");
+            assert(ready.state.lesson === 'valley' && ready.state.hide.includes('readout') && ready.state.show.includes('legend'), `${f}: ${JSON.stringify(ready.state).slice(0, 300)}`);
+            assert(!h.errors.length, `${f}: ${h.errors.join('\n')}`);
+          } finally { await h.close(); }
+        }
+      }
+      await p.keyboard.press('Escape');
+      await p.waitForFunction(() => !document.getElementById('embed-preview').hasAttribute('src'), null, { timeout: 2000 }).catch(() => {});
+      const after = await p.evaluate(() => ({ open: document.getElementById('embed-dialog').open, focus: document.activeElement?.id, src: document.getElementById('embed-preview').getAttribute('src') }));
+      assert(!after.open && after.focus === 'embed-open' && after.src === null, `${lab} after Escape: ${JSON.stringify(after)}`);
+      assert(!errors.length, `${lab}: ${errors.join('\n')}`);
+    } finally { await close(); }
+  }
 });
 
 await browser.close();

@@ -99,7 +99,7 @@ async function main() {
   document.body.classList.add('ready');
   const racerNow = (r) => { const v = r.run?.values(); return { racer: r.label, step: doneSteps(r), loss: v?.length ? v[v.length - 1] : null, diverged_at_step: r.run?.diverged_at_step ?? null, error: r.error ?? null }; };
   exposeLab({
-    lab: 'optimizer', table: () => lab.table, values: () => lab.values, set: (ch) => set(ch),
+    lab: 'optimizer', table: () => lab.table, values: () => lab.values, set: (ch) => set(ch), extras: EMBED_EXTRAS,
     play, pause, playing: () => lab.playing, step: stepOnce, reset,
     progress: () => ({ step: Math.max(0, ...lab.racers.map(doneSteps)), metrics: { racers: lab.racers.map(racerNow) } }),
     done: () => lab.racers.length > 0 && lab.racers.every(finished),

@@ -21,6 +21,7 @@
 import { readState, writeState, effectiveEntry, describeAllowed } from './state.js';
 import { captureDownload, naturalHeight } from './shell.js';
 import { scormSession } from './scorm.js';
+import { bindEmbedDialog } from './embed-dialog.js';
 
 export const PROTOCOL = 1;
 const NAV_KEYS = new Set(['preset', 'lesson', 'embed', 'hide', 'show', 'theme', 'host']);
@@ -82,6 +83,7 @@ const plain = (v) => JSON.parse(JSON.stringify(v ?? null));
  *   table(), values(), set(changes)   the URL table, the values the lab uses, the lab's own set
  *   play(), pause(), playing(), step(), reset()   its transport (step: the → key)
  *   progress()     {step, metrics} now;  done(): whether the run is at its end;  summary()
+ *   extras         the parts embed=1 hides (the Embed dialog starts from them)
  *   suspend(on)    optional: hold the training without ending it (a sweep in the worker pool);
  *                  without it the lifecycle pauses and plays again
  * Returns the controls as an object (what `window.__labApi` and the tests use).
@@ -171,6 +173,7 @@ export function exposeLab(impl) {
 
   hostChannel(api, impl);
   scormSession(api, impl);
+  bindEmbedDialog(api, impl.extras || []);
   window.__labApi = api;
   return api;
 }

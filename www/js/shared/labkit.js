@@ -53,6 +53,7 @@ export class UrlState {
 
 /** Notices, theme and embed mode from the URL values (keys theme, embed, hide, show). */
 export function startPage(state, onTheme, embedExtras = []) {
+  pageExtras = embedExtras;
   showNotices(document.getElementById('url-notice'), state.notices);
   initTheme(state.values.theme, onTheme);
   applyEmbed(state.values.embed, state.values.hide || [], state.values.show || [], embedExtras);
@@ -239,8 +240,9 @@ export function trainerMetrics(t) {
  * reset, progress, done, summary, suspend}.
  */
 export function exposeNetLab(name, lab, ctl) {
-  return exposeLab({ lab: name, table: () => lab.S.table, values: () => lab.S.values, playing: () => !!lab.playing, ...ctl });
+  return exposeLab({ lab: name, table: () => lab.S.table, values: () => lab.S.values, playing: () => !!lab.playing, extras: pageExtras, ...ctl });
 }
+let pageExtras = [];
 
 /** Progress of a lab whose runs train as one pool sweep: the furthest step, runs done of all. */
 export function sweepProgress(runs) {

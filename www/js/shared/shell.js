@@ -65,8 +65,12 @@ export function fitToFrame() {
     const boxes = cvs.map((c) => c.closest('.figure-wrap') || c);
     for (const b of boxes) { b.style.height = ''; b.style.aspectRatio = ''; b.style.maxHeight = ''; }
     const doc = document.scrollingElement;
+    // The natural height (what the lab reports to its host): the figures at their own aspect,
+    // without the viewport-relative cap (72vh of a small frame would make it a fixed point).
+    for (const b of boxes) b.style.maxHeight = 'none';
     fitNatural = 0;
     fitNatural = naturalHeight();
+    for (const b of boxes) b.style.maxHeight = '';
     const natural = boxes.map((b) => b.getBoundingClientRect().height);
     // Canvases side by side shrink the page by less than their sum: shrink, measure, repeat.
     let k = 1;
