@@ -18,6 +18,7 @@ LIGHTHOUSE_VERSION=13.5.0
 AXE_VERSION=4.14.1
 TFJS_VERSION=4.22.0
 ESBUILD_VERSION=0.25.0
+TYPESCRIPT_VERSION=7.0.2
 
 log() { printf '\n== %s\n' "$*" >&2; }
 ver() { "$1" --version 2>/dev/null | awk '{print $2}'; }
@@ -46,15 +47,15 @@ setup() {
     cargo install --locked --force wasm-pack --version "=$WASM_PACK_VERSION"
   fi
   local npm_ok=1 pkg
-  for pkg in "playwright-core:$PLAYWRIGHT_VERSION" "binaryen:$BINARYEN_VERSION" "lighthouse:$LIGHTHOUSE_VERSION" "axe-core:$AXE_VERSION" "esbuild:$ESBUILD_VERSION"; do
+  for pkg in "playwright-core:$PLAYWRIGHT_VERSION" "binaryen:$BINARYEN_VERSION" "lighthouse:$LIGHTHOUSE_VERSION" "axe-core:$AXE_VERSION" "esbuild:$ESBUILD_VERSION" "typescript:$TYPESCRIPT_VERSION"; do
     grep -qs "\"version\": \"${pkg#*:}\"" "$TOOLS/node_modules/${pkg%%:*}/package.json" || npm_ok=0
   done
   if [ "$npm_ok" = 0 ]; then
-    log "installing playwright-core, binaryen, lighthouse, axe-core and esbuild (npm)"
+    log "installing playwright-core, binaryen, lighthouse, axe-core, esbuild and typescript (npm)"
     mkdir -p "$TOOLS"
     [ -f "$TOOLS/package.json" ] || echo '{"name":"optplay-tools","private":true}' > "$TOOLS/package.json"
     (cd "$TOOLS" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" "binaryen@$BINARYEN_VERSION" \
-      "lighthouse@$LIGHTHOUSE_VERSION" "axe-core@$AXE_VERSION" "esbuild@$ESBUILD_VERSION")
+      "lighthouse@$LIGHTHOUSE_VERSION" "axe-core@$AXE_VERSION" "esbuild@$ESBUILD_VERSION" "typescript@$TYPESCRIPT_VERSION")
   fi
   if [ -n "$apt_pid" ]; then wait "$apt_pid"; fi
 }
