@@ -100,7 +100,7 @@ function build(api, extras, opener) {
       </div>
     </div>
     <h3>Preview <span class="muted" id="embed-preview-size"></span></h3>
-    <div class="embed-preview"><iframe id="embed-preview" title="Preview of the embedded lab"></iframe></div>`;
+    <div class="embed-preview" tabindex="0" role="region" aria-label="Preview at the chosen size"><iframe id="embed-preview" title="Preview of the embedded lab"></iframe></div>`;
   document.body.append(d);
   const $ = (id) => d.querySelector(`#${id}`);
   const box = $('embed-parts');
