@@ -5,6 +5,7 @@
 //! wasm-bindgen and JavaScript.
 
 pub mod basins;
+pub mod chart;
 pub mod data;
 pub mod deep_linear;
 pub mod landscape;
@@ -18,5 +19,7 @@ pub mod simd;
 pub mod spec;
 pub mod unit;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "engine"))]
 pub mod web;
+#[cfg(all(target_arch = "wasm32", feature = "charts"))]
+pub mod web_charts;

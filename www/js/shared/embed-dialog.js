@@ -40,18 +40,14 @@ export function embedSnippets({ lab, base, query, parts, extras, shown, lock, wi
 }
 
 /**
- * Add the Embed button (next to Copy link) and its dialog. `api` is the lab's exposed controls,
+ * Bind the Embed button (next to Copy link) to its dialog. `api` is the lab's exposed controls,
  * `extras` the parts embed=1 hides.
  */
 export function bindEmbedDialog(api, extras) {
-  const copy = document.getElementById('copy-link');
-  if (!copy || document.getElementById('embed-open')) return;
-  const btn = document.createElement('button');
-  btn.type = 'button';
-  btn.id = 'embed-open';
-  btn.textContent = 'Embed';
-  btn.setAttribute('aria-haspopup', 'dialog');
-  copy.after(btn);
+  // The button is in the page's HTML (next to Copy link), so nothing moves when the lab is ready.
+  const btn = document.getElementById('embed-open');
+  if (!btn || btn.dataset.bound) return;
+  btn.dataset.bound = '1';
   let dlg = null;
   btn.addEventListener('click', () => { dlg ??= build(api, extras, btn); dlg.open(); });
 }

@@ -6,9 +6,10 @@ import { readState, writeState, showNotices, pageParams } from './state.js';
 import { initTheme, applyEmbed, copyText, announce, download, radioGroups } from './shell.js';
 import { errorMessage } from './engine.js';
 import { zipFiles } from './zip.js';
+import { XYChart } from './xychart.js';
 import { bindSeedButton } from './seeds.js';
 import { columnsCSV } from './torch-nn.js';
-import { dataText } from './assets.js';
+import { dataText, wasmModule } from './assets.js';
 import { exposeLab, whenVisible, reportFatal } from './embed.js';
 
 export class UrlState {
@@ -120,6 +121,54 @@ export function savePNG(parts, heading, name) {
     y += p.canvas.height + pad;
   }
   out.toBlob((b) => { if (b) { download(name, b, 'image/png'); announce('PNG saved.'); } }, 'image/png');
+}
+
+/**
+ * An "SVG" export next to PNG: every chart shown (XYChart), drawn by the engine with plotters
+ * (src/chart) as SVG for slides and papers — one file, or a ZIP of one per chart.
+ */
+export function bindSvgExport(name) {
+  const btn = document.getElementById('exp-svg');
+  if (!btn || btn.dataset.bound) return;
+  btn.dataset.bound = '1';
+  btn.addEventListener('click', async () => {
+    const charts = XYChart.visible();
+    if (!charts.length) { announce('No chart is shown to export.'); return; }
+    try {
+      const E = await chartsEngine();
+      const files = charts.map((c, i) => {
+        const title = chartTitle(c.canvas) || `chart ${i + 1}`;
+        const file = `${String(i + 1).padStart(2, '0')}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'chart'}.svg`;
+        return { name: file, text: E.chartSvg(c.svgSpec(title)) };
+      });
+      if (files.length === 1) download(`${name}-${stamp()}.svg`, files[0].text, 'image/svg+xml');
+      else download(`${name}-charts-${stamp()}.zip`, new Blob([zipFiles(files)], { type: 'application/zip' }), 'application/zip');
+      announce(`${files.length} chart${files.length > 1 ? 's' : ''} saved as SVG.`);
+    } catch (e) {
+      announce(`SVG export failed: ${errorMessage(e)}`);
+    }
+  });
+}
+
+let chartsPromise = null;
+/** The charts' wasm module (src/web_charts.rs: plotters), loaded on the first SVG export. */
+function chartsEngine() {
+  chartsPromise ??= (async () => {
+    const [G, module] = await Promise.all([import('../../pkg/charts/optplay.js'), wasmModule('charts')]);
+    await G.default({ module_or_path: module });
+    return G;
+  })();
+  chartsPromise.catch(() => { chartsPromise = null; });
+  return chartsPromise;
+}
+
+/** The heading of the figure a canvas belongs to. */
+function chartTitle(canvas) {
+  for (let el = canvas.parentElement; el && el !== document.body; el = el.parentElement) {
+    const h = el.querySelector(':scope > h2, :scope > h3, :scope > .fig-title, :scope > header h3');
+    if (h) return h.textContent.replace(/\s+/g, ' ').trim().slice(0, 80);
+  }
+  return canvas.getAttribute('aria-label') || '';
 }
 
 export const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
@@ -240,6 +289,7 @@ export function trainerMetrics(t) {
  * reset, progress, done, summary, suspend}.
  */
 export function exposeNetLab(name, lab, ctl) {
+  bindSvgExport(name);
   return exposeLab({ lab: name, table: () => lab.S.table, values: () => lab.S.values, playing: () => !!lab.playing, extras: pageExtras, ...ctl });
 }
 let pageExtras = [];

@@ -11,6 +11,16 @@ const M = { left: 58, right: 14, top: 12, bottom: 34 };
 
 function finite(v) { return typeof v === 'number' && Number.isFinite(v); }
 
+const CHARTS = new Set();
+let scratch = null;
+/** Any CSS colour as the canvas normalises it (#rrggbb or rgba(…)): what the engine parses. */
+function color(c) {
+  scratch ??= document.createElement('canvas').getContext('2d');
+  scratch.fillStyle = '#000';
+  scratch.fillStyle = String(c || '#000');
+  return scratch.fillStyle;
+}
+
 export class XYChart extends HiDpiCanvas {
   /**
    * @param {HTMLCanvasElement} canvas
@@ -29,8 +39,40 @@ export class XYChart extends HiDpiCanvas {
     this.marks = [];    // [{x, y, label, color, shape}]
     this.lastExtent = null;
     this.observeSize();
+    CHARTS.add(this);
   }
   set(o) { Object.assign(this.o, o); this.requestDraw(); }
+
+  /**
+   * What this chart shows, as the engine's chart spec (src/chart: `chartSvg` draws it with
+   * plotters for the SVG export): the data now, the options, the page's colours.
+   */
+  svgSpec(title = '') {
+    const st = getComputedStyle(this.canvas), o = this.o;
+    const css = (name, d) => color(st.getPropertyValue(name).trim() || d);
+    const arr = (a) => (a ? Array.from(a, Number) : undefined);
+    const num = (v) => (finite(v) ? v : undefined);
+    return {
+      width: Math.max(64, Math.round(this.css.w)), height: Math.max(64, Math.round(this.css.h)), title,
+      xLabel: o.xLabel || '', yLabel: o.yLabel || '', logX: !!o.logX, logY: !!o.logY,
+      xMin: num(o.xMin), xMax: num(o.xMax), yMin: num(o.yMin), yMax: num(o.yMax), integerX: !!o.integerX,
+      yFloorDecades: num(o.yFloorDecades), empty: o.empty || 'no data yet',
+      series: this.series.map((s) => ({
+        label: s.label || '', color: color(s.color), width: num(s.width), dash: s.dash ? [...s.dash] : [],
+        x: arr(s.x?.()), xStart: s.xStart ?? 0, y: arr(s.y()) || [], lo: arr(s.lo?.()), hi: arr(s.hi?.()),
+        points: !!s.points, noLine: !!s.noLine, noLegend: !!s.noLegend,
+      })),
+      hlines: this.hlines.map((l) => ({ at: l.y, label: l.label || '', color: l.color ? color(l.color) : '' })),
+      vlines: this.vlines.map((l) => ({ at: l.x, label: l.label || '', color: l.color ? color(l.color) : '' })),
+      marks: this.marks.map((m) => ({ x: m.x, y: m.y, label: m.label || '', color: m.color ? color(m.color) : '' })),
+      theme: { fg: css('--fg', '#222'), bg: css('--bg', '#fff'), grid: css('--grid', 'rgba(128,128,128,0.25)'), muted: css('--muted', '#666'), font: 'system-ui, sans-serif' },
+    };
+  }
+
+  /** The charts on the page now (shown, with a size). */
+  static visible() {
+    return [...CHARTS].filter((c) => c.canvas.isConnected && c.canvas.offsetParent !== null && c.css.w > 0);
+  }
 
   /** The data extent over all series (transformed coordinates), with the options' fixed bounds. */
   extent(arrays) {

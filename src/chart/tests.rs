@@ -1,0 +1,376 @@
+//! Chart drawing tested natively on its SVG: axis ranges and tick labels, log scales, series
+//! count, legend text, no NaN coordinates, bands, reference lines, marks, decimation.
+use super::*;
+
+fn series(label: &str, color: &str, y: Vec<f64>) -> Series {
+    Series {
+        label: label.into(),
+        color: color.into(),
+        y,
+        ..Default::default()
+    }
+}
+
+fn svg(spec: &XySpec) -> String {
+    xy_svg(spec).expect("drawn")
+}
+
+/// Every number in the SVG's coordinate attributes and paths.
+fn coordinates(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [
+        "points=\"",
+        "x=\"",
+        "y=\"",
+        "cx=\"",
+        "cy=\"",
+        "x1=\"",
+        "y1=\"",
+        "x2=\"",
+        "y2=\"",
+        "d=\"",
+    ] {
+        for part in s.split(attr).skip(1) {
+            out.push(part.split('"').next().unwrap_or("").to_string());
+        }
+    }
+    out
+}
+
+fn texts(s: &str) -> Vec<String> {
+    s.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            t.split_once('>')
+                .map(|(_, r)| r.split("</text>").next().unwrap_or("").trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn ticks_follow_the_page_rules() {
+    assert_eq!(
+        nice_ticks(0.0, 1.0, 5),
+        vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+    );
+    assert_eq!(
+        nice_ticks(0.0, 100.0, 4),
+        vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+    );
+    assert!(nice_ticks(1.0, 1.0, 4).is_empty());
+    assert!(nice_ticks(f64::NAN, 1.0, 4).is_empty());
+    assert_eq!(decade_ticks(-3.2, 1.5, 6), vec![-3.0, -2.0, -1.0, 0.0, 1.0]);
+    assert_eq!(decade_ticks(-12.0, 3.0, 4), vec![-12.0, -8.0, -4.0, 0.0]);
+    // Inside one decade: 1-2-5.
+    let t = log_ticks(0.0, 1.0, 6);
+    assert_eq!(t.len(), 4);
+    assert!((t[1] - 2f64.log10()).abs() < 1e-12 && (t[2] - 5f64.log10()).abs() < 1e-12);
+    assert_eq!(tick_label(0.30000000000000004, 0.1), "0.3");
+    assert_eq!(tick_label(150000.0, 50000.0), "1.5e5");
+    assert_eq!(tick_label(2.5e-7, 1e-7), "2.5e-7");
+    assert_eq!(tick_label(40.0, 20.0), "40");
+    assert_eq!(pow10_label(0.0), "1");
+    assert_eq!(pow10_label(-2.0), "0.01");
+    assert_eq!(pow10_label(3.0), "1000");
+    assert_eq!(pow10_label(-5.0), "1e-5");
+    assert_eq!(pow10_label(2f64.log10()), "2");
+    assert_eq!(pow10_label(1.0 + 5f64.log10()), "50");
+}
+
+#[test]
+fn axis_ranges_and_tick_labels() {
+    let spec = XySpec {
+        x_label: "step".into(),
+        y_label: "loss".into(),
+        series: vec![series(
+            "train",
+            "#1f77b4",
+            (0..=100).map(|i| 1.0 - i as f64 / 200.0).collect(),
+        )],
+        ..Default::default()
+    };
+    let e = spec.extent();
+    assert_eq!((e.x0, e.x1), (0.0, 100.0));
+    assert!(
+        (e.y0 - (0.5 - 0.025)).abs() < 1e-12 && (e.y1 - (1.0 + 0.025)).abs() < 1e-12,
+        "{e:?}"
+    );
+    let s = svg(&spec);
+    let t = texts(&s);
+    // 568 px of plot: about 8 x ticks (every 10 steps), y every 0.05, as on the page.
+    for want in [
+        "0", "10", "50", "100", "0.5", "1.0", "step", "loss", "train",
+    ] {
+        assert!(
+            t.iter().any(|x| x == want),
+            "no tick/label {want:?} in {t:?}"
+        );
+    }
+    assert!(
+        !s.contains("NaN") && !s.contains("inf"),
+        "a non-finite coordinate"
+    );
+}
+
+#[test]
+fn log_scale_breaks_at_non_positive_and_non_finite_values() {
+    let y = vec![
+        1.0,
+        0.1,
+        0.0,
+        0.01,
+        f64::NAN,
+        1e-3,
+        f64::INFINITY,
+        1e-4,
+        -1.0,
+        1e-5,
+    ];
+    let spec = XySpec {
+        log_y: true,
+        y_label: "loss".into(),
+        series: vec![series("run", "#d62728", y)],
+        ..Default::default()
+    };
+    let e = spec.extent();
+    assert!(
+        (e.y1 - (0.0 + 0.25)).abs() < 1e-9 && (e.y0 - (-5.0 - 0.25)).abs() < 1e-9,
+        "{e:?}"
+    );
+    let s = svg(&spec);
+    let t = texts(&s);
+    for want in [
+        "1",
+        "0.1",
+        "0.01",
+        "1e-3",
+        "1e-4",
+        "1e-5",
+        "loss (log scale)",
+    ] {
+        assert!(t.iter().any(|x| x == want), "no {want:?} in {t:?}");
+    }
+    for c in coordinates(&s) {
+        assert!(
+            !c.contains("NaN") && !c.contains("inf"),
+            "non-finite coordinate {c}"
+        );
+    }
+    // 1, 0.1 | 0.01 | 1e-3 | 1e-4 | 1e-5: one drawn line of two points (and its legend line),
+    // four lone points as dots.
+    assert_eq!(
+        s.matches("<polyline fill=\"none\" opacity=\"1\" stroke=\"#D62728\"")
+            .count(),
+        2,
+        "{s}"
+    );
+    assert_eq!(s.matches("<circle").count(), 4);
+}
+
+#[test]
+fn series_count_legend_bands_lines_and_marks() {
+    let n = 50;
+    let mut a = series(
+        "no dropout: validation",
+        "#0072b2",
+        (0..n).map(|i| 1.0 / (1.0 + i as f64)).collect(),
+    );
+    a.lo = Some(a.y.iter().map(|v| v * 0.9).collect());
+    a.hi = Some(a.y.iter().map(|v| v * 1.1).collect());
+    let mut b = series(
+        "dropout: validation",
+        "#d55e00",
+        (0..n).map(|i| 0.8 / (1.0 + i as f64)).collect(),
+    );
+    b.dash = vec![6.0, 4.0];
+    let spec = XySpec {
+        series: vec![a, b, series("", "#999999", vec![0.5; n])],
+        hlines: vec![Line {
+            at: 0.25,
+            label: "target 0.25".into(),
+            color: "#009e73".into(),
+        }],
+        vlines: vec![Line {
+            at: 30.0,
+            label: "best".into(),
+            color: String::new(),
+        }],
+        marks: vec![Mark {
+            x: 12.0,
+            y: 0.1,
+            label: "diverged at step 12".into(),
+            color: "#cc0000".into(),
+        }],
+        ..Default::default()
+    };
+    let s = svg(&spec);
+    let t = texts(&s);
+    for want in [
+        "no dropout: validation",
+        "dropout: validation",
+        "target 0.25",
+        "best",
+        "diverged at step 12",
+    ] {
+        assert!(t.iter().any(|x| x == want), "no {want:?} in {t:?}");
+    }
+    // The unlabelled series is drawn but has no legend entry: 2 legend texts, 3 series lines.
+    assert_eq!(t.iter().filter(|x| x.ends_with(": validation")).count(), 2);
+    assert!(
+        s.matches("stroke=\"#0072B2\"").count() >= 2,
+        "the series and its legend line in the series colour"
+    );
+    assert!(
+        s.matches("stroke=\"#999999\"").count() == 1,
+        "the unlabelled series: a line, no legend line"
+    );
+    assert!(s.matches("<polygon").count() >= 2, "a band and a mark");
+    assert!(
+        s.contains("fill-opacity=\"0.16\"") || s.contains("opacity=\"0.16\""),
+        "the band's translucency"
+    );
+}
+
+#[test]
+fn long_series_are_decimated_to_the_pixel_width_keeping_the_envelope() {
+    let n = 100_000;
+    let y: Vec<f64> = (0..n)
+        .map(|i| {
+            if i == 54_321 {
+                10.0
+            } else {
+                (i as f64 * 0.01).sin()
+            }
+        })
+        .collect();
+    let spec = XySpec {
+        width: 640,
+        series: vec![series("long", "#000000", y)],
+        ..Default::default()
+    };
+    let s = svg(&spec);
+    // The longest polyline in the series colour (the other one is its legend entry).
+    let line = s
+        .split("stroke=\"#000000\" stroke-width=\"2\" points=\"")
+        .skip(1)
+        .map(|p| p.split('"').next().unwrap())
+        .max_by_key(|p| p.len())
+        .expect("the series line");
+    let pts = line.split_whitespace().count();
+    assert!(pts <= 4 * 640 && pts > 500, "{pts} points drawn for {n}");
+    // The spike survives decimation: the extent and the drawn line reach 10.
+    assert!(spec.extent().y1 > 10.0);
+    let min_y = line
+        .split_whitespace()
+        .filter_map(|p| p.split(',').nth(1)?.parse::<i32>().ok())
+        .min()
+        .unwrap();
+    assert!(
+        min_y < 80,
+        "the spike is not drawn (top y {min_y}; the other values are below y 250)"
+    );
+}
+
+#[test]
+fn an_empty_chart_says_so_and_draws_no_made_up_axis() {
+    let spec = XySpec {
+        empty: "press Play".into(),
+        series: vec![series("run", "#000000", vec![f64::NAN, f64::NAN])],
+        ..Default::default()
+    };
+    assert!(!spec.has_data());
+    let s = svg(&spec);
+    assert!(texts(&s).iter().any(|t| t == "press Play"));
+    assert!(
+        !texts(&s).iter().any(|t| t.parse::<f64>().is_ok()),
+        "tick labels on an empty chart: {:?}",
+        texts(&s)
+    );
+}
+
+#[test]
+fn bad_specs_are_refused_naming_the_field() {
+    let bad = |f: &dyn Fn(&mut XySpec)| {
+        let mut s = XySpec {
+            series: vec![series("a", "#000", vec![1.0, 2.0])],
+            ..Default::default()
+        };
+        f(&mut s);
+        xy_svg(&s).unwrap_err()
+    };
+    assert!(bad(&|s| s.width = 10).starts_with("width:"));
+    assert!(bad(&|s| s.height = 100_000).starts_with("height:"));
+    assert!(
+        bad(&|s| s.series[0].color = "red; stroke: url(x)".into()).starts_with("series[0].color:")
+    );
+    assert!(bad(&|s| s.series[0].x = Some(vec![1.0])).starts_with("series[0].x:"));
+    assert!(bad(&|s| s.series[0].lo = Some(vec![1.0])).starts_with("series[0].lo:"));
+    assert!(bad(&|s| s.theme.bg = "<script>".into()).starts_with("theme.bg:"));
+    assert!(bad(&|s| s.marks.push(Mark {
+        color: "#12".into(),
+        ..Default::default()
+    }))
+    .starts_with("marks[0].color:"));
+    assert_eq!(
+        parse_color("rgba(80, 90, 110, 0.18)").unwrap(),
+        RGBAColor(80, 90, 110, 0.18)
+    );
+    assert_eq!(
+        parse_color("#abc").unwrap(),
+        RGBAColor(0xaa, 0xbb, 0xcc, 1.0)
+    );
+}
+
+#[test]
+fn text_is_escaped_in_the_svg() {
+    let spec = XySpec {
+        x_label: "a < b & \"c\"".into(),
+        series: vec![series(
+            "<script>alert(1)</script>",
+            "#000000",
+            vec![1.0, 2.0],
+        )],
+        ..Default::default()
+    };
+    let s = svg(&spec);
+    assert!(!s.contains("<script>"), "unescaped text in the SVG");
+    assert!(
+        s.contains("&lt;script&gt;") || s.contains("&#60;script"),
+        "the label is missing"
+    );
+}
+
+#[test]
+fn a_long_title_wraps_to_the_width() {
+    let title =
+        "The input of one sigmoid of the last hidden layer: 15th, 50th and 85th percentiles";
+    let spec = XySpec {
+        width: 420,
+        title: title.into(),
+        series: vec![series("a", "#000000", vec![1.0, 2.0])],
+        ..Default::default()
+    };
+    let t = texts(&svg(&spec));
+    let lines: Vec<&String> = t
+        .iter()
+        .filter(|x| title.contains(x.as_str()) && x.len() > 5)
+        .collect();
+    assert!(lines.len() >= 2, "{t:?}");
+    assert!(lines.iter().all(|l| l.chars().count() <= 48), "{lines:?}");
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        title
+    );
+    assert_eq!(
+        super::wrap("a b c d e f g h i j k l m n o p", 8, 2)
+            .last()
+            .unwrap()
+            .chars()
+            .last(),
+        Some('…')
+    );
+}

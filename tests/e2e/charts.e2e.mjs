@@ -1,0 +1,87 @@
+// The SVG export of every network lab: the charts on screen drawn by the engine with plotters
+// (src/chart), one SVG per chart (a ZIP when there are several). Each file must be well-formed
+// SVG, one per chart shown, with that chart's axis labels and legend, lines where the chart has
+// data, and no non-finite coordinate; one is rendered in the browser and kept as a screenshot.
+//
+// Run:  node tests/e2e/charts.e2e.mjs   (engine built; server at $BASE_URL or started here)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { ensureServer, launch, test, assert, finish, open, sleep, ART } from './lib.mjs';
+
+const CASES = [
+  ['vanishing', '?preset=sigmoid-deep'],
+  ['initialization', '?preset=too-small'],
+  ['relu', '?preset=krizhevsky'],
+  ['dropout', '?preset=overfitting'],
+  ['normalization', '?preset=four-views'],
+  ['batchnorm', '?preset=paper'],
+];
+
+function svgFiles(file, name) {
+  if (name.endsWith('.svg')) return [{ name, text: fs.readFileSync(file, 'utf8') }];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'optplay-svg-'));
+  execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', file, dir]);
+  const out = fs.readdirSync(dir).sort().map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+await ensureServer();
+const browser = await launch();
+const report = [];
+
+for (const [lab, query] of CASES) {
+  await test(`${lab}: SVG export — one well-formed SVG per chart shown, its labels and legend, lines, no NaN`, async () => {
+    const { page, errors, close } = await open(browser, lab, query);
+    try {
+      await page.click('#play');
+      await sleep(3000);
+      await page.evaluate(() => window.__labApi.pause());
+      await sleep(300);
+      const shown = await page.evaluate(async () => {
+        const { XYChart } = await import('./js/shared/xychart.js');
+        return XYChart.visible().map((c) => { const s = c.svgSpec(); return { yLabel: s.yLabel, xLabel: s.xLabel, legend: s.series.filter((x) => x.label && !x.noLegend && x.y.some(Number.isFinite)).map((x) => x.label), data: s.series.some((x) => x.y.some(Number.isFinite)) }; });
+      });
+      assert(shown.length >= 1, `${lab}: no chart shown`);
+      const t0 = Date.now();
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.click('#exp-svg')]);
+      const ms = Date.now() - t0;
+      const file = path.join(ART, `chart-${lab}${path.extname(dl.suggestedFilename())}`);
+      await dl.saveAs(file);
+      const files = svgFiles(file, dl.suggestedFilename());
+      // Read the files in a page of their own (an SVG's style attributes are not the lab's business).
+      const reader = await page.context().newPage();
+      assert(files.length === shown.length, `${lab}: ${files.length} SVG files for ${shown.length} charts shown`);
+      for (let i = 0; i < files.length; i++) {
+        const f = files[i], want = shown[i];
+        const got = await reader.evaluate((text) => {
+          const d = new DOMParser().parseFromString(text, 'image/svg+xml');
+          const err = d.querySelector('parsererror');
+          if (err) return { error: err.textContent.slice(0, 200) };
+          const attrs = [...d.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.value));
+          return { root: d.documentElement.nodeName, texts: [...d.querySelectorAll('text')].map((t) => t.textContent.trim()), lines: d.querySelectorAll('polyline, path').length, nonFinite: attrs.filter((v) => /NaN|Infinity|inf\b/.test(v)).length };
+        }, f.text);
+        assert(!got.error && got.root === 'svg', `${lab} ${f.name}: ${got.error || got.root}`);
+        assert(got.nonFinite === 0, `${lab} ${f.name}: ${got.nonFinite} non-finite attribute values`);
+        for (const label of [want.yLabel, want.xLabel, ...want.legend].filter(Boolean)) {
+          assert(got.texts.some((t) => t.includes(label.replace(/\s+/g, ' ').trim().slice(0, 30))), `${lab} ${f.name}: no text ${JSON.stringify(label)} in ${JSON.stringify(got.texts).slice(0, 400)}`);
+        }
+        if (want.data) assert(got.lines >= 1, `${lab} ${f.name}: no line drawn`);
+      }
+      if (lab === 'dropout' || lab === 'batchnorm') {
+        // Look at one: the SVG rendered by the browser.
+        await reader.setContent(`<body style="margin:0;background:#fff">${files[lab === 'dropout' ? 0 : 1].text}</body>`);
+        await reader.screenshot({ path: path.join(ART, `chart-${lab}-svg.png`) });
+      }
+      await reader.close();
+      report.push(`${lab}: ${files.length} SVG (${(files.reduce((s, f) => s + f.text.length, 0) / 1024).toFixed(0)} KiB) in ${ms} ms`);
+      assert(!errors.length, errors.join('\n'));
+    } finally { await close(); }
+  });
+}
+console.log(`     ${report.join('; ')}`);
+
+await browser.close();
+finish();
