@@ -1,4 +1,4 @@
-// The SVG export of every network lab: the charts on screen drawn by the engine with plotters
+// The SVG export of every lab (the optimizer lab: its loss chart): the charts on screen drawn by the engine with plotters
 // (src/chart), one SVG per chart (a ZIP when there are several). Each file must be well-formed
 // SVG, one per chart shown, with that chart's axis labels and legend, lines where the chart has
 // data, and no non-finite coordinate; one is rendered in the browser and kept as a screenshot.
@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { ensureServer, launch, test, assert, finish, open, sleep, ART } from './lib.mjs';
 
 const CASES = [
+  ['optimizer', '?preset=all8&speed=200'],
   ['vanishing', '?preset=sigmoid-deep'],
   ['initialization', '?preset=too-small'],
   ['relu', '?preset=krizhevsky'],
@@ -41,8 +42,8 @@ for (const [lab, query] of CASES) {
       await page.evaluate(() => window.__labApi.pause());
       await sleep(300);
       const shown = await page.evaluate(async () => {
-        const { XYChart } = await import('./js/shared/xychart.js');
-        return XYChart.visible().map((c) => { const s = c.svgSpec(); return { yLabel: s.yLabel, xLabel: s.xLabel, legend: s.series.filter((x) => x.label && !x.noLegend && x.y.some(Number.isFinite)).map((x) => x.label), data: s.series.some((x) => x.y.some(Number.isFinite)) }; });
+        const { visibleCharts } = await import('./js/shared/xychart.js');
+        return visibleCharts().map((c) => { const s = c.svgSpec(); return { yLabel: s.yLabel, xLabel: s.xLabel, legend: s.series.filter((x) => x.label && !x.noLegend && x.y.some(Number.isFinite)).map((x) => x.label), data: s.series.some((x) => x.y.some(Number.isFinite)) }; });
       });
       assert(shown.length >= 1, `${lab}: no chart shown`);
       const t0 = Date.now();
@@ -68,11 +69,12 @@ for (const [lab, query] of CASES) {
         for (const label of [want.yLabel, want.xLabel, ...want.legend].filter(Boolean)) {
           assert(got.texts.some((t) => t.includes(label.replace(/\s+/g, ' ').trim().slice(0, 30))), `${lab} ${f.name}: no text ${JSON.stringify(label)} in ${JSON.stringify(got.texts).slice(0, 400)}`);
         }
+        if (lab === 'optimizer') assert(got.texts.some((t) => /f\(θ\)|f − f\*/.test(t)), `optimizer: no loss axis label in ${got.texts}`);
         if (want.data) assert(got.lines >= 1, `${lab} ${f.name}: no line drawn`);
       }
-      if (lab === 'dropout' || lab === 'batchnorm') {
+      if (lab === 'dropout' || lab === 'batchnorm' || lab === 'optimizer') {
         // Look at one: the SVG rendered by the browser.
-        await reader.setContent(`<body style="margin:0;background:#fff">${files[lab === 'dropout' ? 0 : 1].text}</body>`);
+        await reader.setContent(`<body style="margin:0;background:#fff">${files[lab === 'batchnorm' ? 1 : 0].text}</body>`);
         await reader.screenshot({ path: path.join(ART, `chart-${lab}-svg.png`) });
       }
       await reader.close();

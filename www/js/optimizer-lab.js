@@ -20,6 +20,7 @@ import { renderAnatomy } from './optimizer/anatomy.js';
 import { PathLayer, drawVectors, drawNewtonModel, batchGradient, beginLabels } from './optimizer/overlay.js';
 import { exportPNG, exportCSV, exportJSON, exportPython } from './optimizer/exports.js';
 import { exposeLab, whenVisible, reportFatal } from './shared/embed.js';
+import { bindSvgExport } from './shared/labkit.js';
 import { sampleView, judgeView } from './optimizer/finite.js';
 
 const $ = (id) => document.getElementById(id);
@@ -97,6 +98,7 @@ async function main() {
   refresh(true);
   document.addEventListener('keydown', onKey);
   document.body.classList.add('ready');
+  bindSvgExport('optimizer-lab');
   const racerNow = (r) => { const v = r.run?.values(); return { racer: r.label, step: doneSteps(r), loss: v?.length ? v[v.length - 1] : null, diverged_at_step: r.run?.diverged_at_step ?? null, error: r.error ?? null }; };
   exposeLab({
     lab: 'optimizer', table: () => lab.table, values: () => lab.values, set: (ch) => set(ch), extras: EMBED_EXTRAS,

@@ -6,7 +6,7 @@ import { readState, writeState, showNotices, pageParams } from './state.js';
 import { initTheme, applyEmbed, copyText, announce, download, radioGroups } from './shell.js';
 import { errorMessage } from './engine.js';
 import { zipFiles } from './zip.js';
-import { XYChart } from './xychart.js';
+import { visibleCharts } from './xychart.js';
 import { bindSeedButton } from './seeds.js';
 import { columnsCSV } from './torch-nn.js';
 import { dataText, wasmModule } from './assets.js';
@@ -124,7 +124,7 @@ export function savePNG(parts, heading, name) {
 }
 
 /**
- * An "SVG" export next to PNG: every chart shown (XYChart), drawn by the engine with plotters
+ * An "SVG" export next to PNG: every chart shown (XYChart, LineChart), drawn by the engine with plotters
  * (src/chart) as SVG for slides and papers — one file, or a ZIP of one per chart.
  */
 export function bindSvgExport(name) {
@@ -132,7 +132,7 @@ export function bindSvgExport(name) {
   if (!btn || btn.dataset.bound) return;
   btn.dataset.bound = '1';
   btn.addEventListener('click', async () => {
-    const charts = XYChart.visible();
+    const charts = visibleCharts();
     if (!charts.length) { announce('No chart is shown to export.'); return; }
     try {
       const E = await chartsEngine();

@@ -4,7 +4,7 @@
 import { niceTicks, tickLabel, sig } from './format.js';
 import { drawMarker } from './palette.js';
 import { HiDpiCanvas } from './hidpi.js';
-import { logTicks, pow10Label } from './xychart.js';
+import { logTicks, pow10Label, CHARTS, color, chartTheme } from './xychart.js';
 
 const M = { left: 58, right: 12, top: 12, bottom: 32 };
 
@@ -15,6 +15,24 @@ export class LineChart extends HiDpiCanvas {
     this.fstar = null;       // known optimum value (number) or null
     this.series = [];        // [{color, shape, label, values: () => Float64Array view, divergedAt}]
     this.observeSize();
+    CHARTS.add(this);
+  }
+
+  /** What this chart shows, as the engine's chart spec (the SVG export; see XYChart.svgSpec). */
+  svgSpec(title = '') {
+    const log = this.scale === 'log';
+    const arrays = this.series.map((s) => Array.from(s.values(), Number));
+    const vmin = arrays.reduce((m, v) => v.reduce((a, b) => (b < a ? b : a), m), Infinity);
+    const fstar = this.fstar ?? (Number.isFinite(vmin) ? vmin : 0);
+    const y = (v) => (log ? v.map((f) => Math.max(f - fstar, 1e-16)) : v);
+    return {
+      width: Math.max(64, Math.round(this.css.w)), height: Math.max(64, Math.round(this.css.h)), title,
+      xLabel: 'step', yLabel: log ? `f − f* (f* = ${sig(fstar)})` : 'f(θ)', logY: log, integerX: true, xMin: 0,
+      empty: 'step 0 — press Play or Step to draw the loss',
+      series: this.series.map((s, k) => ({ label: s.label || '', color: color(s.color), width: s.selected ? 2.5 : 1.6, y: y(arrays[k]) })),
+      marks: this.series.flatMap((s, k) => (s.divergedAt != null && arrays[k].length ? [{ x: arrays[k].length - 1, y: y(arrays[k]).at(-1), label: `${s.label ? `${s.label}: ` : ''}diverged at step ${s.divergedAt}`, color: color(s.color) }] : [])),
+      theme: chartTheme(this.canvas),
+    };
   }
 
   draw() {

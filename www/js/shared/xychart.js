@@ -11,10 +11,11 @@ const M = { left: 58, right: 14, top: 12, bottom: 34 };
 
 function finite(v) { return typeof v === 'number' && Number.isFinite(v); }
 
-const CHARTS = new Set();
+/** Every chart widget with an `svgSpec()` (XYChart, LineChart): what the SVG export draws. */
+export const CHARTS = new Set();
 let scratch = null;
 /** Any CSS colour as the canvas normalises it (#rrggbb or rgba(…)): what the engine parses. */
-function color(c) {
+export function color(c) {
   scratch ??= document.createElement('canvas').getContext('2d');
   scratch.fillStyle = '#000';
   scratch.fillStyle = String(c || '#000');
@@ -48,8 +49,7 @@ export class XYChart extends HiDpiCanvas {
    * plotters for the SVG export): the data now, the options, the page's colours.
    */
   svgSpec(title = '') {
-    const st = getComputedStyle(this.canvas), o = this.o;
-    const css = (name, d) => color(st.getPropertyValue(name).trim() || d);
+    const o = this.o;
     const arr = (a) => (a ? Array.from(a, Number) : undefined);
     const num = (v) => (finite(v) ? v : undefined);
     return {
@@ -65,14 +65,10 @@ export class XYChart extends HiDpiCanvas {
       hlines: this.hlines.map((l) => ({ at: l.y, label: l.label || '', color: l.color ? color(l.color) : '' })),
       vlines: this.vlines.map((l) => ({ at: l.x, label: l.label || '', color: l.color ? color(l.color) : '' })),
       marks: this.marks.map((m) => ({ x: m.x, y: m.y, label: m.label || '', color: m.color ? color(m.color) : '' })),
-      theme: { fg: css('--fg', '#222'), bg: css('--bg', '#fff'), grid: css('--grid', 'rgba(128,128,128,0.25)'), muted: css('--muted', '#666'), font: 'system-ui, sans-serif' },
+      theme: chartTheme(this.canvas),
     };
   }
 
-  /** The charts on the page now (shown, with a size). */
-  static visible() {
-    return [...CHARTS].filter((c) => c.canvas.isConnected && c.canvas.offsetParent !== null && c.css.w > 0);
-  }
 
   /** The data extent over all series (transformed coordinates), with the options' fixed bounds. */
   extent(arrays) {
@@ -292,6 +288,19 @@ export class XYChart extends HiDpiCanvas {
     });
     ctx.restore();
   }
+}
+
+/** The charts on the page now (shown, with a size), in page order. */
+export function visibleCharts() {
+  return [...CHARTS].filter((c) => c.canvas.isConnected && c.canvas.offsetParent !== null && c.css.w > 0)
+    .sort((a, b) => (a.canvas.compareDocumentPosition(b.canvas) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+}
+
+/** The page's colours for a chart's SVG (the engine's chart theme). */
+export function chartTheme(canvas) {
+  const st = getComputedStyle(canvas);
+  const css = (name, d) => color(st.getPropertyValue(name).trim() || d);
+  return { fg: css('--fg', '#222'), bg: css('--bg', '#fff'), grid: css('--grid', 'rgba(128,128,128,0.25)'), muted: css('--muted', '#666'), font: 'system-ui, sans-serif' };
 }
 
 /** Integer exponents for a log axis, at most ~n of them. */
