@@ -25,6 +25,7 @@ use crate::rng::Rng;
 use crate::simd::F32x4;
 use crate::spec::Val;
 use crate::spec::{self as sp, err, integer, number, SpecError};
+use ndarray::{ArrayView2, Axis};
 
 /// Most gradient steps one run may take.
 pub const MAX_STEPS: usize = 100_000;
@@ -129,22 +130,17 @@ pub struct Problem {
     pub var_all: Vec<f64>,
 }
 
-/// Mean and biased variance (divide by n) of each column, summed in row order.
+/// Mean and biased variance (divide by n, the lecture's σ²) of each column of a rows × `dim`
+/// table: ndarray's axis reductions over a view of it (no copy). No rows: zeros.
 pub fn column_stats(x: &[f64], dim: usize) -> (Vec<f64>, Vec<f64>) {
-    let n = (x.len() / dim.max(1)).max(1) as f64;
-    let mut mean = vec![0.0; dim];
-    for r in x.chunks_exact(dim) {
-        mean.iter_mut().zip(r).for_each(|(m, v)| *m += v);
+    let dim = dim.max(1);
+    let rows = x.len() / dim;
+    let table =
+        ArrayView2::from_shape((rows, dim), &x[..rows * dim]).expect("rows × dim fits the slice");
+    match table.mean_axis(Axis(0)) {
+        Some(mean) => (mean.to_vec(), table.var_axis(Axis(0), 0.0).to_vec()),
+        None => (vec![0.0; dim], vec![0.0; dim]),
     }
-    mean.iter_mut().for_each(|m| *m /= n);
-    let mut var = vec![0.0; dim];
-    for r in x.chunks_exact(dim) {
-        for j in 0..dim {
-            var[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
-        }
-    }
-    var.iter_mut().for_each(|v| *v /= n);
-    (mean, var)
 }
 
 /// Eigenvalues (ascending) and unit eigenvectors (column k of the row-major `vectors` belongs to

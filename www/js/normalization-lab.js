@@ -102,7 +102,9 @@ async function rebuild() {
 /** The four runs for the current optimizer settings (the problem stays). */
 async function rerun() {
   const P = lab.P, v = V();
-  if (!P) return;
+  // Not before the problem's curvature is in (a setting changed while it loads): the load's own
+  // rerun comes next, with the settings of then.
+  if (!P || !TRANSFORMS.every((t) => P.curv[t])) return;
   const stamp0 = (P.runStamp = (P.runStamp || 0) + 1);
   for (const t of TRANSFORMS) P.opt[t] = optimizerFor(v, P.curv[t]);
   const calls = (k) => TRANSFORMS.filter((_, i) => i % P.slots.length === k).map((t) => ['run', { transform: t, optimizer: P.opt[t], steps: v.steps }]);
@@ -372,7 +374,7 @@ function summaryText() {
 // ---- the learning-rate sweep -------------------------------------------------------------------------
 async function runLrSweep() {
   const P = lab.P, v = V();
-  if (!P) return;
+  if (!P || !P.curv.raw) return;
   const S = (lab.lrSweep = { P, stamp: P.runStamp, points: Object.fromEntries(TRANSFORMS.map((t) => [t, []])), t0: performance.now() });
   const jobs = TRANSFORMS.flatMap((t) => LR_GRID.map((lr) => ({ t, lr })));
   const opt = (lr) => ({ ...optimizerFor({ ...v, 'lr.mode': 'common', lr }, P.curv.raw) });
