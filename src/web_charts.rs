@@ -12,3 +12,11 @@ pub fn chart_svg(spec: JsValue) -> Result<String, JsError> {
         serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("chart: {e}")))?;
     chart::xy_svg(&spec).map_err(|e| JsError::new(&e))
 }
+
+/// A bar chart on a log axis (`BarSpec`: the page's LayerBars) as an SVG document.
+#[wasm_bindgen(js_name = barsSvg)]
+pub fn bars_svg(spec: JsValue) -> Result<String, JsError> {
+    let spec: chart::BarSpec =
+        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("chart: {e}")))?;
+    chart::bars_svg(&spec).map_err(|e| JsError::new(&e))
+}

@@ -6,6 +6,7 @@
 //! inside a short span), non-finite values and values ≤ 0 on a log axis are never drawn (the
 //! line breaks there), and long series are decimated to the pixel width (min and max per column).
 
+mod bars;
 mod ticks;
 
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
@@ -17,6 +18,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 use std::ops::Range;
 
+pub use bars::{bars_svg, draw_bars, BarSpec};
 pub use ticks::{decade_ticks, log_ticks, nice_ticks, pow10_label, tick_label};
 
 /// One curve: y against x (or against its index from `x_start`), with an optional band lo…hi.
@@ -151,13 +153,7 @@ const MAX_POINTS: usize = 2_000_000;
 impl XySpec {
     /// Field-named errors for what cannot be drawn (sizes, colours, lengths).
     pub fn validate(&self) -> Result<(), String> {
-        for (name, v) in [("width", self.width), ("height", self.height)] {
-            if !(64..=MAX_SIDE).contains(&v) {
-                return Err(format!(
-                    "{name}: must be an integer in [64, {MAX_SIDE}] (got {v})"
-                ));
-            }
-        }
+        check_size(self.width, self.height)?;
         let mut total = 0usize;
         for (i, s) in self.series.iter().enumerate() {
             parse_color(&s.color).map_err(|e| format!("series[{i}].color: {e}"))?;
@@ -188,14 +184,7 @@ impl XySpec {
                 "series: {total} points in all (at most {MAX_POINTS})"
             ));
         }
-        for (what, c) in [
-            ("theme.fg", &self.theme.fg),
-            ("theme.bg", &self.theme.bg),
-            ("theme.grid", &self.theme.grid),
-            ("theme.muted", &self.theme.muted),
-        ] {
-            parse_color(c).map_err(|e| format!("{what}: {e}"))?;
-        }
+        check_theme(&self.theme)?;
         for (i, l) in self.hlines.iter().chain(&self.vlines).enumerate() {
             if !l.color.is_empty() {
                 parse_color(&l.color).map_err(|e| format!("lines[{i}].color: {e}"))?;
@@ -210,10 +199,10 @@ impl XySpec {
     }
 
     fn tx(&self, v: f64) -> Option<f64> {
-        axis(v, self.log_x)
+        axis_of(v, self.log_x)
     }
     fn ty(&self, v: f64) -> Option<f64> {
-        axis(v, self.log_y)
+        axis_of(v, self.log_y)
     }
 
     /// The points of series `s` in axis coordinates, `None` where the line breaks.
@@ -272,7 +261,7 @@ impl XySpec {
                 }
             }
         }
-        let fixed = |v: Option<f64>, log: bool| v.and_then(|v| axis(v, log));
+        let fixed = |v: Option<f64>, log: bool| v.and_then(|v| axis_of(v, log));
         let (fx0, fx1, fy0, fy1) = (
             fixed(self.x_min, self.log_x),
             fixed(self.x_max, self.log_x),
@@ -332,7 +321,32 @@ impl XySpec {
     }
 }
 
-fn axis(v: f64, log: bool) -> Option<f64> {
+/// Sizes a chart may have.
+pub(crate) fn check_size(width: u32, height: u32) -> Result<(), String> {
+    for (name, v) in [("width", width), ("height", height)] {
+        if !(64..=MAX_SIDE).contains(&v) {
+            return Err(format!(
+                "{name}: must be an integer in [64, {MAX_SIDE}] (got {v})"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The theme's colours parse.
+pub(crate) fn check_theme(th: &Theme) -> Result<(), String> {
+    for (what, c) in [
+        ("theme.fg", &th.fg),
+        ("theme.bg", &th.bg),
+        ("theme.grid", &th.grid),
+        ("theme.muted", &th.muted),
+    ] {
+        parse_color(c).map_err(|e| format!("{what}: {e}"))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn axis_of(v: f64, log: bool) -> Option<f64> {
     if !v.is_finite() || (log && v <= 0.0) {
         None
     } else if log {
@@ -446,11 +460,11 @@ fn runs(points: impl Iterator<Item = Option<(f64, f64)>>) -> Vec<Vec<(f64, f64)>
 
 /// An axis: the extent's range with our own ticks as its key points, labelled our way.
 #[derive(Clone)]
-struct Axis {
-    range: RangedCoordf64,
-    ticks: Vec<f64>,
-    log: bool,
-    step: f64,
+pub(crate) struct Axis {
+    pub(crate) range: RangedCoordf64,
+    pub(crate) ticks: Vec<f64>,
+    pub(crate) log: bool,
+    pub(crate) step: f64,
 }
 
 impl Ranged for Axis {
@@ -482,7 +496,7 @@ impl ValueFormatter<f64> for Axis {
     }
 }
 
-fn style_of(c: RGBAColor, width: f64) -> ShapeStyle {
+pub(crate) fn style_of(c: RGBAColor, width: f64) -> ShapeStyle {
     ShapeStyle {
         color: c,
         filled: false,
@@ -795,7 +809,7 @@ pub fn draw_xy<DB: DrawingBackend>(
 
 /// `text` in lines of at most `width` characters (words kept whole where they fit), at most
 /// `max` lines (the last one ends in "…" if the text is longer).
-fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
     let width = width.max(8);
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();

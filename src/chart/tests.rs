@@ -374,3 +374,84 @@ fn a_long_title_wraps_to_the_width() {
         Some('…')
     );
 }
+
+#[test]
+fn bars_on_a_log_axis_with_ghosts_overflow_and_zero() {
+    let spec = BarSpec {
+        y_label: "‖∂L/∂W[l]‖".into(),
+        values: vec![1e-3, 1e-1, f64::INFINITY, 0.0, 10.0, f64::NAN],
+        ghost: Some(vec![1e-2, 1e-2, 1e-2, 1e-2, 1e-2, 1e-2]),
+        ghost_label: "at initialization".into(),
+        ..Default::default()
+    };
+    let (lo, hi) = spec.decades();
+    assert_eq!((lo, hi), (-4.0, 2.0));
+    let s = bars_svg(&spec).unwrap();
+    let t = texts(&s);
+    for want in [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "1e-4",
+        "0.01",
+        "1",
+        "100",
+        "‖∂L/∂W[l]‖ (log scale)",
+        "layer l",
+        "∞",
+        "0",
+        "at initialization",
+    ] {
+        assert!(t.iter().any(|x| x == want), "no {want:?} in {t:?}");
+    }
+    assert_eq!(
+        t.iter().filter(|x| *x == "∞").count(),
+        2,
+        "two overflowed bars (∞ and NaN)"
+    );
+    // Three finite bars in the series colour (#0072B2, filled).
+    assert_eq!(s.matches("fill=\"#0072B2\"").count(), 3, "{s}");
+    for c in coordinates(&s) {
+        assert!(
+            !c.contains("NaN") && !c.contains("inf"),
+            "non-finite coordinate {c}"
+        );
+    }
+    // The page's current range wins.
+    let fixed = BarSpec {
+        range: Some([-6.0, 0.0]),
+        ..spec.clone()
+    };
+    assert_eq!(fixed.decades(), (-6.0, 0.0));
+    assert!(texts(&bars_svg(&fixed).unwrap())
+        .iter()
+        .any(|x| x == "1e-6"));
+    // Refusals name the field.
+    assert!(bars_svg(&BarSpec {
+        range: Some([1.0, 0.0]),
+        ..spec.clone()
+    })
+    .unwrap_err()
+    .starts_with("range:"));
+    assert!(bars_svg(&BarSpec {
+        color: "nope".into(),
+        ..spec.clone()
+    })
+    .unwrap_err()
+    .starts_with("color:"));
+    assert!(bars_svg(&BarSpec { width: 1, ..spec })
+        .unwrap_err()
+        .starts_with("width:"));
+    // Nothing yet: no made-up tick labels.
+    let empty = bars_svg(&BarSpec {
+        values: vec![],
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!texts(&empty)
+        .iter()
+        .any(|x| x.starts_with("1e") || x == "0.01"));
+}

@@ -43,9 +43,14 @@ for (const [lab, query] of CASES) {
       await sleep(300);
       const shown = await page.evaluate(async () => {
         const { visibleCharts } = await import('./js/shared/xychart.js');
-        return visibleCharts().map((c) => { const s = c.svgSpec(); return { yLabel: s.yLabel, xLabel: s.xLabel, legend: s.series.filter((x) => x.label && !x.noLegend && x.y.some(Number.isFinite)).map((x) => x.label), data: s.series.some((x) => x.y.some(Number.isFinite)) }; });
+        return visibleCharts().map((c) => {
+          const s = c.svgSpec();
+          if (s.kind === 'bars') return { kind: 'bars', yLabel: s.yLabel, xLabel: s.xLabel, legend: s.ghost && s.ghostLabel ? [s.ghostLabel] : [], data: s.values.some((v) => v > 0 && Number.isFinite(v)), bars: s.values.filter((v) => v > 0 && Number.isFinite(v)).length };
+          return { yLabel: s.yLabel, xLabel: s.xLabel, legend: s.series.filter((x) => x.label && !x.noLegend && x.y.some(Number.isFinite)).map((x) => x.label), data: s.series.some((x) => x.y.some(Number.isFinite)) };
+        });
       });
       assert(shown.length >= 1, `${lab}: no chart shown`);
+      if (lab === 'vanishing') assert(shown.some((c) => c.kind === 'bars'), 'vanishing: the per-layer gradient bars are not in the export');
       const t0 = Date.now();
       const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.click('#exp-svg')]);
       const ms = Date.now() - t0;
@@ -62,7 +67,7 @@ for (const [lab, query] of CASES) {
           const err = d.querySelector('parsererror');
           if (err) return { error: err.textContent.slice(0, 200) };
           const attrs = [...d.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.value));
-          return { root: d.documentElement.nodeName, texts: [...d.querySelectorAll('text')].map((t) => t.textContent.trim()), lines: d.querySelectorAll('polyline, path').length, nonFinite: attrs.filter((v) => /NaN|Infinity|inf\b/.test(v)).length };
+          return { root: d.documentElement.nodeName, texts: [...d.querySelectorAll('text')].map((t) => t.textContent.trim()), lines: d.querySelectorAll('polyline, path').length, rects: d.querySelectorAll('rect').length, nonFinite: attrs.filter((v) => /NaN|Infinity|inf\b/.test(v)).length };
         }, f.text);
         assert(!got.error && got.root === 'svg', `${lab} ${f.name}: ${got.error || got.root}`);
         assert(got.nonFinite === 0, `${lab} ${f.name}: ${got.nonFinite} non-finite attribute values`);
@@ -70,7 +75,8 @@ for (const [lab, query] of CASES) {
           assert(got.texts.some((t) => t.includes(label.replace(/\s+/g, ' ').trim().slice(0, 30))), `${lab} ${f.name}: no text ${JSON.stringify(label)} in ${JSON.stringify(got.texts).slice(0, 400)}`);
         }
         if (lab === 'optimizer') assert(got.texts.some((t) => /f\(θ\)|f − f\*/.test(t)), `optimizer: no loss axis label in ${got.texts}`);
-        if (want.data) assert(got.lines >= 1, `${lab} ${f.name}: no line drawn`);
+        if (want.kind === 'bars') assert(got.rects >= want.bars + 1, `${lab} ${f.name}: ${got.rects} rects for ${want.bars} bars`);
+        else if (want.data) assert(got.lines >= 1, `${lab} ${f.name}: no line drawn`);
       }
       if (lab === 'dropout' || lab === 'batchnorm' || lab === 'optimizer') {
         // Look at one: the SVG rendered by the browser.

@@ -5,7 +5,7 @@
 // mark, and the chart says what they mean (`note()`): an overflowed or underflowed gradient is
 // reported, never shown as a zero.
 import { sig } from './format.js';
-import { decadeTicks, pow10Label } from './xychart.js';
+import { decadeTicks, pow10Label, CHARTS, color, chartTheme } from './xychart.js';
 import { HiDpiCanvas } from './hidpi.js';
 
 const M = { left: 56, right: 10, top: 14, bottom: 34 };
@@ -20,6 +20,20 @@ export class LayerBars extends HiDpiCanvas {
     this.ghost = null;
     this.range = null;     // [lo, hi] in decades, grows at once and shrinks slowly (no jitter)
     this.observeSize();
+    CHARTS.add(this);
+  }
+
+  /** What this chart shows, as the engine's bar-chart spec (the SVG export: `barsSvg`). */
+  svgSpec(title = '') {
+    const o = this.o, n = Math.max(this.values?.length || 0, this.ghost?.length || 0);
+    const arr = (a) => (a ? Array.from(a, Number) : undefined);
+    return {
+      kind: 'bars', width: Math.max(64, Math.round(this.css.w)), height: Math.max(64, Math.round(this.css.h)), title,
+      xLabel: o.xLabel || '', yLabel: o.yLabel || '', ghostLabel: o.ghostLabel || '', minDecades: o.minDecades ?? 2,
+      color: color(typeof o.color === 'function' ? o.color(0, n) : o.color),
+      values: arr(this.values) || [], ghost: arr(this.ghost), range: this.range ? [...this.range] : undefined,
+      theme: chartTheme(this.canvas),
+    };
   }
   set(values, ghost = this.ghost) { this.values = values; this.ghost = ghost; this.requestDraw(); }
   resetRange() { this.range = null; }

@@ -292,7 +292,8 @@ export class XYChart extends HiDpiCanvas {
 
 /** The charts on the page now (shown, with a size), in page order. */
 export function visibleCharts() {
-  return [...CHARTS].filter((c) => c.canvas.isConnected && c.canvas.offsetParent !== null && c.css.w > 0)
+  // (not the compact small multiples of a comparison grid: their figure is the grid)
+  return [...CHARTS].filter((c) => c.canvas.isConnected && c.canvas.offsetParent !== null && c.css.w > 0 && !c.o?.compact)
     .sort((a, b) => (a.canvas.compareDocumentPosition(b.canvas) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
 }
 
