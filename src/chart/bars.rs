@@ -121,19 +121,10 @@ pub fn draw_bars<DB: DrawingBackend>(
     );
     let color = parse_color(&spec.color)?;
     root.fill(&bg).map_err(err)?;
-    let font = |size: f64, c: RGBAColor| (th.font.as_str(), size * 1.24).into_font().color(&c);
+    let font = |size: f64, c: RGBAColor| super::font_of(th, size, c);
     let (w, h) = (spec.width as i32, spec.height as i32);
-    let mut top = 0;
-    for line in super::wrap(&spec.title, ((w - 20) as f64 / 8.4) as usize, 3) {
-        root.draw(&Text::new(
-            line,
-            (10, 8 + top),
-            font(14.0, fg).pos(Pos::new(HPos::Left, VPos::Top)),
-        ))
-        .map_err(err)?;
-        top += 18;
-    }
-    let root = root.margin(if top > 0 { top as u32 + 6 } else { 0 }, 0, 0, 0);
+    let top = super::draw_title(root, &spec.title, w, th, fg)?;
+    let root = root.margin(top as u32, 0, 0, 0);
     let n = spec
         .values
         .len()
@@ -272,7 +263,7 @@ pub fn draw_bars<DB: DrawingBackend>(
         }
     }
     if let (Some(_), false) = (&spec.ghost, spec.ghost_label.is_empty()) {
-        let y = h - top.max(0) - if top > 0 { 6 } else { 0 } - 12;
+        let y = h - top - 12;
         root.draw(&DashedPathElement::new(
             vec![
                 (68, y - 8),
@@ -300,10 +291,5 @@ pub fn draw_bars<DB: DrawingBackend>(
 /// The bar chart as an SVG document.
 pub fn bars_svg(spec: &BarSpec) -> Result<String, String> {
     spec.validate()?;
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (spec.width, spec.height)).into_drawing_area();
-        draw_bars(&root, spec)?;
-    }
-    Ok(out)
+    super::svg_of(spec.width, spec.height, |root| draw_bars(root, spec))
 }

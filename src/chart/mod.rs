@@ -519,26 +519,12 @@ pub fn draw_xy<DB: DrawingBackend>(
         parse_color(&th.muted)?,
     );
     root.fill(&bg).map_err(err)?;
-    // (plotters writes a font's size divided by 1.24: these are the page's pixel sizes)
-    let font = |size: f64, c: RGBAColor| (th.font.as_str(), size * 1.24).into_font().color(&c);
+    let font = |size: f64, c: RGBAColor| font_of(th, size, c);
     let (w, h) = (spec.width as i32, spec.height as i32);
     // The title and the legend are laid out here, above the plot (as on the page: the legend never
     // covers data), with an estimate of text widths: plotters' own text measuring (its title,
     // its series-label box) asks the DOM on wasm, against the page's CSP, and panics in a worker.
-    let mut top = 0;
-    // The title, wrapped to the width (about 8.4 px a character at 14 px), at most 3 lines.
-    for line in wrap(&spec.title, ((w - 20) as f64 / 8.4) as usize, 3) {
-        root.draw(&Text::new(
-            line,
-            (10, 8 + top),
-            font(14.0, fg).pos(Pos::new(HPos::Left, VPos::Top)),
-        ))
-        .map_err(err)?;
-        top += 18;
-    }
-    if top > 0 {
-        top += 6;
-    }
+    let mut top = draw_title(root, &spec.title, w, th, fg)?;
     let items: Vec<&Series> = spec
         .series
         .iter()
@@ -670,11 +656,7 @@ pub fn draw_xy<DB: DrawingBackend>(
     // Reference lines, then bands (under every line), then the lines, then the marks.
     for l in &spec.hlines {
         if let Some(t) = spec.ty(l.at) {
-            let c = if l.color.is_empty() {
-                fg
-            } else {
-                parse_color(&l.color)?
-            };
+            let c = color_or(&l.color, fg)?;
             chart
                 .draw_series(std::iter::once(DashedPathElement::new(
                     vec![(e.x0, t), (e.x1, t)],
@@ -695,11 +677,7 @@ pub fn draw_xy<DB: DrawingBackend>(
     }
     for l in &spec.vlines {
         if let Some(t) = spec.tx(l.at) {
-            let c = if l.color.is_empty() {
-                fg
-            } else {
-                parse_color(&l.color)?
-            };
+            let c = color_or(&l.color, fg)?;
             chart
                 .draw_series(std::iter::once(DashedPathElement::new(
                     vec![(t, e.y0), (t, e.y1)],
@@ -790,11 +768,7 @@ pub fn draw_xy<DB: DrawingBackend>(
         let (Some(x), Some(y)) = (spec.tx(m.x), spec.ty(m.y)) else {
             continue;
         };
-        let c = if m.color.is_empty() {
-            fg
-        } else {
-            parse_color(&m.color)?
-        };
+        let c = color_or(&m.color, fg)?;
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((x, y))
@@ -870,15 +844,60 @@ fn legend_rows(items: &[&Series], width: i32) -> Vec<Vec<(usize, i32)>> {
     rows
 }
 
+/// The page's font at a page pixel size (plotters writes a font's size divided by 1.24).
+pub(crate) fn font_of(th: &Theme, size: f64, c: RGBAColor) -> TextStyle<'_> {
+    (th.font.as_str(), size * 1.24).into_font().color(&c)
+}
+
+/// The title, wrapped to the width (about 8.4 px a character at 14 px), at most 3 lines, at the
+/// top left; returns the height it takes (0 without a title).
+pub(crate) fn draw_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    width: i32,
+    th: &Theme,
+    fg: RGBAColor,
+) -> Result<i32, String> {
+    let mut top = 0;
+    for line in wrap(title, ((width - 20) as f64 / 8.4) as usize, 3) {
+        root.draw(&Text::new(
+            line,
+            (10, 8 + top),
+            font_of(th, 14.0, fg).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(|e| format!("drawing: {e}"))?;
+        top += 18;
+    }
+    Ok(if top > 0 { top + 6 } else { 0 })
+}
+
+/// A line's or mark's own colour, or `fallback` when it has none.
+fn color_or(c: &str, fallback: RGBAColor) -> Result<RGBAColor, String> {
+    if c.is_empty() {
+        Ok(fallback)
+    } else {
+        parse_color(c)
+    }
+}
+
+/// A chart drawn by `draw` on an SVG backend of `width` × `height`, as an SVG document.
+pub(crate) fn svg_of(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>,
+) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        draw(&root)?;
+    }
+    Ok(out)
+}
+
 /// The chart as an SVG document.
 pub fn xy_svg(spec: &XySpec) -> Result<String, String> {
     spec.validate()?;
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (spec.width, spec.height)).into_drawing_area();
-        draw_xy(&root, spec)?;
-    }
-    Ok(out)
+    svg_of(spec.width, spec.height, |root| draw_xy(root, spec))
 }
 
 #[cfg(test)]
