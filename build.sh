@@ -77,16 +77,8 @@ build() {
     { echo "the relaxed-SIMD build's JS glue differs from the plain build's" >&2; return 1; }
   wasm-opt -O3 --enable-simd --enable-relaxed-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals target/relaxed/pkg/optplay_bg.wasm -o www/pkg/optplay_relaxed_bg.wasm
-  # The charts' own module (plotters; src/web_charts.rs) into www/pkg/charts/: a page loads it only
-  # for an SVG export, so the engine every lab downloads does not carry plotters.
-  log "building the charts module into www/pkg/charts"
-  CARGO_TARGET_DIR="$ROOT/target/charts" cargo build --release --quiet --lib --target wasm32-unknown-unknown \
-    --no-default-features --features charts
-  rm -rf www/pkg/charts
-  wasm-bindgen --target web --out-dir www/pkg/charts target/charts/wasm32-unknown-unknown/release/optplay.wasm
-  wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals www/pkg/charts/optplay_bg.wasm -o www/pkg/charts/optplay_bg.wasm
-  echo "wasm sizes (gzip -9): engine $(gzip -9c www/pkg/optplay_bg.wasm | wc -c) B, charts $(gzip -9c www/pkg/charts/optplay_bg.wasm | wc -c) B"
+  rm -rf www/pkg/charts # (the charts' module of earlier builds: the charts are in the engine now)
+  echo "wasm size (gzip -9): engine with the charts $(gzip -9c www/pkg/optplay_bg.wasm | wc -c) B"
 }
 
 build_node() {

@@ -15,6 +15,9 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+};
 use serde::Deserialize;
 use std::ops::Range;
 
@@ -38,6 +41,9 @@ pub struct Series {
     pub hi: Option<Vec<f64>>,
     /// Draw every point as a dot.
     pub points: bool,
+    /// A marker on the line (about 12 along it, or on every point with `points`): `circle`,
+    /// `square`, `diamond`, `triangle`, `cross`; empty: dots only where `points` asks.
+    pub shape: String,
     pub no_line: bool,
     pub no_legend: bool,
 }
@@ -49,6 +55,10 @@ pub struct Line {
     pub at: f64,
     pub label: String,
     pub color: String,
+    /// Dash pattern (`[5, 4]`); empty: the kind's own (5/4 for a horizontal line, 3/3 vertical).
+    pub dash: Vec<f64>,
+    /// `right`: the label sits at the right end of a horizontal line (default: left).
+    pub align: String,
 }
 
 /// A marked point (where a curve crossed a threshold, where a run diverged).
@@ -59,6 +69,8 @@ pub struct Mark {
     pub y: f64,
     pub label: String,
     pub color: String,
+    /// Marker shape (as a series' `shape`); empty: a diamond.
+    pub shape: String,
 }
 
 /// The page's colours and font.
@@ -70,6 +82,14 @@ pub struct Theme {
     pub grid: String,
     pub muted: String,
     pub font: String,
+    /// A text's nominal size per page pixel: plotters' SVG backend writes `size / 1.24`, a
+    /// canvas takes the size as it is (set by the backend's caller, not by the page's spec).
+    #[serde(skip)]
+    pub(crate) text_scale: f64,
+    /// Whether the chart paints its background (an SVG file does; a canvas on the page is
+    /// transparent over its card).
+    #[serde(skip)]
+    pub(crate) fill: bool,
 }
 
 impl Default for Theme {
@@ -80,6 +100,8 @@ impl Default for Theme {
             grid: "#d9dce3".into(),
             muted: "#5b6475".into(),
             font: "sans-serif".into(),
+            text_scale: 1.24,
+            fill: true,
         }
     }
 }
@@ -105,6 +127,8 @@ pub struct XySpec {
     pub y_floor_decades: Option<f64>,
     /// The sentence shown while no series has a point.
     pub empty: String,
+    /// Legend rows above the plot (default); `false`: none (the lab says it elsewhere).
+    pub legend: bool,
     pub series: Vec<Series>,
     pub hlines: Vec<Line>,
     pub vlines: Vec<Line>,
@@ -129,6 +153,7 @@ impl Default for XySpec {
             integer_x: false,
             y_floor_decades: None,
             empty: "no data yet".into(),
+            legend: true,
             series: Vec::new(),
             hlines: Vec::new(),
             vlines: Vec::new(),
@@ -190,10 +215,22 @@ impl XySpec {
                 parse_color(&l.color).map_err(|e| format!("lines[{i}].color: {e}"))?;
             }
         }
+        for (i, l) in self.hlines.iter().chain(&self.vlines).enumerate() {
+            if !matches!(l.align.as_str(), "" | "left" | "right") {
+                return Err(format!(
+                    "lines[{i}].align: must be left or right (got {:?})",
+                    l.align
+                ));
+            }
+        }
+        for (i, s) in self.series.iter().enumerate() {
+            Shape::of(&s.shape).map_err(|e| format!("series[{i}].shape: {e}"))?;
+        }
         for (i, m) in self.marks.iter().enumerate() {
             if !m.color.is_empty() {
                 parse_color(&m.color).map_err(|e| format!("marks[{i}].color: {e}"))?;
             }
+            Shape::of(&m.shape).map_err(|e| format!("marks[{i}].shape: {e}"))?;
         }
         Ok(())
     }
@@ -217,6 +254,143 @@ impl XySpec {
         })
     }
 
+    /// The drawable runs of `ys` (series `s`) in axis coordinates, decimated to `columns` pixel
+    /// columns of the extent `e` when there are more than 4 points a column: per column the
+    /// first, lowest, highest and last point in index order (min and max taken on the raw values —
+    /// the log axis is monotone — so only the kept points are transformed). A run breaks at a
+    /// non-drawable value.
+    fn line_runs(
+        &self,
+        s: &Series,
+        ys: &[f64],
+        e: &Extent,
+        columns: usize,
+    ) -> Vec<Vec<(f64, f64)>> {
+        let columns = columns.max(1);
+        if s.x.is_none() && !self.log_x && s.x_start.is_finite() && ys.len() > 4 * columns {
+            return self.indexed_runs(s, ys, e, columns);
+        }
+        let xat = |i: usize| s.x.as_ref().map_or(s.x_start + i as f64, |x| x[i]);
+        let at = |i: usize| (self.tx(xat(i)).unwrap(), self.ty(ys[i]).unwrap());
+        let dense = ys.len() > 4 * columns;
+        let w = (e.x1 - e.x0) / columns as f64;
+        let (mut out, mut run) = (Vec::new(), Vec::new());
+        const NONE: [usize; 4] = [usize::MAX; 4];
+        // The current column's first, lowest, highest and last index.
+        let (mut col, mut keep) = (f64::NAN, NONE);
+        let flush = |keep: &mut [usize; 4], run: &mut Vec<(f64, f64)>| {
+            if keep[0] == usize::MAX {
+                return;
+            }
+            keep.sort_unstable();
+            let mut last = usize::MAX;
+            for &i in keep.iter() {
+                if i != last {
+                    run.push(at(i));
+                    last = i;
+                }
+            }
+            *keep = NONE;
+        };
+        for (i, &y) in ys.iter().enumerate() {
+            let x = xat(i);
+            if !(drawable(x, self.log_x) && drawable(y, self.log_y)) {
+                flush(&mut keep, &mut run);
+                if !run.is_empty() {
+                    out.push(std::mem::take(&mut run));
+                }
+                col = f64::NAN;
+                continue;
+            }
+            if !dense {
+                run.push(at(i));
+                continue;
+            }
+            let tx = if self.log_x { x.log10() } else { x };
+            let c = ((tx - e.x0) / w).floor();
+            if c != col {
+                flush(&mut keep, &mut run);
+                col = c;
+                keep = [i; 4];
+            } else {
+                if y < ys[keep[1]] {
+                    keep[1] = i;
+                }
+                if y > ys[keep[2]] {
+                    keep[2] = i;
+                }
+                keep[3] = i;
+            }
+        }
+        flush(&mut keep, &mut run);
+        if !run.is_empty() {
+            out.push(run);
+        }
+        out
+    }
+
+    /// `line_runs` of a long indexed series on a linear x axis: each pixel column's index range is
+    /// known from the extent, so one tight loop over y per column finds its lowest and highest
+    /// drawable point, kept in index order (min/max decimation: 2 points a column).
+    fn indexed_runs(
+        &self,
+        s: &Series,
+        ys: &[f64],
+        e: &Extent,
+        columns: usize,
+    ) -> Vec<Vec<(f64, f64)>> {
+        let n = ys.len();
+        let w = (e.x1 - e.x0) / columns as f64;
+        let at = |i: usize| (s.x_start + i as f64, self.ty(ys[i]).unwrap());
+        let (mut out, mut run) = (Vec::new(), Vec::with_capacity(2 * columns + 2));
+        let push = |run: &mut Vec<(f64, f64)>, lo: usize, hi: usize| {
+            if lo == usize::MAX {
+                return;
+            }
+            let (a, b) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+            run.push(at(a));
+            if b != a {
+                run.push(at(b));
+            }
+        };
+        let mut i = 0;
+        while i < n {
+            // This column: the indices up to the first one whose x is in the next column.
+            let c = ((s.x_start + i as f64 - e.x0) / w).floor();
+            let next = e.x0 + (c + 1.0) * w - s.x_start;
+            let j = if next.is_finite() && next > i as f64 {
+                (next.ceil() as usize).clamp(i + 1, n)
+            } else {
+                i + 1
+            };
+            let (mut lo, mut hi) = (usize::MAX, usize::MAX);
+            let (mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for (k, &y) in ys[i..j].iter().enumerate() {
+                if drawable(y, self.log_y) {
+                    if y < ylo {
+                        (ylo, lo) = (y, i + k);
+                    }
+                    if y > yhi {
+                        (yhi, hi) = (y, i + k);
+                    }
+                } else {
+                    // The line breaks here: what the column had so far ends the run.
+                    push(&mut run, lo, hi);
+                    if !run.is_empty() {
+                        out.push(std::mem::take(&mut run));
+                    }
+                    (lo, hi, ylo, yhi) = (usize::MAX, usize::MAX, f64::INFINITY, f64::NEG_INFINITY);
+                }
+            }
+            push(&mut run, lo, hi);
+            i = j;
+        }
+        if !run.is_empty() {
+            out.push(run);
+        }
+        out
+    }
+
     /// Whether anything is drawable.
     pub fn has_data(&self) -> bool {
         self.series
@@ -234,18 +408,49 @@ impl XySpec {
             f64::INFINITY,
             f64::NEG_INFINITY,
         );
+        // Bounds of the raw values, transformed once: log₁₀ is monotone (no logarithm per point).
+        let (mut rx0, mut rx1, mut ry0, mut ry1) = (x0, x1, y0, y1);
         for s in &self.series {
             for ys in [Some(&s.y), s.lo.as_ref(), s.hi.as_ref()]
                 .into_iter()
                 .flatten()
             {
-                for (x, y) in self.points(s, ys).flatten() {
-                    x0 = x0.min(x);
-                    x1 = x1.max(x);
-                    y0 = y0.min(y);
-                    y1 = y1.max(y);
+                if s.x.is_none() && !self.log_x && s.x_start.is_finite() {
+                    // Indexed: x is the index, so only y is looked at (the hot loop of a long
+                    // history), and x spans the first to the last drawable index.
+                    let (mut first, mut last) = (usize::MAX, 0);
+                    for (i, &y) in ys.iter().enumerate() {
+                        if drawable(y, self.log_y) {
+                            if y < ry0 {
+                                ry0 = y;
+                            }
+                            if y > ry1 {
+                                ry1 = y;
+                            }
+                            first = first.min(i);
+                            last = i;
+                        }
+                    }
+                    if first != usize::MAX {
+                        rx0 = rx0.min(s.x_start + first as f64);
+                        rx1 = rx1.max(s.x_start + last as f64);
+                    }
+                    continue;
+                }
+                for (i, &y) in ys.iter().enumerate() {
+                    let x = s.x.as_ref().map_or(s.x_start + i as f64, |x| x[i]);
+                    if drawable(x, self.log_x) && drawable(y, self.log_y) {
+                        rx0 = rx0.min(x);
+                        rx1 = rx1.max(x);
+                        ry0 = ry0.min(y);
+                        ry1 = ry1.max(y);
+                    }
                 }
             }
+        }
+        if rx0.is_finite() {
+            (x0, x1) = (self.tx(rx0).unwrap(), self.tx(rx1).unwrap());
+            (y0, y1) = (self.ty(ry0).unwrap(), self.ty(ry1).unwrap());
         }
         for h in &self.hlines {
             if let Some(t) = self.ty(h.at) {
@@ -444,18 +649,9 @@ fn decimate(pts: &[(f64, f64)], x0: f64, x1: f64, columns: usize) -> Vec<(f64, f
     out
 }
 
-/// Runs of drawable points (the line breaks at a non-drawable one).
-fn runs(points: impl Iterator<Item = Option<(f64, f64)>>) -> Vec<Vec<(f64, f64)>> {
-    let mut out = vec![Vec::new()];
-    for p in points {
-        match p {
-            Some(p) => out.last_mut().unwrap().push(p),
-            None if !out.last().unwrap().is_empty() => out.push(Vec::new()),
-            None => {}
-        }
-    }
-    out.retain(|r| !r.is_empty());
-    out
+/// Whether a value can be drawn on an axis (finite, and > 0 on a log axis).
+fn drawable(v: f64, log: bool) -> bool {
+    v.is_finite() && (!log || v > 0.0)
 }
 
 /// An axis: the extent's range with our own ticks as its key points, labelled our way.
@@ -496,6 +692,115 @@ impl ValueFormatter<f64> for Axis {
     }
 }
 
+/// A point marker's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Circle,
+    Square,
+    Diamond,
+    Triangle,
+    TriangleDown,
+    Cross,
+    Plus,
+    Star,
+}
+
+impl Shape {
+    /// The shape a name stands for; `None` for the empty name (no marker).
+    pub fn of(name: &str) -> Result<Option<Shape>, String> {
+        Ok(Some(match name {
+            "" => return Ok(None),
+            "circle" => Shape::Circle,
+            "square" => Shape::Square,
+            "diamond" => Shape::Diamond,
+            "triangle" => Shape::Triangle,
+            "triangle-down" => Shape::TriangleDown,
+            "cross" => Shape::Cross,
+            "plus" => Shape::Plus,
+            "star" => Shape::Star,
+            _ => {
+                return Err(format!(
+                    "must be circle, square, diamond, triangle, triangle-down, cross, plus or star (got {name:?})"
+                ))
+            }
+        }))
+    }
+
+    /// The marker at `p` (axis coordinates), `r` px in radius, filled with `c` and ringed with
+    /// `ring` (the background: markers stay apart from the line under them).
+    fn draw<DB: DrawingBackend, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
+        self,
+        chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+        p: (f64, f64),
+        r: i32,
+        c: RGBAColor,
+        ring: RGBAColor,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let at = EmptyElement::at(p);
+        let ring_style = style_of(ring, 1.0);
+        match self {
+            Shape::Circle => chart.draw_series(std::iter::once(
+                at + Circle::new((0, 0), r, c.filled()) + Circle::new((0, 0), r, ring_style),
+            ))?,
+            Shape::Square => chart.draw_series(std::iter::once(
+                at + Rectangle::new([(-r, -r), (r, r)], c.filled())
+                    + Rectangle::new([(-r, -r), (r, r)], ring_style),
+            ))?,
+            Shape::Diamond => {
+                let d = r + 1;
+                let v = vec![(0, -d), (d, 0), (0, d), (-d, 0)];
+                let mut ring_v = v.clone();
+                ring_v.push((0, -d));
+                chart.draw_series(std::iter::once(
+                    at + Polygon::new(v, c.filled()) + PathElement::new(ring_v, ring_style),
+                ))?
+            }
+            Shape::Triangle | Shape::TriangleDown | Shape::Star => {
+                let s = if self == Shape::TriangleDown { -1 } else { 1 };
+                let v = match self {
+                    Shape::Star => (0..10)
+                        .map(|k| {
+                            let a = std::f64::consts::PI * (k as f64 / 5.0 - 0.5);
+                            let rr = if k % 2 == 0 {
+                                r as f64 * 1.4
+                            } else {
+                                r as f64 * 0.6
+                            };
+                            ((rr * a.cos()).round() as i32, (rr * a.sin()).round() as i32)
+                        })
+                        .collect(),
+                    _ => vec![(0, -s * (r + 1)), (r + 1, s * r), (-r - 1, s * r)],
+                };
+                let mut ring_v = v.clone();
+                ring_v.push(v[0]);
+                chart.draw_series(std::iter::once(
+                    at + Polygon::new(v, c.filled()) + PathElement::new(ring_v, ring_style),
+                ))?
+            }
+            Shape::Cross | Shape::Plus => {
+                let st = style_of(c, 2.0);
+                let (a, b) = if self == Shape::Cross {
+                    ([(-r, -r), (r, r)], [(-r, r), (r, -r)])
+                } else {
+                    ([(-r, 0), (r, 0)], [(0, -r), (0, r)])
+                };
+                chart.draw_series(std::iter::once(
+                    at + PathElement::new(a.to_vec(), st) + PathElement::new(b.to_vec(), st),
+                ))?
+            }
+        };
+        Ok(())
+    }
+}
+
+/// What a drawing ended with: the extent in axis coordinates and the plot area in pixels
+/// (x, y, width, height), for the page's hit testing and tests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drawn {
+    pub extent: Extent,
+    pub plot: (i32, i32, i32, i32),
+}
+
 pub(crate) fn style_of(c: RGBAColor, width: f64) -> ShapeStyle {
     ShapeStyle {
         color: c,
@@ -508,7 +813,7 @@ pub(crate) fn style_of(c: RGBAColor, width: f64) -> ShapeStyle {
 pub fn draw_xy<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &XySpec,
-) -> Result<(), String> {
+) -> Result<Drawn, String> {
     spec.validate()?;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("drawing: {e}");
     let th = &spec.theme;
@@ -518,7 +823,9 @@ pub fn draw_xy<DB: DrawingBackend>(
         parse_color(&th.grid)?,
         parse_color(&th.muted)?,
     );
-    root.fill(&bg).map_err(err)?;
+    if th.fill {
+        root.fill(&bg).map_err(err)?;
+    }
     let font = |size: f64, c: RGBAColor| font_of(th, size, c);
     let (w, h) = (spec.width as i32, spec.height as i32);
     // The title and the legend are laid out here, above the plot (as on the page: the legend never
@@ -529,7 +836,10 @@ pub fn draw_xy<DB: DrawingBackend>(
         .series
         .iter()
         .filter(|s| {
-            !s.label.is_empty() && !s.no_legend && spec.points(s, &s.y).any(|p| p.is_some())
+            spec.legend
+                && !s.label.is_empty()
+                && !s.no_legend
+                && spec.points(s, &s.y).any(|p| p.is_some())
         })
         .collect();
     let rows = legend_rows(&items, (w - 82).max(40));
@@ -641,6 +951,13 @@ pub fn draw_xy<DB: DrawingBackend>(
         mesh.draw().map_err(err)?;
     }
     let area = chart.plotting_area().clone();
+    let drawn = {
+        let (px, py) = area.get_pixel_range();
+        Drawn {
+            extent: e,
+            plot: (px.start, py.start, px.end - px.start, py.end - py.start),
+        }
+    };
     if !any {
         let (px, py) = area.get_pixel_range();
         let centre = ((px.start + px.end) / 2, (py.start + py.end) / 2);
@@ -650,26 +967,49 @@ pub fn draw_xy<DB: DrawingBackend>(
             font(12.0, muted).pos(Pos::new(HPos::Center, VPos::Center)),
         ))
         .map_err(err)?;
-        return Ok(());
+        root.present().map_err(err)?;
+        return Ok(drawn);
     }
     let columns = plot_w as usize;
     // Reference lines, then bands (under every line), then the lines, then the marks.
+    let (plot_x, plot_y) = area.get_pixel_range();
     for l in &spec.hlines {
         if let Some(t) = spec.ty(l.at) {
             let c = color_or(&l.color, fg)?;
+            let (on, off) = dash_pair(&l.dash).unwrap_or((5, 4));
             chart
                 .draw_series(std::iter::once(DashedPathElement::new(
                     vec![(e.x0, t), (e.x1, t)],
-                    5,
-                    4,
+                    on,
+                    off,
                     style_of(c, 1.0),
                 )))
                 .map_err(err)?;
             if !l.label.is_empty() {
-                area.draw(&Text::new(
+                // On a backdrop (a curve crossing the label leaves it readable), above the line,
+                // or below it at the plot's top edge.
+                let (_, py) = area.map_coordinate(&(e.x0, t));
+                let tw = text_width(&l.label, 11.0);
+                let right = l.align == "right";
+                let tx = if right {
+                    plot_x.end - 4 - tw
+                } else {
+                    plot_x.start + 4
+                };
+                let ty = if py - 14 < plot_y.start {
+                    py + 2
+                } else {
+                    py - 14
+                };
+                root.draw(&Rectangle::new(
+                    [(tx - 2, ty), (tx + tw + 2, ty + 12)],
+                    bg.mix(0.82).filled(),
+                ))
+                .map_err(err)?;
+                root.draw(&Text::new(
                     l.label.clone(),
-                    (e.x0 + (e.x1 - e.x0) * 0.01, t),
-                    font(11.0, c).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                    (tx, ty),
+                    font(11.0, c).pos(Pos::new(HPos::Left, VPos::Top)),
                 ))
                 .map_err(err)?;
             }
@@ -678,11 +1018,12 @@ pub fn draw_xy<DB: DrawingBackend>(
     for l in &spec.vlines {
         if let Some(t) = spec.tx(l.at) {
             let c = color_or(&l.color, fg)?;
+            let (on, off) = dash_pair(&l.dash).unwrap_or((3, 3));
             chart
                 .draw_series(std::iter::once(DashedPathElement::new(
                     vec![(t, e.y0), (t, e.y1)],
-                    3,
-                    3,
+                    on,
+                    off,
                     style_of(c, 1.0),
                 )))
                 .map_err(err)?;
@@ -740,8 +1081,7 @@ pub fn draw_xy<DB: DrawingBackend>(
     for s in &spec.series {
         let c = parse_color(&s.color)?;
         let st = style_of(c, s.width.unwrap_or(1.8));
-        for seg in &runs(spec.points(s, &s.y)) {
-            let pts = decimate(seg, e.x0, e.x1, columns);
+        for pts in spec.line_runs(s, &s.y, &e, columns) {
             if !s.no_line && pts.len() >= 2 {
                 match dash_of(s) {
                     Some((on, off)) => chart
@@ -757,28 +1097,66 @@ pub fn draw_xy<DB: DrawingBackend>(
                         .map_err(err)?,
                 };
             }
+            let shape = Shape::of(&s.shape)?;
             if s.points || pts.len() == 1 {
-                chart
-                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled())))
-                    .map_err(err)?;
+                for &p in &pts {
+                    shape
+                        .unwrap_or(Shape::Circle)
+                        .draw(&mut chart, p, 3, c, bg)
+                        .map_err(err)?;
+                }
+            } else if let Some(shape) = shape {
+                // About twelve markers along the line: which series is which without colour.
+                let every = pts.len().div_ceil(12).max(1);
+                for &p in pts.iter().step_by(every) {
+                    shape.draw(&mut chart, p, 3, c, bg).map_err(err)?;
+                }
             }
         }
     }
+    // Marks, their labels stacked (the k-th label 14 px above the one before) so they never overlap.
+    let mut k = 0;
     for m in &spec.marks {
         let (Some(x), Some(y)) = (spec.tx(m.x), spec.ty(m.y)) else {
             continue;
         };
         let c = color_or(&m.color, fg)?;
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((x, y))
-                    + Polygon::new(vec![(0, -6), (6, 0), (0, 6), (-6, 0)], c.filled())
-                    + Text::new(m.label.clone(), (8, -16), font(11.0, c)),
+        Shape::of(&m.shape)?
+            .unwrap_or(Shape::Diamond)
+            .draw(&mut chart, (x, y), 5, c, bg)
+            .map_err(err)?;
+        if !m.label.is_empty() {
+            let (px, py) = area.map_coordinate(&(x, y));
+            let tw = text_width(&m.label, 11.0);
+            let ty = py - 8 - 14 * k;
+            k += 1;
+            let tx = (px + 7).max(plot_x.start + 4).min(plot_x.end - tw - 4);
+            root.draw(&PathElement::new(
+                vec![(px, py - 5), (tx, ty - 4)],
+                style_of(c, 1.0),
             ))
             .map_err(err)?;
+            root.draw(&Rectangle::new(
+                [(tx - 2, ty - 12), (tx + tw + 2, ty + 1)],
+                bg.mix(0.8).filled(),
+            ))
+            .map_err(err)?;
+            root.draw(&Text::new(
+                m.label.clone(),
+                (tx, ty),
+                font(11.0, c).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            ))
+            .map_err(err)?;
+        }
     }
     root.present().map_err(err)?;
-    Ok(())
+    Ok(drawn)
+}
+
+/// A text's width estimated at `size` px (0.6 em a character): plotters' own measuring asks the
+/// DOM on wasm (see `draw_xy`).
+fn text_width(text: &str, size: f64) -> i32 {
+    (text.chars().count() as f64 * size * 0.6).ceil() as i32
 }
 
 /// `text` in lines of at most `width` characters (words kept whole where they fit), at most
@@ -815,11 +1193,16 @@ pub(crate) fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
 
 /// A series' dash pattern in pixels (on, off), if it has a usable one.
 fn dash_of(s: &Series) -> Option<(i32, i32)> {
-    let ok = s.dash.len() >= 2
-        && s.dash
+    dash_pair(&s.dash)
+}
+
+/// A dash pattern `[on, off, …]` in pixels as (on, off), if it is a usable one.
+fn dash_pair(dash: &[f64]) -> Option<(i32, i32)> {
+    let ok = dash.len() >= 2
+        && dash
             .iter()
             .all(|d| d.is_finite() && (1.0..=100.0).contains(d));
-    ok.then(|| (s.dash[0].round() as i32, s.dash[1].round() as i32))
+    ok.then(|| (dash[0].round() as i32, dash[1].round() as i32))
 }
 
 /// Legend items flowed into rows at most `width` px wide: per row, (item index, x offset). Text
@@ -844,9 +1227,11 @@ fn legend_rows(items: &[&Series], width: i32) -> Vec<Vec<(usize, i32)>> {
     rows
 }
 
-/// The page's font at a page pixel size (plotters writes a font's size divided by 1.24).
+/// The page's font at a page pixel size (`Theme::text_scale`).
 pub(crate) fn font_of(th: &Theme, size: f64, c: RGBAColor) -> TextStyle<'_> {
-    (th.font.as_str(), size * 1.24).into_font().color(&c)
+    (th.font.as_str(), size * th.text_scale)
+        .into_font()
+        .color(&c)
 }
 
 /// The title, wrapped to the width (about 8.4 px a character at 14 px), at most 3 lines, at the
@@ -880,15 +1265,97 @@ fn color_or(c: &str, fallback: RGBAColor) -> Result<RGBAColor, String> {
     }
 }
 
+/// Any backend with text measured by an estimate (0.6 em a character) instead of plotters' font
+/// code, which on wasm measures by appending a `<span style=…>` to the page (a violation of the
+/// page's CSP; in a worker, a panic) — plotters asks, e.g., for the labels of a right-hand axis.
+/// Everything else is the inner backend's.
+pub struct Estimated<B>(pub B);
+
+type Drawing<B> = Result<(), DrawingErrorKind<<B as DrawingBackend>::ErrorType>>;
+
+impl<B: DrawingBackend> DrawingBackend for Estimated<B> {
+    type ErrorType = B::ErrorType;
+    fn get_size(&self) -> (u32, u32) {
+        self.0.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Drawing<B> {
+        self.0.ensure_prepared()
+    }
+    fn present(&mut self) -> Drawing<B> {
+        self.0.present()
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> Drawing<B> {
+        self.0.draw_pixel(p, c)
+    }
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        s: &S,
+    ) -> Drawing<B> {
+        self.0.draw_line(a, b, s)
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        s: &S,
+        fill: bool,
+    ) -> Drawing<B> {
+        self.0.draw_rect(a, b, s, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        s: &S,
+    ) -> Drawing<B> {
+        self.0.draw_path(path, s)
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        c: BackendCoord,
+        r: u32,
+        s: &S,
+        fill: bool,
+    ) -> Drawing<B> {
+        self.0.draw_circle(c, r, s, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        s: &S,
+    ) -> Drawing<B> {
+        self.0.fill_polygon(path, s)
+    }
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, p: BackendCoord) -> Drawing<B> {
+        self.0.draw_text(text, s, p)
+    }
+    fn estimate_text_size<T: BackendTextStyle>(
+        &self,
+        text: &str,
+        s: &T,
+    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        let size = s.size();
+        Ok((
+            (text.chars().count() as f64 * size * 0.6).ceil() as u32,
+            size.ceil() as u32,
+        ))
+    }
+    fn blit_bitmap(&mut self, p: BackendCoord, dim: (u32, u32), src: &[u8]) -> Drawing<B> {
+        self.0.blit_bitmap(p, dim, src)
+    }
+}
+
 /// A chart drawn by `draw` on an SVG backend of `width` × `height`, as an SVG document.
 pub(crate) fn svg_of(
     width: u32,
     height: u32,
-    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>,
+    draw: impl FnOnce(&DrawingArea<Estimated<SVGBackend>, Shift>) -> Result<(), String>,
 ) -> Result<String, String> {
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        let root =
+            Estimated(SVGBackend::with_string(&mut out, (width, height))).into_drawing_area();
         draw(&root)?;
     }
     Ok(out)
@@ -897,7 +1364,9 @@ pub(crate) fn svg_of(
 /// The chart as an SVG document.
 pub fn xy_svg(spec: &XySpec) -> Result<String, String> {
     spec.validate()?;
-    svg_of(spec.width, spec.height, |root| draw_xy(root, spec))
+    svg_of(spec.width, spec.height, |root| {
+        draw_xy(root, spec).map(|_| ())
+    })
 }
 
 #[cfg(test)]

@@ -164,7 +164,16 @@ fn log_scale_breaks_at_non_positive_and_non_finite_values() {
         2,
         "{s}"
     );
-    assert_eq!(s.matches("<circle").count(), 4);
+    // (each dot is a filled circle ringed in the background colour)
+    let dots: Vec<&str> = s.split("<circle").skip(1).collect();
+    assert_eq!(dots.len(), 8, "{s}");
+    assert_eq!(
+        dots.iter()
+            .filter(|c| c.contains("fill=\"#D62728\""))
+            .count(),
+        4,
+        "{s}"
+    );
 }
 
 #[test]
@@ -189,17 +198,21 @@ fn series_count_legend_bands_lines_and_marks() {
             at: 0.25,
             label: "target 0.25".into(),
             color: "#009e73".into(),
+            align: "right".into(),
+            ..Default::default()
         }],
         vlines: vec![Line {
             at: 30.0,
             label: "best".into(),
             color: String::new(),
+            ..Default::default()
         }],
         marks: vec![Mark {
             x: 12.0,
             y: 0.1,
             label: "diverged at step 12".into(),
             color: "#cc0000".into(),
+            ..Default::default()
         }],
         ..Default::default()
     };
@@ -454,4 +467,121 @@ fn bars_on_a_log_axis_with_ghosts_overflow_and_zero() {
     assert!(!texts(&empty)
         .iter()
         .any(|x| x.starts_with("1e") || x == "0.01"));
+}
+
+#[test]
+fn shapes_legend_and_line_options() {
+    let mut a = series(
+        "train",
+        "#0072b2",
+        (0..40).map(|i| 1.0 / (1.0 + i as f64)).collect(),
+    );
+    a.shape = "square".into();
+    let mut b = series("val", "#d55e00", vec![0.5; 40]);
+    b.shape = "cross".into();
+    let mut spec = XySpec {
+        series: vec![a, b],
+        hlines: vec![Line {
+            at: 0.25,
+            label: "target".into(),
+            align: "right".into(),
+            dash: vec![2.0, 3.0],
+            ..Default::default()
+        }],
+        marks: vec![
+            Mark {
+                x: 5.0,
+                y: 0.2,
+                label: "first".into(),
+                shape: "star".into(),
+                ..Default::default()
+            },
+            Mark {
+                x: 6.0,
+                y: 0.2,
+                label: "second".into(),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    };
+    let s = svg(&spec);
+    // About twelve squares along the 40-point line (every 4th point: 10), each filled and ringed.
+    let squares = s.matches("<rect").count();
+    assert!((20..=26).contains(&squares), "{squares} rects");
+    let t = texts(&s);
+    assert!(t.iter().any(|x| x == "train") && t.iter().any(|x| x == "val"));
+    assert!(t.iter().any(|x| x == "first") && t.iter().any(|x| x == "second"));
+    // The right-aligned label ends near the plot's right edge (640 px wide, plot to 616).
+    let tx: f64 = s
+        .split("<text")
+        .find(|p| p.contains(">target<") || p.contains(">\ntarget"))
+        .and_then(|p| p.split("x=\"").nth(1))
+        .and_then(|p| p.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .expect("target label");
+    assert!(tx > 500.0, "right-aligned label at x = {tx}");
+    // The second mark's label is stacked 14 px above the first's.
+    let y_of = |label: &str| -> f64 {
+        s.split("<text")
+            .find(|p| p.contains(&format!(">{label}<")) || p.contains(&format!(">\n{label}")))
+            .and_then(|p| p.split("y=\"").nth(1))
+            .and_then(|p| p.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .expect(label)
+    };
+    assert!((y_of("first") - y_of("second") - 14.0).abs() < 1.5);
+    spec.legend = false;
+    let t = texts(&svg(&spec));
+    assert!(!t.iter().any(|x| x == "train"), "legend hidden: {t:?}");
+    spec.series[0].shape = "hexagon".into();
+    let e = xy_svg(&spec).unwrap_err();
+    assert!(e.starts_with("series[0].shape: must be circle"), "{e}");
+    spec.series[0].shape = String::new();
+    spec.hlines[0].align = "center".into();
+    assert!(xy_svg(&spec).unwrap_err().starts_with("lines[0].align"));
+}
+
+#[test]
+fn long_indexed_series_keep_each_columns_min_and_max_and_their_breaks() {
+    let n = 100_000;
+    let mut y: Vec<f64> = (0..n)
+        .map(|i| 1.0 + (i as f64 * 0.37).sin() / (1.0 + i as f64 / 1e4))
+        .collect();
+    y[50_000] = f64::NAN;
+    y[70_000] = 40.0; // a spike
+    y[80_000] = 1e-3; // a dip
+    let spec = XySpec {
+        series: vec![series("loss", "#0072b2", y.clone())],
+        ..Default::default()
+    };
+    let e = spec.extent();
+    let columns = 500;
+    let runs = spec.line_runs(&spec.series[0], &y, &e, columns);
+    assert_eq!(runs.len(), 2, "the NaN breaks the line once");
+    let pts: Vec<(f64, f64)> = runs.concat();
+    assert!(pts.len() <= 2 * columns + 4, "{} points", pts.len());
+    assert!(pts.iter().any(|p| p.1 == 40.0) && pts.iter().any(|p| p.1 == 1e-3));
+    assert!(pts.windows(2).all(|w| w[0].0 < w[1].0), "in index order");
+    // Every column's extremes, as a scan of the raw values finds them.
+    let w = (e.x1 - e.x0) / columns as f64;
+    let col = |x: f64| ((x - e.x0) / w).floor() as i64;
+    let mut want = std::collections::BTreeMap::<i64, (f64, f64)>::new();
+    for (i, &v) in y.iter().enumerate() {
+        if v.is_finite() {
+            let m = want.entry(col(i as f64)).or_insert((v, v));
+            *m = (m.0.min(v), m.1.max(v));
+        }
+    }
+    for (c, (lo, hi)) in want {
+        let got: Vec<f64> = pts.iter().filter(|p| col(p.0) == c).map(|p| p.1).collect();
+        assert!(
+            got.contains(&lo) && got.contains(&hi),
+            "column {c}: {got:?} for {lo}…{hi}"
+        );
+    }
+    // The fast extent is the reference one's (indexed and with explicit x).
+    let mut with_x = spec.clone();
+    with_x.series[0].x = Some((0..n).map(|i| i as f64).collect());
+    assert_eq!(with_x.extent(), e);
 }

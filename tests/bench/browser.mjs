@@ -41,6 +41,9 @@ try {
     process.exitCode = 1;
   }
   console.log(formatRows("optimizer lab in headless Chromium, 1280×800 (frame = interval between animation frames)", await labFrames()));
+  console.log(formatRows("charts drawn by the engine on a canvas (src/chart draw_xy → plotters-canvas, XyCanvas), 1280×400 CSS px", await chartRedraw()));
+  console.log(formatRows("network labs playing, 1280×800, 3 s (frame = interval between animation frames; chart draw = every XYChart's draw in the frame)", await networkLabFrames()));
+  console.log(formatRows("payload per lab page: every file it fetched until ready, gzip -9 (what a static host serving gzip sends)", await payload()));
   console.log(formatRows(`lab workloads in the worker pool (wall time from start to the last result; ${await cores()} cores)`, await workloads(rows)));
 } finally {
   await browser.close();
@@ -95,6 +98,125 @@ async function labFrames() {
     { group: g, case: "chart draw, median", value: q(s.work.chart, 0.5), unit: "ms" },
     { group: g, case: "chart draw, max", value: Math.max(...s.work.chart), unit: "ms" },
   ];
+}
+
+/**
+ * The x–y chart as the labs draw it (XYChart → the charts module's XyCanvas): 8 series of 100 000
+ * points each on a 1280-px-wide chart (log y, legend), decimated to the pixel columns in the engine.
+ * "redraw" is the engine's draw of the data it holds (a resize, a theme change); "with new data"
+ * adds handing the 8 typed arrays to the chart module (what a frame of a training lab does).
+ * Target (issue 9): median redraw ≤ 2 ms.
+ */
+async function chartRedraw() {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${base}/dropout.html`);
+  await page.waitForSelector("body.ready", { timeout: 30_000 });
+  const r = await page.evaluate(async () => {
+    const { XYChart } = await import("./js/shared/xychart.js");
+    const { chartsEngine } = await import("./js/shared/charts-engine.js");
+    const { timeIt } = await import("./js/bench.js");
+    await chartsEngine();
+    const cv = document.createElement("canvas");
+    cv.style.cssText = "position:fixed;left:0;top:0;width:1280px;height:400px;z-index:99;background:#fff";
+    document.body.append(cv);
+    const c = new XYChart(cv, { xLabel: "step", yLabel: "loss", logY: true });
+    c.resize({ width: 1280, height: 400 });
+    const series = (n) => [...Array(8)].map((_, k) => Float64Array.from({ length: n }, (_, i) => ((1 + k) / (1 + i / 100)) * (1 + 0.3 * Math.sin(i * 0.7 + k))));
+    const out = {};
+    for (const n of [100_000, 2_000]) {
+      const ys = series(n);
+      c.series = ys.map((y, k) => ({ label: `run ${k + 1}`, color: `hsl(${k * 45},70%,40%)`, y: () => y }));
+      c.paint();
+      const p = c.painter;
+      out[n] = { full: timeIt(() => c.paint(), { reps: 7, minMs: 200 }), redraw: timeIt(() => p.draw(1280, 400, c.dpr), { reps: 7, minMs: 200 }) };
+    }
+    cv.remove();
+    return out;
+  });
+  await page.close();
+  const g = "8 series × 100 000 points";
+  return [
+    { group: g, case: `redraw, median (target ≤ 2 ms: ${met(r[100000].redraw <= 2)})`, value: r[100000].redraw, unit: "ms" },
+    { group: g, case: "with new data (8 × 800 KB copied in), median", value: r[100000].full, unit: "ms" },
+    { group: "8 series × 2 000 points (a lab's history)", case: "redraw, median", value: r[2000].redraw, unit: "ms" },
+    { group: "8 series × 2 000 points (a lab's history)", case: "with new data, median", value: r[2000].full, unit: "ms" },
+  ];
+}
+
+/** Frame intervals and chart drawing while a network lab trains (dropout: 6 charts; batch norm: 11). */
+async function networkLabFrames() {
+  const rows = [];
+  const q = (a, p) => { const b = a.slice().sort((x, y) => x - y); return b.length ? b[Math.min(b.length - 1, Math.floor(p * b.length))] : 0; };
+  for (const lab of ["dropout", "batchnorm"]) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${base}/${lab}.html`);
+    await page.waitForSelector("body.ready", { timeout: 30_000 });
+    const s = await page.evaluate(async () => {
+      const { CHARTS } = await import("./js/shared/xychart.js");
+      const work = [];
+      let inFrame = 0;
+      for (const c of CHARTS) {
+        if (typeof c.spec !== "function") continue;
+        const draw = c.draw.bind(c);
+        c.draw = () => { const t0 = performance.now(); draw(); inFrame += performance.now() - t0; };
+      }
+      document.getElementById("play").click();
+      await new Promise((r) => setTimeout(r, 800));
+      const frames = [];
+      let last = 0;
+      await new Promise((done) => {
+        const t0 = performance.now();
+        const tick = (t) => {
+          if (last) { frames.push(t - last); work.push(inFrame); }
+          inFrame = 0; last = t;
+          if (t - t0 < 3000) requestAnimationFrame(tick); else done();
+        };
+        requestAnimationFrame(tick);
+      });
+      return { frames, work: work.filter((w) => w > 0) };
+    });
+    await page.close();
+    const g = `${lab} lab playing`;
+    rows.push(
+      { group: g, case: "frame time, median", value: q(s.frames, 0.5), unit: "ms" },
+      { group: g, case: "frame time, p95", value: q(s.frames, 0.95), unit: "ms" },
+      { group: g, case: "frames over 25 ms (a missed frame)", value: s.frames.filter((t) => t > 25).length, unit: "frames" },
+      { group: g, case: `chart draw per frame with a redraw (${s.work.length} frames), median`, value: q(s.work, 0.5), unit: "ms" },
+      { group: g, case: "chart draw per frame, max", value: Math.max(0, ...s.work), unit: "ms" },
+    );
+  }
+  return rows;
+}
+
+/**
+ * What each lab page downloads before it is ready (page, scripts, styles, wasm, data), as gzip -9
+ * of the files served; target (issue 9): ≤ 250 KiB per lab page.
+ */
+async function payload() {
+  const { gzipSync } = await import("node:zlib");
+  const { readFileSync } = await import("node:fs");
+  const { fileURLToPath } = await import("node:url");
+  const www = fileURLToPath(new URL("../../www/", import.meta.url));
+  const rows = [];
+  for (const lab of ["optimizer", "vanishing", "initialization", "normalization", "batchnorm", "dropout", "relu"]) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const urls = new Set();
+    page.on("requestfinished", (r) => urls.add(new URL(r.url()).pathname));
+    await page.goto(`${base}/${lab}.html`);
+    await page.waitForSelector("body.ready", { timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    await page.close();
+    let total = 0, wasm = 0;
+    for (const u of urls) {
+      let bytes;
+      try { bytes = readFileSync(www + decodeURIComponent(u).replace(/^\/+/, "")); } catch { continue; }
+      const z = gzipSync(bytes, { level: 9 }).length;
+      total += z;
+      if (u.endsWith(".wasm")) wasm += z;
+    }
+    rows.push({ group: `${lab}.html (${urls.size} files)`, case: `total (target ≤ 250 KiB: ${met(total <= 250 * 1024)})`, value: total / 1024, unit: "KiB" }, { group: `${lab}.html (${urls.size} files)`, case: "of which wasm", value: wasm / 1024, unit: "KiB" });
+  }
+  return rows;
 }
 
 /**

@@ -46,10 +46,13 @@ for (const [lab, query] of CASES) {
         return visibleCharts().map((c) => {
           const s = c.svgSpec();
           if (s.kind === 'bars') return { kind: 'bars', yLabel: s.yLabel, xLabel: s.xLabel, legend: s.ghost && s.ghostLabel ? [s.ghostLabel] : [], data: s.values.some((v) => v > 0 && Number.isFinite(v)), bars: s.values.filter((v) => v > 0 && Number.isFinite(v)).length };
-          return { yLabel: s.yLabel, xLabel: s.xLabel, legend: s.series.filter((x) => x.label && !x.noLegend && x.y.some(Number.isFinite)).map((x) => x.label), data: s.series.some((x) => x.y.some(Number.isFinite)) };
+          // An XYChart on the page is drawn by the engine's chart code (XyCanvas: plotters-canvas).
+          const page = typeof c.spec === 'function' ? { engine: !!c.painter, plot: c.plotRect } : null;
+          return { yLabel: s.yLabel, xLabel: s.xLabel, legend: s.legend === false ? [] : s.series.filter((x) => x.label && !x.noLegend && x.y.some(Number.isFinite)).map((x) => x.label), data: s.series.some((x) => x.y.some(Number.isFinite)), page };
         });
       });
       assert(shown.length >= 1, `${lab}: no chart shown`);
+      for (const c of shown) if (c.page) assert(c.page.engine && c.page.plot?.w > 10 && c.page.plot?.h > 10, `${lab}: the chart "${c.yLabel}" is not drawn by the engine on the page: ${JSON.stringify(c.page)}`);
       if (lab === 'vanishing') assert(shown.some((c) => c.kind === 'bars'), 'vanishing: the per-layer gradient bars are not in the export');
       const t0 = Date.now();
       const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.click('#exp-svg')]);

@@ -59,12 +59,7 @@ async function bundle(entry, format = 'esm') {
 const worker = await bundle('js/worker/engine-worker.js', 'iife');
 const data = Object.fromEntries(fs.readdirSync(path.join(WWW, 'data')).filter((f) => f.endsWith('.csv')).map((f) => [f, read(`data/${f}`)]));
 const b64 = (f) => fs.readFileSync(path.join(WWW, f)).toString('base64');
-// The charts' module only for pages with an SVG export (the optimizer lab has none).
-const assetsBlock = (charts) => {
-  const wasm = { simd128: b64('pkg/optplay_bg.wasm'), ...(charts ? { charts: b64('pkg/charts/optplay_bg.wasm') } : {}) };
-  return `<script type="application/json" id="optplay-assets">${JSON.stringify({ worker, wasm, data }).replace(/</g, '\\u003c')}</script>`;
-};
-const ASSETS = assetsBlock(true);
+const ASSETS = `<script type="application/json" id="optplay-assets">${JSON.stringify({ worker, wasm: { simd128: b64('pkg/optplay_bg.wasm') }, data }).replace(/</g, '\\u003c')}</script>`;
 
 /** A page of www/ as one file: styles and its module inlined, the CSP made of their hashes. */
 async function singleFile(page, { withAssets, extraScripts = [], head = '', info = {}, assets = ASSETS } = {}) {
@@ -76,8 +71,8 @@ async function singleFile(page, { withAssets, extraScripts = [], head = '', info
   if (!m) throw new Error(`${page}: no module script`);
   const code = await bundle(m[1]);
   scripts.push(code, ...extraScripts);
-  const block = assets === ASSETS && !html.includes('id="exp-svg"') ? assetsBlock(false) : assets;
-  html = html.replace(m[0], () => `${head}${withAssets ? block : ''}<script type="module">${code}</script>`);
+
+  html = html.replace(m[0], () => `${head}${withAssets ? assets : ''}<script type="module">${code}</script>`);
   info.scripts = scripts;
   info.styles = styles;
   const csp = [

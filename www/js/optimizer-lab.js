@@ -242,7 +242,7 @@ function rebuildRuns() {
   }
   lab.plot.start = [v.x0, v.y0];
   lab.acc = 0;
-  lab.chart.series = lab.racers.filter((r) => r.run).map((r) => ({
+  lab.chart.racers = lab.racers.filter((r) => r.run).map((r) => ({
     color: r.color, shape: r.shape, label: r.label, selected: r.index === v.sel,
     values: () => r.run.values(), get divergedAt() { return r.run.diverged_at_step ?? null; },
   }));

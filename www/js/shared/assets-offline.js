@@ -22,7 +22,7 @@ function bytesOf(b64) {
   return out;
 }
 
-/** The inlined build of the engine (only the SIMD128 one is inlined: the relaxed one rejects), or the charts' module. */
+/** The inlined build of the engine (only the SIMD128 one is inlined: the relaxed one rejects). */
 export function wasmModule(variant) {
   const b64 = all().wasm[variant];
   if (!b64) return Promise.reject(new Error(`the ${variant} build is not in this file`));

@@ -8,15 +8,13 @@ export const OFFLINE = false;
 const WASM_URLS = {
   'relaxed-simd': new URL('../../pkg/optplay_relaxed_bg.wasm', import.meta.url),
   simd128: new URL('../../pkg/optplay_bg.wasm', import.meta.url),
-  // The charts' own module (plotters; src/web_charts.rs), loaded for an SVG export only.
-  charts: new URL('../../pkg/charts/optplay_bg.wasm', import.meta.url),
 };
 
 /** The engine-worker script's URL (js/worker/engine-worker.js), a module worker. */
 export const workerType = 'module';
 export const workerUrl = () => new URL('../worker/engine-worker.js', import.meta.url);
 
-/** One build of the engine's wasm ('relaxed-simd' or 'simd128'), or the charts' ('charts'), compiled. */
+/** One build of the engine's wasm ('relaxed-simd' or 'simd128'), compiled. */
 export function wasmModule(variant) {
   const url = WASM_URLS[variant];
   const bytes = () => fetch(url).then((r) => { if (!r.ok) throw new Error(`could not read ${url.pathname} (${r.status})`); return r.arrayBuffer(); });

@@ -9,7 +9,8 @@ import { zipFiles } from './zip.js';
 import { visibleCharts } from './xychart.js';
 import { bindSeedButton } from './seeds.js';
 import { columnsCSV } from './torch-nn.js';
-import { dataText, wasmModule } from './assets.js';
+import { dataText } from './assets.js';
+import { chartsEngine } from './charts-engine.js';
 import { exposeLab, whenVisible, reportFatal } from './embed.js';
 
 export class UrlState {
@@ -149,18 +150,6 @@ export function bindSvgExport(name) {
       announce(`SVG export failed: ${errorMessage(e)}`);
     }
   });
-}
-
-let chartsPromise = null;
-/** The charts' wasm module (src/web_charts.rs: plotters), loaded on the first SVG export. */
-function chartsEngine() {
-  chartsPromise ??= (async () => {
-    const [G, module] = await Promise.all([import('../../pkg/charts/optplay.js'), wasmModule('charts')]);
-    await G.default({ module_or_path: module });
-    return G;
-  })();
-  chartsPromise.catch(() => { chartsPromise = null; });
-  return chartsPromise;
 }
 
 /** The heading of the figure a canvas belongs to. */
