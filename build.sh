@@ -120,9 +120,33 @@ setup_torch() {
   "$TORCH_VENV/bin/pip" install --quiet --disable-pip-version-check torch numpy
 }
 
+# Every dependency in Cargo.toml must be used by the code it is declared for (src/ for the crate's
+# own, src/ and tests/ for the dev-dependencies): a crate that does no work is removed, not kept.
+check_deps() {
+  local section="" dep crate where unused=""
+  while IFS= read -r line; do
+    case "$line" in
+      "["*) section="$line"; continue ;;
+    esac
+    case "$section" in
+      "[dependencies]"|"[target."*".dependencies]") where="src" ;;
+      "[dev-dependencies]"|"[target."*".dev-dependencies]") where="src tests" ;;
+      *) continue ;;
+    esac
+    dep=$(printf '%s' "$line" | sed -nE 's/^([A-Za-z0-9_-]+) *=.*/\1/p')
+    [ -n "$dep" ] || continue
+    crate=${dep//-/_}
+    # shellcheck disable=SC2086
+    grep -rqE "(^|[^A-Za-z0-9_])$crate(::|!| *;| *\{| as )" $where --include=*.rs || unused="$unused $dep"
+  done < Cargo.toml
+  if [ -n "$unused" ]; then echo "dependencies declared in Cargo.toml and used nowhere:$unused" >&2; return 1; fi
+  echo "every dependency in Cargo.toml is used"
+}
+
 cmd_test() {
   setup
   setup_torch
+  log "unused dependencies"; check_deps
   log "cargo fmt --check"; cargo fmt --check
   log "cargo clippy (native, all targets)"; cargo clippy --all-targets -- -D warnings
   log "cargo clippy (wasm32)"; cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings

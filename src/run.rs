@@ -87,9 +87,11 @@ fn finite2(p: [f64; 2]) -> bool {
 
 impl Run {
     pub fn new(spec: &TrajectorySpec) -> Run {
-        let method = match optim::build::<f64>(spec.optimizer.def, &spec.optimizer.hyper, 2) {
-            Some(o) => Method::FirstOrder(o),
-            None => Method::Newton,
+        let method = match spec.optimizer.def.algo {
+            optim::Algo::FirstOrder(k) => {
+                Method::FirstOrder(optim::build::<f64>(k, &spec.optimizer.hyper, 2))
+            }
+            optim::Algo::Newton => Method::Newton,
         };
         let cur = spec.landscape.eval2(spec.start[0], spec.start[1]);
         let mut run = Run {

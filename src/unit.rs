@@ -579,13 +579,18 @@ impl Problem {
 
     /// `steps` full-batch steps of `opt` (PyTorch's update, constant lr) from θ̂₀ in the
     /// coordinates of `t`; stops at the first non-finite loss or parameter.
-    pub fn run(&self, t: Transform, opt: &sp::OptimizerSpec, steps: usize, theta0: &[f64]) -> Run {
+    pub fn run(
+        &self,
+        t: Transform,
+        opt: &sp::OptimizerSpec,
+        steps: usize,
+        theta0: &[f64],
+    ) -> Result<Run, String> {
         let n1 = self.dim + 1;
         let x = self.apply(t, &self.x_train);
         let xv = self.apply(t, &self.x_val);
         let lr = opt.base_lr();
-        let mut o: Box<dyn Optimizer<f64>> =
-            optim::build(opt.def, &opt.hyper, n1).expect("first-order optimizer (checked)");
+        let mut o: Box<dyn Optimizer<f64>> = optim::build(opt.def.first_order()?, &opt.hyper, n1);
         let mut theta = theta0.to_vec();
         let mut g = vec![0.0; n1];
         let mut gv = vec![0.0; n1];
@@ -618,7 +623,7 @@ impl Problem {
                 o.step(&mut theta, &g, lr);
             }
         }
-        run
+        Ok(run)
     }
 
     /// The training loss over (w₁, w₂) with b̂ (and any further weights) fixed at `theta`, in
@@ -827,8 +832,8 @@ pub fn run_call(v: &Val, p: &Problem) -> Result<RunCall, SpecError> {
             .map_or_else(|| err("run.optimizer", "is missing"), Ok)?,
         "run.optimizer",
     )?;
-    if optimizer.def.name == "newton" {
-        return err("run.optimizer.name", "choose a first-order optimizer");
+    if let Err(e) = optimizer.def.first_order() {
+        return err("run.optimizer.name", e);
     }
     let steps = v
         .get("steps")
@@ -1028,11 +1033,11 @@ mod tests {
             )
             .unwrap()
         };
-        let ok = p.run(t, &opt(0.95 * c.lr_bound), 300, &[0.0; 3]);
+        let ok = p.run(t, &opt(0.95 * c.lr_bound), 300, &[0.0; 3]).unwrap();
         assert!(ok.diverged_at_step.is_none());
         let opt_l = p.loss(t, &p.optimum(t));
         assert!(ok.loss[300] - opt_l < 1e-6, "{} vs {opt_l}", ok.loss[300]);
-        let bad = p.run(t, &opt(1.1 * c.lr_bound), 20_000, &[0.0; 3]);
+        let bad = p.run(t, &opt(1.1 * c.lr_bound), 20_000, &[0.0; 3]).unwrap();
         assert!(bad.diverged_at_step.is_some());
     }
 

@@ -1,49 +1,119 @@
-//! The charts' own wasm module (`--no-default-features --features charts`, built by ./build.sh
-//! into www/pkg/charts/): plotters and the chart code only, loaded by a page when it exports
-//! its charts as SVG, so no lab downloads them with the engine.
+//! The charts' wasm API (feature `charts`, part of the engine's module): every chart with axes is
+//! drawn by `crate::chart` on the page's canvases through plotters-canvas (`XyCanvas`,
+//! `drawBars`, `drawHists`) and written as SVG for the export (`chartSvg`, `barsSvg`,
+//! `histsSvg`) — one drawing function per chart kind for both.
 use crate::chart;
+use plotters::coord::Shift;
+use plotters::drawing::{DrawingArea, IntoDrawingArea};
+use plotters_canvas::CanvasBackend;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// An x–y chart (`XySpec`: what the page's chart shows) as an SVG document, drawn with plotters
-/// (`chart::draw_xy`). Errors name the field (`series[0].color: …`).
+fn spec_of<T: DeserializeOwned>(spec: JsValue) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("chart: {e}")))
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        .ok_or_else(|| JsError::new("chart: the canvas has no 2-D context"))
+}
+
+/// The page's theme as a canvas takes it: text at its CSS size, no background (the card's shows).
+fn on_page(th: &mut chart::Theme) {
+    th.text_scale = 1.0;
+    th.fill = false;
+}
+
+/// `draw` on `canvas` in CSS pixels (`width` × `height`), scaled to its backing store of `dpr`
+/// device pixels per CSS pixel: crisp text and lines on HiDPI screens. Text is sized by estimate,
+/// never through the DOM (`chart::Estimated`).
+fn on_canvas<T>(
+    canvas: &HtmlCanvasElement,
+    ctx: &CanvasRenderingContext2d,
+    (width, height): (u32, u32),
+    dpr: f64,
+    draw: impl FnOnce(&DrawingArea<chart::Estimated<CanvasBackend>, Shift>) -> Result<T, String>,
+) -> Result<T, JsError> {
+    if !(dpr.is_finite() && (0.5..=4.0).contains(&dpr)) {
+        return Err(JsError::new(&format!(
+            "chart: dpr must be in [0.5, 4] (got {dpr})"
+        )));
+    }
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| JsError::new("chart: the canvas has no 2-D context"))?;
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
+        .map_err(|_| JsError::new("chart: setTransform failed"))?;
+    ctx.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
+    let root = chart::Estimated(backend)
+        .into_drawing_area()
+        .shrink((0, 0), (width, height));
+    draw(&root).map_err(|e| JsError::new(&e))
+}
+
+/// An x–y chart (`XySpec`: what the page's chart shows) as an SVG document. Errors name the
+/// field (`series[0].color: …`).
 #[wasm_bindgen(js_name = chartSvg)]
 pub fn chart_svg(spec: JsValue) -> Result<String, JsError> {
-    let spec: chart::XySpec =
-        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("chart: {e}")))?;
-    chart::xy_svg(&spec).map_err(|e| JsError::new(&e))
+    chart::xy_svg(&spec_of(spec)?).map_err(|e| JsError::new(&e))
 }
 
 /// A bar chart on a log axis (`BarSpec`: the page's LayerBars) as an SVG document.
 #[wasm_bindgen(js_name = barsSvg)]
 pub fn bars_svg(spec: JsValue) -> Result<String, JsError> {
-    let spec: chart::BarSpec =
-        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("chart: {e}")))?;
-    chart::bars_svg(&spec).map_err(|e| JsError::new(&e))
+    chart::bars_svg(&spec_of(spec)?).map_err(|e| JsError::new(&e))
 }
 
-/// An x–y chart on a page's canvas, drawn by the same code as its SVG (`chart::draw_xy`) through
-/// plotters-canvas. The page hands in the chart's options and series styles (`setSpec`, a spec
-/// without data), then each series' numbers as typed arrays (`setData`, copied into wasm memory),
-/// then draws at its CSS size and device pixel ratio; long series are decimated to the plot's
-/// pixel columns (min and max per column) in `draw_xy`.
+/// A strip of per-layer histograms (`HistSpec`: the page's HistStrip) as an SVG document.
+#[wasm_bindgen(js_name = histsSvg)]
+pub fn hists_svg(spec: JsValue) -> Result<String, JsError> {
+    chart::hists_svg(&spec_of(spec)?).map_err(|e| JsError::new(&e))
+}
+
+/// A per-layer bar chart (`BarSpec`: LayerBars, and the comparison grid's small multiples with
+/// `compact`) on a page's canvas.
+#[wasm_bindgen(js_name = drawBars)]
+pub fn draw_bars(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<(), JsError> {
+    let mut spec: chart::BarSpec = spec_of(spec)?;
+    on_page(&mut spec.theme);
+    let ctx = context(&canvas)?;
+    on_canvas(&canvas, &ctx, (spec.width, spec.height), dpr, |root| {
+        chart::draw_bars(root, &spec)
+    })
+}
+
+/// A strip of per-layer histograms (`HistSpec`) on a page's canvas.
+#[wasm_bindgen(js_name = drawHists)]
+pub fn draw_hists(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<(), JsError> {
+    let mut spec: chart::HistSpec = spec_of(spec)?;
+    on_page(&mut spec.theme);
+    let ctx = context(&canvas)?;
+    on_canvas(&canvas, &ctx, (spec.width, spec.height), dpr, |root| {
+        chart::draw_hists(root, &spec)
+    })
+}
+
+/// An x–y chart on a page's canvas. The page hands in the chart's options and series styles
+/// (`setSpec`, a spec without data), then each series' numbers as typed arrays (`setData`,
+/// copied into wasm memory), then draws at its CSS size and device pixel ratio; long series are
+/// decimated to the plot's pixel columns in `draw_xy`.
 #[wasm_bindgen(js_name = XyCanvas)]
 pub struct XyCanvas {
-    canvas: web_sys::HtmlCanvasElement,
-    ctx: web_sys::CanvasRenderingContext2d,
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
     spec: chart::XySpec,
 }
 
 #[wasm_bindgen(js_class = XyCanvas)]
 impl XyCanvas {
     #[wasm_bindgen(constructor)]
-    pub fn new(canvas: web_sys::HtmlCanvasElement) -> Result<XyCanvas, JsError> {
-        let ctx = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-            .ok_or_else(|| JsError::new("chart: the canvas has no 2-D context"))?;
+    pub fn new(canvas: HtmlCanvasElement) -> Result<XyCanvas, JsError> {
+        let ctx = context(&canvas)?;
         Ok(XyCanvas {
             canvas,
             ctx,
@@ -55,8 +125,7 @@ impl XyCanvas {
     /// empty until `setData`.
     #[wasm_bindgen(js_name = setSpec)]
     pub fn set_spec(&mut self, spec: JsValue) -> Result<(), JsError> {
-        self.spec = serde_wasm_bindgen::from_value(spec)
-            .map_err(|e| JsError::new(&format!("chart: {e}")))?;
+        self.spec = spec_of(spec)?;
         Ok(())
     }
 
@@ -85,29 +154,13 @@ impl XyCanvas {
     /// (its backing store already that size): [x0, x1, y0, y1] of the extent (axis coordinates)
     /// and [x, y, w, h] of the plot area in CSS pixels.
     pub fn draw(&mut self, width: u32, height: u32, dpr: f64) -> Result<Box<[f64]>, JsError> {
-        if !(dpr.is_finite() && (0.5..=4.0).contains(&dpr)) {
-            return Err(JsError::new(&format!(
-                "chart: dpr must be in [0.5, 4] (got {dpr})"
-            )));
-        }
         self.spec.width = width;
         self.spec.height = height;
-        self.spec.theme.text_scale = 1.0;
-        self.spec.theme.fill = false;
-        self.spec.validate().map_err(|e| JsError::new(&e))?;
-        let backend = plotters_canvas::CanvasBackend::with_canvas_object(self.canvas.clone())
-            .ok_or_else(|| JsError::new("chart: the canvas has no 2-D context"))?;
-        // Drawn in CSS pixels, scaled to the backing store: crisp text and lines on HiDPI.
-        let ctx = &self.ctx;
-        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
-            .map_err(|_| JsError::new("chart: setTransform failed"))?;
-        ctx.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
-        use plotters::drawing::IntoDrawingArea;
-        // Text measured by estimate, never through the DOM (`chart::Estimated`).
-        let root = chart::Estimated(backend)
-            .into_drawing_area()
-            .shrink((0, 0), (width, height));
-        let d = chart::draw_xy(&root, &self.spec).map_err(|e| JsError::new(&e))?;
+        on_page(&mut self.spec.theme);
+        let spec = &self.spec;
+        let d = on_canvas(&self.canvas, &self.ctx, (width, height), dpr, |root| {
+            chart::draw_xy(root, spec)
+        })?;
         let (e, (x, y, w, h)) = (d.extent, d.plot);
         Ok(vec![
             e.x0, e.x1, e.y0, e.y1, x as f64, y as f64, w as f64, h as f64,

@@ -116,7 +116,7 @@ fn training_runs_match_pytorch() {
         )
         .unwrap();
         let steps = c["steps"].as_u64().unwrap() as usize;
-        let run = p.run(t, &opt, steps, &[0.0; 3]);
+        let run = p.run(t, &opt, steps, &[0.0; 3]).unwrap();
         let id = format!("{} {model} {}", t.as_str(), c["optimizer"]);
         assert_eq!(run.diverged_at_step, None, "{id}");
         let e = max_rel_err(&run.loss, &flat(&c["loss"]));

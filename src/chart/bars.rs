@@ -23,6 +23,11 @@ pub struct BarSpec {
     pub x_label: String,
     pub y_label: String,
     pub color: String,
+    /// One colour per bar (the page's colour function); empty: `color` for every bar.
+    pub colors: Vec<String>,
+    /// A small multiple (a cell of the comparison grid): narrow margins, small text, no axis
+    /// titles, only the first and the last layer numbered.
+    pub compact: bool,
     pub values: Vec<f64>,
     pub ghost: Option<Vec<f64>>,
     pub ghost_label: String,
@@ -42,6 +47,8 @@ impl Default for BarSpec {
             x_label: "layer l".into(),
             y_label: String::new(),
             color: "#0072B2".into(),
+            colors: Vec::new(),
+            compact: false,
             values: Vec::new(),
             ghost: None,
             ghost_label: String::new(),
@@ -56,6 +63,9 @@ impl BarSpec {
     pub fn validate(&self) -> Result<(), String> {
         super::check_size(self.width, self.height)?;
         parse_color(&self.color).map_err(|e| format!("color: {e}"))?;
+        for (i, c) in self.colors.iter().enumerate() {
+            parse_color(c).map_err(|e| format!("colors[{i}]: {e}"))?;
+        }
         super::check_theme(&self.theme)?;
         if self.values.len() > 10_000 {
             return Err(format!(
@@ -120,7 +130,16 @@ pub fn draw_bars<DB: DrawingBackend>(
         parse_color(&th.grid)?,
     );
     let color = parse_color(&spec.color)?;
-    root.fill(&bg).map_err(err)?;
+    let colors = spec
+        .colors
+        .iter()
+        .map(|c| parse_color(c))
+        .collect::<Result<Vec<_>, _>>()?;
+    if th.fill {
+        root.fill(&bg).map_err(err)?;
+    }
+    let compact = spec.compact;
+    let small = if compact { 9.5 } else { 11.0 };
     let font = |size: f64, c: RGBAColor| super::font_of(th, size, c);
     let (w, h) = (spec.width as i32, spec.height as i32);
     let top = super::draw_title(root, &spec.title, w, th, fg)?;
@@ -135,9 +154,10 @@ pub fn draw_bars<DB: DrawingBackend>(
         .iter()
         .chain(spec.ghost.iter().flatten())
         .any(|&v| axis_of(v, true).is_some());
-    let plot_h = (h - top - 60).max(10) as f64;
+    let plot_h = (h - top - if compact { 22 } else { 60 }).max(10) as f64;
     let yt = if any {
-        super::decade_ticks(lo, hi, ((plot_h / 24.0).round() as usize).max(2))
+        let per = if compact { 30.0 } else { 24.0 };
+        super::decade_ticks(lo, hi, ((plot_h / per).round() as usize).max(2))
     } else {
         Vec::new()
     };
@@ -153,24 +173,32 @@ pub fn draw_bars<DB: DrawingBackend>(
         log: true,
         step: 1.0,
     };
-    let y_label = if spec.y_label.is_empty() {
-        "(log scale)".to_string()
-    } else {
-        format!("{} (log scale)", spec.y_label)
+    let y_label = match (compact, spec.y_label.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => "(log scale)".to_string(),
+        (false, false) => format!("{} (log scale)", spec.y_label),
     };
-    let mut chart = ChartBuilder::on(&root)
-        .margin_top(10)
-        .margin_left(10)
-        .margin_bottom(if spec.ghost.is_some() && !spec.ghost_label.is_empty() {
-            24
-        } else {
-            10
-        })
-        .margin_right(16)
-        .x_label_area_size(34)
-        .y_label_area_size(58)
-        .build_cartesian_2d(xa, ya)
-        .map_err(err)?;
+    let legend_row = !compact && spec.ghost.is_some() && !spec.ghost_label.is_empty();
+    let mut chart = if compact {
+        ChartBuilder::on(&root)
+            .margin_top(5)
+            .margin_left(2)
+            .margin_bottom(2)
+            .margin_right(3)
+            .x_label_area_size(12)
+            .y_label_area_size(38)
+            .build_cartesian_2d(xa, ya)
+    } else {
+        ChartBuilder::on(&root)
+            .margin_top(10)
+            .margin_left(10)
+            .margin_bottom(if legend_row { 24 } else { 10 })
+            .margin_right(16)
+            .x_label_area_size(34)
+            .y_label_area_size(58)
+            .build_cartesian_2d(xa, ya)
+    }
+    .map_err(err)?;
     chart
         .configure_mesh()
         .x_max_light_lines(0)
@@ -178,8 +206,8 @@ pub fn draw_bars<DB: DrawingBackend>(
         .disable_x_mesh()
         .bold_line_style(grid)
         .axis_style(fg)
-        .label_style(font(11.0, fg))
-        .x_desc(spec.x_label.as_str())
+        .label_style(font(small, fg))
+        .x_desc(if compact { "" } else { spec.x_label.as_str() })
         .y_desc(y_label.as_str())
         .axis_desc_style(font(12.0, fg))
         .draw()
@@ -187,8 +215,13 @@ pub fn draw_bars<DB: DrawingBackend>(
     let area = chart.plotting_area().clone();
     let slot_px = (area.get_pixel_range().0.len() as f64 / n.max(1) as f64).max(1.0);
     let half = (0.36f64).min(22.0 / slot_px);
-    let label_every = ((22.0 / slot_px).ceil() as usize).max(1);
+    let label_every = if compact {
+        n.max(1)
+    } else {
+        ((22.0 / slot_px).ceil() as usize).max(1)
+    };
     for l in 0..n {
+        let color = colors.get(l).copied().unwrap_or(color);
         let cx = l as f64 + 0.5;
         let (x0, x1) = (cx - half, cx + half);
         match spec.values.get(l) {
@@ -225,11 +258,22 @@ pub fn draw_bars<DB: DrawingBackend>(
                 ))
                 .map_err(err)?;
             }
-            Some(_) => {
+            Some(_) if slot_px >= 9.0 => {
                 area.draw(&Text::new(
                     "0",
                     (cx, lo),
-                    font(11.0, fg).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                    font(small, fg).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                ))
+                .map_err(err)?;
+            }
+            Some(_) => {
+                // No room for a "0": a red foot mark (a zero, never a missing bar).
+                let (px, py) = area.map_coordinate(&(x0, lo));
+                let (qx, _) = area.map_coordinate(&(x1, lo));
+                let (bx, by) = root.get_base_pixel();
+                root.draw(&Rectangle::new(
+                    [(px - bx, py - 4 - by), (qx.max(px + 1) - bx, py - 1 - by)],
+                    OVER.filled(),
                 ))
                 .map_err(err)?;
             }
@@ -255,14 +299,14 @@ pub fn draw_bars<DB: DrawingBackend>(
                     EmptyElement::at((cx, lo))
                         + Text::new(
                             (l + 1).to_string(),
-                            (0, 5),
-                            font(11.0, fg).pos(Pos::new(HPos::Center, VPos::Top)),
+                            (0, if compact { 2 } else { 5 }),
+                            font(small, fg).pos(Pos::new(HPos::Center, VPos::Top)),
                         ),
                 ))
                 .map_err(err)?;
         }
     }
-    if let (Some(_), false) = (&spec.ghost, spec.ghost_label.is_empty()) {
+    if legend_row {
         let y = h - top - 12;
         root.draw(&DashedPathElement::new(
             vec![

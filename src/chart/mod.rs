@@ -7,6 +7,7 @@
 //! line breaks there), and long series are decimated to the pixel width (min and max per column).
 
 mod bars;
+mod hists;
 mod ticks;
 
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
@@ -22,6 +23,7 @@ use serde::Deserialize;
 use std::ops::Range;
 
 pub use bars::{bars_svg, draw_bars, BarSpec};
+pub use hists::{draw_hists, hists_svg, Hist, HistSpec, Panel};
 pub use ticks::{decade_ticks, log_ticks, nice_ticks, pow10_label, tick_label};
 
 /// One curve: y against x (or against its index from `x_start`), with an optional band lo…hi.
@@ -529,9 +531,9 @@ impl XySpec {
 /// Sizes a chart may have.
 pub(crate) fn check_size(width: u32, height: u32) -> Result<(), String> {
     for (name, v) in [("width", width), ("height", height)] {
-        if !(64..=MAX_SIDE).contains(&v) {
+        if !(32..=MAX_SIDE).contains(&v) {
             return Err(format!(
-                "{name}: must be an integer in [64, {MAX_SIDE}] (got {v})"
+                "{name}: must be an integer in [32, {MAX_SIDE}] (got {v})"
             ));
         }
     }
@@ -878,6 +880,9 @@ pub fn draw_xy<DB: DrawingBackend>(
         top += 16 * rows.len() as i32 + 4;
     }
     let root = root.margin(top as u32, 0, 0, 0);
+    // The plot's pixel ranges and mapped points are the backend's; `at` makes them this area's.
+    let base = root.get_base_pixel();
+    let at = |x: i32, y: i32| (x - base.0, y - base.1);
     let h = h - top;
     let e = spec.extent();
     let y_label = if spec.log_y && !spec.y_label.is_empty() {
@@ -963,7 +968,7 @@ pub fn draw_xy<DB: DrawingBackend>(
         let centre = ((px.start + px.end) / 2, (py.start + py.end) / 2);
         root.draw(&Text::new(
             spec.empty.clone(),
-            centre,
+            at(centre.0, centre.1),
             font(12.0, muted).pos(Pos::new(HPos::Center, VPos::Center)),
         ))
         .map_err(err)?;
@@ -1002,13 +1007,13 @@ pub fn draw_xy<DB: DrawingBackend>(
                     py - 14
                 };
                 root.draw(&Rectangle::new(
-                    [(tx - 2, ty), (tx + tw + 2, ty + 12)],
+                    [at(tx - 2, ty), at(tx + tw + 2, ty + 12)],
                     bg.mix(0.82).filled(),
                 ))
                 .map_err(err)?;
                 root.draw(&Text::new(
                     l.label.clone(),
-                    (tx, ty),
+                    at(tx, ty),
                     font(11.0, c).pos(Pos::new(HPos::Left, VPos::Top)),
                 ))
                 .map_err(err)?;
@@ -1132,18 +1137,18 @@ pub fn draw_xy<DB: DrawingBackend>(
             k += 1;
             let tx = (px + 7).max(plot_x.start + 4).min(plot_x.end - tw - 4);
             root.draw(&PathElement::new(
-                vec![(px, py - 5), (tx, ty - 4)],
+                vec![at(px, py - 5), at(tx, ty - 4)],
                 style_of(c, 1.0),
             ))
             .map_err(err)?;
             root.draw(&Rectangle::new(
-                [(tx - 2, ty - 12), (tx + tw + 2, ty + 1)],
+                [at(tx - 2, ty - 12), at(tx + tw + 2, ty + 1)],
                 bg.mix(0.8).filled(),
             ))
             .map_err(err)?;
             root.draw(&Text::new(
                 m.label.clone(),
-                (tx, ty),
+                at(tx, ty),
                 font(11.0, c).pos(Pos::new(HPos::Left, VPos::Bottom)),
             ))
             .map_err(err)?;

@@ -585,3 +585,92 @@ fn long_indexed_series_keep_each_columns_min_and_max_and_their_breaks() {
     with_x.series[0].x = Some((0..n).map(|i| i as f64).collect());
     assert_eq!(with_x.extent(), e);
 }
+
+#[test]
+fn compact_bars_with_a_colour_per_layer() {
+    let n = 21;
+    let spec = BarSpec {
+        width: 160,
+        height: 90,
+        compact: true,
+        y_label: "‖∂L/∂W‖".into(),
+        values: (0..n)
+            .map(|l| if l == 3 { 0.0 } else { 10f64.powi(-l) })
+            .collect(),
+        colors: (0..n)
+            .map(|l| if l < 10 { "#0072b2" } else { "#d55e00" }.to_string())
+            .collect(),
+        ..Default::default()
+    };
+    let s = bars_svg(&spec).unwrap();
+    let t = texts(&s);
+    // Only the first and the last layer numbered, no axis titles in a cell of the grid.
+    assert!(t.iter().any(|x| x == "1") && t.iter().any(|x| x == "21"));
+    assert!(!t.iter().any(|x| x == "2" || x == "11"), "{t:?}");
+    assert!(
+        !t.iter().any(|x| x.contains("log scale") || x == "layer l"),
+        "{t:?}"
+    );
+    // Each layer's own colour; the zero in a 6-px slot is a red foot mark, not a missing bar.
+    assert!(s.contains("#0072B2") && s.contains("#D55E00"));
+    assert!(
+        !t.iter().any(|x| x == "0"),
+        "no room for a \"0\" text in {t:?}"
+    );
+    let bad = bars_svg(&BarSpec {
+        colors: vec!["#000000".into(), "nope".into()],
+        ..spec
+    })
+    .unwrap_err();
+    assert!(bad.starts_with("colors[1]:"), "{bad}");
+}
+
+#[test]
+fn histogram_strips_in_panels_with_their_references() {
+    let panel = |l: usize| Panel {
+        title: format!("layer {}", l + 1),
+        hist: Hist {
+            bins: (0..20).map(|b| if b == 7 { 0.4 } else { 0.03 }).collect(),
+            lo: -1.0,
+            hi: 1.0,
+        },
+        ghost: Some(Hist {
+            bins: vec![0.05; 20],
+            lo: -2.0,
+            hi: 2.0,
+        }),
+        lo_label: "-1".into(),
+        hi_label: "1".into(),
+    };
+    let spec = HistSpec {
+        width: 480,
+        height: 2 * 92 + 4,
+        cols: 3,
+        panels: (0..5).map(panel).collect(),
+        ..Default::default()
+    };
+    let s = hists_svg(&spec).unwrap();
+    let t = texts(&s);
+    for l in 1..=5 {
+        assert!(t.iter().any(|x| x == &format!("layer {l}")), "{t:?}");
+    }
+    // 20 filled bars per panel, in the series colour; the reference dashed (one polyline per dash).
+    assert_eq!(s.matches("fill=\"#0072B2\"").count(), 5 * 20, "{s}");
+    assert!(s.matches("<polyline").count() > 5 * 10);
+    assert!(!coordinates(&s).iter().any(|c| c.contains("NaN")));
+    // Panel 4 starts the second row (y ≥ 92).
+    let second_row = s
+        .split("<text")
+        .find(|p| p.contains(">layer 4<") || p.contains(">\nlayer 4"))
+        .and_then(|p| p.split("y=\"").nth(1))
+        .and_then(|p| p.split('"').next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap();
+    assert!(second_row > 92.0, "{second_row}");
+    // A reference of another bin count is not drawn on the wrong axis; bad input names the field.
+    let mut other = spec.clone();
+    other.panels[0].ghost.as_mut().unwrap().bins = vec![0.1; 7];
+    assert!(hists_svg(&other).is_ok());
+    other.cols = 0;
+    assert!(hists_svg(&other).unwrap_err().starts_with("cols:"));
+}

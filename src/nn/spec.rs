@@ -559,12 +559,10 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
         .get("init")
         .map_or(Ok(Init::TorchDefault), |i| init(i, "init"))?;
     let optimizer = spec::optimizer(need("optimizer")?, "optimizer")?;
-    if optimizer.def.name == "newton" {
-        return err(
-            "optimizer.name",
-            "newton needs the Hessian of a 2-D landscape; choose a first-order optimizer",
-        );
-    }
+    let first_order = match optimizer.def.first_order() {
+        Ok(k) => k,
+        Err(e) => return err("optimizer.name", e),
+    };
     let schedule = spec::scheduler(v.get("scheduler"), "scheduler")?;
     let seed = v
         .get("seed")
@@ -712,6 +710,7 @@ pub fn trainer(v: &Val) -> Result<TrainerSpec, SpecError> {
         loss,
         init,
         optimizer,
+        first_order,
         schedule,
         batch_size,
         seed,

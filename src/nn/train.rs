@@ -36,6 +36,9 @@ pub struct TrainerConfig {
     pub loss: Loss,
     pub init: Init,
     pub optimizer: OptimizerSpec,
+    /// The optimizer's first-order algorithm (`nn::spec::trainer` refuses Newton's method, which
+    /// needs a 2-D landscape's Hessian): what the trainer builds, no fallback.
+    pub first_order: optim::FirstOrder,
     pub schedule: Schedule,
     pub batch_size: usize,
     pub seed: u64,
@@ -214,15 +217,7 @@ impl<F: Float> Trainer<F> {
         };
         let (train, val) = (split(train_idx), split(val_idx));
         let n_params = net.params.len();
-        // `nn::spec::trainer` refuses Newton's method (it needs a 2-D landscape's Hessian; tested),
-        // the only definition `build` does not construct; this fallback is never taken.
-        let opt = optim::build::<F>(config.optimizer.def, &config.optimizer.hyper, n_params)
-            .unwrap_or_else(|| {
-                Box::new(optim::sgd::Sgd::new(
-                    &optim::Hyper::defaults(optim::sgd::PARAMS),
-                    n_params,
-                ))
-            });
+        let opt = optim::build::<F>(config.first_order, &config.optimizer.hyper, n_params);
         let sched = Scheduler::new(config.schedule, config.optimizer.base_lr());
         let width: usize = config.arch.sizes.iter().sum::<usize>().max(1) * 4;
         let eval_rows = (MAX_ACTIVATIONS / width).clamp(1, 1024);

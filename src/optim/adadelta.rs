@@ -47,7 +47,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
-    algo: super::Algo::Adadelta,
+    algo: super::Algo::FirstOrder(super::FirstOrder::Adadelta),
     name: "adadelta",
     label: "AdaDelta",
     params: PARAMS,

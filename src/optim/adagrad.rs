@@ -47,7 +47,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
-    algo: super::Algo::Adagrad,
+    algo: super::Algo::FirstOrder(super::FirstOrder::Adagrad),
     name: "adagrad",
     label: "AdaGrad",
     params: PARAMS,

@@ -74,7 +74,7 @@ pub const PARAMS_ADAMW: &[ParamSpec] = &[
 const STATE: &[&str] = &["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "m_hat", "v_hat"];
 
 pub const DEF: OptimizerDef = OptimizerDef {
-    algo: super::Algo::Adam,
+    algo: super::Algo::FirstOrder(super::FirstOrder::Adam),
     name: "adam",
     label: "Adam",
     params: PARAMS,
@@ -82,7 +82,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     cross_check: super::no_cross_check,
 };
 pub const DEF_ADAMW: OptimizerDef = OptimizerDef {
-    algo: super::Algo::AdamW,
+    algo: super::Algo::FirstOrder(super::FirstOrder::AdamW),
     name: "adamw",
     label: "AdamW",
     params: PARAMS_ADAMW,

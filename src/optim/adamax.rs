@@ -31,7 +31,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
-    algo: super::Algo::Adamax,
+    algo: super::Algo::FirstOrder(super::FirstOrder::Adamax),
     name: "adamax",
     label: "Adamax",
     params: PARAMS,

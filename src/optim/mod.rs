@@ -317,10 +317,19 @@ pub fn check(spec: &ParamSpec, v: Value) -> Result<Value, String> {
 }
 
 /// Static description of an optimizer (for validation and for the UI).
-/// The algorithm a definition stands for: [`build`] matches on it exhaustively, so a definition
-/// cannot be registered without its constructor (no name falls through to another method).
+/// The algorithm a definition stands for: a first-order one, which [`build`] constructs (matching
+/// on it exhaustively, so a definition cannot be registered without its constructor and no name
+/// falls through to another method), or Newton's method, which needs the landscape's Hessian
+/// (2-D runs only: `run.rs`), so that nothing else can be handed it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Algo {
+    FirstOrder(FirstOrder),
+    Newton,
+}
+
+/// The first-order algorithms (what a network or a full-batch run can train with).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstOrder {
     Sgd,
     Adagrad,
     RmsProp,
@@ -330,8 +339,6 @@ pub enum Algo {
     Adamax,
     NAdam,
     RAdam,
-    /// Second order: needs the landscape's Hessian (2-D runs only), not built by [`build`].
-    Newton,
 }
 
 pub struct OptimizerDef {
@@ -343,6 +350,19 @@ pub struct OptimizerDef {
     /// Checks across parameters (e.g. torch's "Nesterov momentum requires a momentum and zero
     /// dampening"): Err((param, message)).
     pub cross_check: fn(&Hyper) -> Result<(), (&'static str, String)>,
+}
+
+impl OptimizerDef {
+    /// The first-order algorithm this is, or a field-style refusal for Newton's method.
+    pub fn first_order(&self) -> Result<FirstOrder, String> {
+        match self.algo {
+            Algo::FirstOrder(k) => Ok(k),
+            Algo::Newton => Err(format!(
+                "{} needs the Hessian of a 2-D landscape; choose a first-order optimizer",
+                self.name
+            )),
+        }
+    }
 }
 
 impl std::fmt::Debug for OptimizerDef {
@@ -379,21 +399,19 @@ pub fn find(name: &str) -> Option<&'static OptimizerDef> {
     OPTIMIZERS.iter().find(|d| d.name == name)
 }
 
-/// Build the first-order optimizer of `def` for `n` parameters from validated hyperparameters;
-/// `None` for Newton's method, which needs a Hessian and lives apart (`run.rs`).
-pub fn build<F: Scalar>(def: &OptimizerDef, h: &Hyper, n: usize) -> Option<Box<dyn Optimizer<F>>> {
-    Some(match def.algo {
-        Algo::Sgd => Box::new(sgd::Sgd::new(h, n)),
-        Algo::Adagrad => Box::new(adagrad::Adagrad::new(h, n)),
-        Algo::RmsProp => Box::new(rmsprop::RmsProp::new(h, n)),
-        Algo::Adadelta => Box::new(adadelta::Adadelta::new(h, n)),
-        Algo::Adam => Box::new(adam::Adam::new(h, n, h.flag("decoupled_weight_decay"))),
-        Algo::AdamW => Box::new(adam::Adam::new(h, n, true)),
-        Algo::Adamax => Box::new(adamax::Adamax::new(h, n)),
-        Algo::NAdam => Box::new(nadam::NAdam::new(h, n)),
-        Algo::RAdam => Box::new(radam::RAdam::new(h, n)),
-        Algo::Newton => return None,
-    })
+/// Build the first-order optimizer `kind` for `n` parameters from validated hyperparameters.
+pub fn build<F: Scalar>(kind: FirstOrder, h: &Hyper, n: usize) -> Box<dyn Optimizer<F>> {
+    match kind {
+        FirstOrder::Sgd => Box::new(sgd::Sgd::new(h, n)),
+        FirstOrder::Adagrad => Box::new(adagrad::Adagrad::new(h, n)),
+        FirstOrder::RmsProp => Box::new(rmsprop::RmsProp::new(h, n)),
+        FirstOrder::Adadelta => Box::new(adadelta::Adadelta::new(h, n)),
+        FirstOrder::Adam => Box::new(adam::Adam::new(h, n, h.flag("decoupled_weight_decay"))),
+        FirstOrder::AdamW => Box::new(adam::Adam::new(h, n, true)),
+        FirstOrder::Adamax => Box::new(adamax::Adamax::new(h, n)),
+        FirstOrder::NAdam => Box::new(nadam::NAdam::new(h, n)),
+        FirstOrder::RAdam => Box::new(radam::RAdam::new(h, n)),
+    }
 }
 
 /// `g + wd·θ` when weight decay is coupled (L2), PyTorch's `grad.add(param, alpha=wd)`.

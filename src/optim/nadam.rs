@@ -46,7 +46,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
-    algo: super::Algo::NAdam,
+    algo: super::Algo::FirstOrder(super::FirstOrder::NAdam),
     name: "nadam",
     label: "NAdam",
     params: PARAMS,

@@ -39,7 +39,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
-    algo: super::Algo::RAdam,
+    algo: super::Algo::FirstOrder(super::FirstOrder::RAdam),
     name: "radam",
     label: "RAdam",
     params: PARAMS,

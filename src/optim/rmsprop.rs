@@ -55,7 +55,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
-    algo: super::Algo::RmsProp,
+    algo: super::Algo::FirstOrder(super::FirstOrder::RmsProp),
     name: "rmsprop",
     label: "RMSprop",
     params: PARAMS,

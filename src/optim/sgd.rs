@@ -43,7 +43,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub const DEF: OptimizerDef = OptimizerDef {
-    algo: super::Algo::Sgd,
+    algo: super::Algo::FirstOrder(super::FirstOrder::Sgd),
     name: "sgd",
     label: "SGD (momentum, Nesterov)",
     params: PARAMS,

@@ -240,7 +240,7 @@ pub struct OptimizerSpec {
 impl OptimizerSpec {
     /// The base learning rate (`lr`, or `eta` for Newton).
     pub fn base_lr(&self) -> f64 {
-        if self.def.name == "newton" {
+        if self.def.algo == crate::optim::Algo::Newton {
             self.hyper.num("eta")
         } else {
             self.hyper.num("lr")

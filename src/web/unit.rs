@@ -225,7 +225,10 @@ impl UnitProblem {
     ) -> Result<Object, JsError> {
         let v = spec_val(spec, "run")?;
         let c = unit::run_call(&v, &self.p).map_err(spec_err)?;
-        let r = self.p.run(c.transform, &c.optimizer, c.steps, &c.init);
+        let r = self
+            .p
+            .run(c.transform, &c.optimizer, c.steps, &c.init)
+            .map_err(|e| JsError::new(&e))?;
         let o = Object::new();
         set(&o, "params", &f64s(&r.params));
         set(&o, "raw_params", &f64s(&r.raw_params));

@@ -45,6 +45,7 @@ for (const [lab, query] of CASES) {
         const { visibleCharts } = await import('./js/shared/xychart.js');
         return visibleCharts().map((c) => {
           const s = c.svgSpec();
+          if (s.kind === 'hists') return { kind: 'hists', legend: s.panels.map((p) => p.title.slice(0, 12)), data: s.panels.some((p) => p.hist.bins.some((v) => v > 0)), panels: s.panels.length };
           if (s.kind === 'bars') return { kind: 'bars', yLabel: s.yLabel, xLabel: s.xLabel, legend: s.ghost && s.ghostLabel ? [s.ghostLabel] : [], data: s.values.some((v) => v > 0 && Number.isFinite(v)), bars: s.values.filter((v) => v > 0 && Number.isFinite(v)).length };
           // An XYChart on the page is drawn by the engine's chart code (XyCanvas: plotters-canvas).
           const page = typeof c.spec === 'function' ? { engine: !!c.painter, plot: c.plotRect } : null;
@@ -54,6 +55,7 @@ for (const [lab, query] of CASES) {
       assert(shown.length >= 1, `${lab}: no chart shown`);
       for (const c of shown) if (c.page) assert(c.page.engine && c.page.plot?.w > 10 && c.page.plot?.h > 10, `${lab}: the chart "${c.yLabel}" is not drawn by the engine on the page: ${JSON.stringify(c.page)}`);
       if (lab === 'vanishing') assert(shown.some((c) => c.kind === 'bars'), 'vanishing: the per-layer gradient bars are not in the export');
+      if (lab === 'batchnorm') assert(shown.filter((c) => c.kind === 'hists').length === 2, 'batchnorm: the two histogram strips are not in the export');
       const t0 = Date.now();
       const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.click('#exp-svg')]);
       const ms = Date.now() - t0;
@@ -79,6 +81,7 @@ for (const [lab, query] of CASES) {
         }
         if (lab === 'optimizer') assert(got.texts.some((t) => /f\(θ\)|f − f\*/.test(t)), `optimizer: no loss axis label in ${got.texts}`);
         if (want.kind === 'bars') assert(got.rects >= want.bars + 1, `${lab} ${f.name}: ${got.rects} rects for ${want.bars} bars`);
+        else if (want.kind === 'hists') assert(!want.data || got.rects >= want.panels * 5, `${lab} ${f.name}: ${got.rects} rects for ${want.panels} histograms`);
         else if (want.data) assert(got.lines >= 1, `${lab} ${f.name}: no line drawn`);
       }
       if (lab === 'dropout' || lab === 'batchnorm' || lab === 'optimizer') {

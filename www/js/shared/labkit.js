@@ -141,7 +141,7 @@ export function bindSvgExport(name) {
         const title = chartTitle(c.canvas) || `chart ${i + 1}`;
         const file = `${String(i + 1).padStart(2, '0')}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'chart'}.svg`;
         const spec = c.svgSpec(title);
-        return { name: file, text: spec.kind === 'bars' ? E.barsSvg(spec) : E.chartSvg(spec) };
+        return { name: file, text: spec.kind === 'bars' ? E.barsSvg(spec) : spec.kind === 'hists' ? E.histsSvg(spec) : E.chartSvg(spec) };
       });
       if (files.length === 1) download(`${name}-${stamp()}.svg`, files[0].text, 'image/svg+xml');
       else download(`${name}-charts-${stamp()}.zip`, new Blob([zipFiles(files)], { type: 'application/zip' }), 'application/zip');

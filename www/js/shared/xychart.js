@@ -5,7 +5,6 @@
 // their numbers into the chart module when it draws. Non-finite values, and values ≤ 0 on a log
 // axis, are never drawn: the line breaks there.
 import { HiDpiCanvas } from './hidpi.js';
-import { sig } from './format.js';
 import { chartsNow, chartsEngine } from './charts-engine.js';
 
 function finite(v) { return typeof v === 'number' && Number.isFinite(v); }
@@ -67,7 +66,7 @@ export class XYChart extends HiDpiCanvas {
     const num = (v) => (finite(v) ? v : undefined);
     const line = (l, at) => ({ at, label: l.label || '', color: l.color ? color(l.color) : '', dash: l.dash ? [...l.dash] : [], align: l.align || '' });
     return {
-      width: Math.max(64, Math.round(this.css.w)), height: Math.max(64, Math.round(this.css.h)), title,
+      width: Math.max(32, Math.round(this.css.w)), height: Math.max(32, Math.round(this.css.h)), title,
       xLabel: o.xLabel || '', yLabel: o.yLabel || '', logX: !!o.logX, logY: !!o.logY,
       xMin: num(o.xMin), xMax: num(o.xMax), yMin: num(o.yMin), yMax: num(o.yMax), integerX: !!o.integerX,
       yFloorDecades: num(o.yFloorDecades), empty: o.empty || 'no data yet', legend: o.legend !== false,
@@ -100,7 +99,7 @@ export class XYChart extends HiDpiCanvas {
       const band = lo && hi;
       p.setData(i, x ? numbers(x, n) : undefined, numbers(y, n), band ? numbers(lo, n) : undefined, band ? numbers(hi, n) : undefined);
     });
-    const r = p.draw(Math.max(64, this.css.w), Math.max(64, this.css.h), this.dpr);
+    const r = p.draw(Math.max(32, this.css.w), Math.max(32, this.css.h), this.dpr);
     this.lastExtent = { x0: r[0], x1: r[1], y0: r[2], y1: r[3] };
     this.plotRect = { x: r[4], y: r[5], w: r[6], h: r[7] };
   }
@@ -127,36 +126,4 @@ export function chartTheme(canvas) {
   const st = getComputedStyle(canvas);
   const css = (name, d) => color(st.getPropertyValue(name).trim() || d);
   return { fg: css('--fg', '#222'), bg: css('--bg', '#fff'), grid: css('--grid', 'rgba(128,128,128,0.25)'), muted: css('--muted', '#666'), font: 'system-ui, sans-serif' };
-}
-
-/** Integer exponents for a log axis, at most ~n of them. */
-export function decadeTicks(lo, hi, n = 6) {
-  const a = Math.ceil(lo - 1e-9), b = Math.floor(hi + 1e-9);
-  const step = Math.max(1, Math.ceil((b - a + 1) / Math.max(2, n)));
-  const out = [];
-  for (let t = a; t <= b; t += step) out.push(t);
-  if (!out.length) out.push(Math.round((lo + hi) / 2));
-  return out;
-}
-/** Log-axis ticks (exponents): decades, or 1-2-5 (then 1…9) steps inside a short span. */
-export function logTicks(lo, hi, n = 6) {
-  if (hi - lo >= 2) return decadeTicks(lo, hi, n);
-  for (const ms of [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
-    const out = [];
-    for (let k = Math.floor(lo) - 1; k <= Math.ceil(hi); k++) for (const m of ms) { const t = k + Math.log10(m); if (t >= lo - 1e-9 && t <= hi + 1e-9) out.push(t); }
-    if (out.length >= 3) return out;
-  }
-  // Less than one 1…9 step in range: linear "nice" ticks of the values, placed on the log axis.
-  const a = 10 ** lo, b = 10 ** hi, raw = (b - a) / Math.max(2, n), mag = 10 ** Math.floor(Math.log10(raw)), f = raw / mag;
-  const step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag, lin = [];
-  for (let v = Math.ceil(a / step) * step; v <= b * (1 + 1e-12); v += step) if (v > 0) lin.push(Math.log10(v));
-  if (lin.length >= 2) return lin;
-  return decadeTicks(lo, hi, n);
-}
-/** "1", "10", "0.1", then 1e±k. */
-export function pow10Label(t) {
-  const k = Math.round(t);
-  if (Math.abs(t - k) > 1e-9) return sig(10 ** t, 3);
-  if (k >= -2 && k <= 3) return String(Number((10 ** k).toPrecision(1)));
-  return `1e${k}`;
 }
