@@ -61,12 +61,10 @@ impl Default for BarSpec {
 
 impl BarSpec {
     pub fn validate(&self) -> Result<(), String> {
-        super::check_size(self.width, self.height)?;
-        parse_color(&self.color).map_err(|e| format!("color: {e}"))?;
+        super::check_frame(self.width, self.height, &self.color, &self.theme)?;
         for (i, c) in self.colors.iter().enumerate() {
             parse_color(c).map_err(|e| format!("colors[{i}]: {e}"))?;
         }
-        super::check_theme(&self.theme)?;
         if self.values.len() > 10_000 {
             return Err(format!(
                 "values: {} bars (at most 10000)",

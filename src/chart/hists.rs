@@ -65,9 +65,7 @@ impl Default for HistSpec {
 
 impl HistSpec {
     pub fn validate(&self) -> Result<(), String> {
-        super::check_size(self.width, self.height)?;
-        parse_color(&self.color).map_err(|e| format!("color: {e}"))?;
-        super::check_theme(&self.theme)?;
+        super::check_frame(self.width, self.height, &self.color, &self.theme)?;
         if !(1..=64).contains(&self.cols) {
             return Err(format!("cols: must be in [1, 64] (got {})", self.cols));
         }

@@ -257,9 +257,7 @@ impl XySpec {
     }
 
     /// The drawable runs of `ys` (series `s`) in axis coordinates, decimated to `columns` pixel
-    /// columns of the extent `e` when there are more than 4 points a column: per column the
-    /// first, lowest, highest and last point in index order (min and max taken on the raw values —
-    /// the log axis is monotone — so only the kept points are transformed). A run breaks at a
+    /// columns of the extent `e` when there are more than 4 points a column. A run breaks at a
     /// non-drawable value.
     fn line_runs(
         &self,
@@ -272,63 +270,19 @@ impl XySpec {
         if s.x.is_none() && !self.log_x && s.x_start.is_finite() && ys.len() > 4 * columns {
             return self.indexed_runs(s, ys, e, columns);
         }
-        let xat = |i: usize| s.x.as_ref().map_or(s.x_start + i as f64, |x| x[i]);
-        let at = |i: usize| (self.tx(xat(i)).unwrap(), self.ty(ys[i]).unwrap());
-        let dense = ys.len() > 4 * columns;
-        let w = (e.x1 - e.x0) / columns as f64;
-        let (mut out, mut run) = (Vec::new(), Vec::new());
-        const NONE: [usize; 4] = [usize::MAX; 4];
-        // The current column's first, lowest, highest and last index.
-        let (mut col, mut keep) = (f64::NAN, NONE);
-        let flush = |keep: &mut [usize; 4], run: &mut Vec<(f64, f64)>| {
-            if keep[0] == usize::MAX {
-                return;
-            }
-            keep.sort_unstable();
-            let mut last = usize::MAX;
-            for &i in keep.iter() {
-                if i != last {
-                    run.push(at(i));
-                    last = i;
-                }
-            }
-            *keep = NONE;
-        };
-        for (i, &y) in ys.iter().enumerate() {
-            let x = xat(i);
-            if !(drawable(x, self.log_x) && drawable(y, self.log_y)) {
-                flush(&mut keep, &mut run);
-                if !run.is_empty() {
-                    out.push(std::mem::take(&mut run));
-                }
-                col = f64::NAN;
-                continue;
-            }
-            if !dense {
-                run.push(at(i));
-                continue;
-            }
-            let tx = if self.log_x { x.log10() } else { x };
-            let c = ((tx - e.x0) / w).floor();
-            if c != col {
-                flush(&mut keep, &mut run);
-                col = c;
-                keep = [i; 4];
-            } else {
-                if y < ys[keep[1]] {
-                    keep[1] = i;
-                }
-                if y > ys[keep[2]] {
-                    keep[2] = i;
-                }
-                keep[3] = i;
+        // Explicit x (or a log x axis): the runs of drawable points, each decimated by `decimate`.
+        let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for p in self.points(s, ys) {
+            match p {
+                Some(p) => out.last_mut().unwrap().push(p),
+                None if !out.last().unwrap().is_empty() => out.push(Vec::new()),
+                None => {}
             }
         }
-        flush(&mut keep, &mut run);
-        if !run.is_empty() {
-            out.push(run);
-        }
-        out
+        out.retain(|r| !r.is_empty());
+        out.iter()
+            .map(|r| decimate(r, e.x0, e.x1, columns))
+            .collect()
     }
 
     /// `line_runs` of a long indexed series on a linear x axis: each pixel column's index range is
@@ -526,6 +480,13 @@ impl XySpec {
         }
         Extent { x0, x1, y0, y1 }
     }
+}
+
+/// What every kind of chart checks first: its size, its colour and the page's theme.
+pub(crate) fn check_frame(width: u32, height: u32, color: &str, th: &Theme) -> Result<(), String> {
+    check_size(width, height)?;
+    parse_color(color).map_err(|e| format!("color: {e}"))?;
+    check_theme(th)
 }
 
 /// Sizes a chart may have.
@@ -1341,10 +1302,7 @@ impl<B: DrawingBackend> DrawingBackend for Estimated<B> {
         s: &T,
     ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
         let size = s.size();
-        Ok((
-            (text.chars().count() as f64 * size * 0.6).ceil() as u32,
-            size.ceil() as u32,
-        ))
+        Ok((text_width(text, size) as u32, size.ceil() as u32))
     }
     fn blit_bitmap(&mut self, p: BackendCoord, dim: (u32, u32), src: &[u8]) -> Drawing<B> {
         self.0.blit_bitmap(p, dim, src)

@@ -113,9 +113,9 @@ async function chartRedraw() {
   await page.waitForSelector("body.ready", { timeout: 30_000 });
   const r = await page.evaluate(async () => {
     const { XYChart } = await import("./js/shared/xychart.js");
-    const { chartsEngine } = await import("./js/shared/charts-engine.js");
+    const { loadEngine } = await import("./js/shared/engine.js");
     const { timeIt } = await import("./js/bench.js");
-    await chartsEngine();
+    await loadEngine();
     const cv = document.createElement("canvas");
     cv.style.cssText = "position:fixed;left:0;top:0;width:1280px;height:400px;z-index:99;background:#fff";
     document.body.append(cv);

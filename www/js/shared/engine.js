@@ -3,18 +3,34 @@
 import { compiled } from './pool.js';
 import { useEngineSeeds } from './seeds.js';
 
-let enginePromise = null;
+let enginePromise = null, ready = null, memory = null;
 
 export function loadEngine() {
   if (!enginePromise) {
     enginePromise = (async () => {
       const [E, module] = await Promise.all([import('../../pkg/optplay.js'), compiled()]);
-      await E.default({ module_or_path: module });
+      ({ memory } = await E.default({ module_or_path: module }));
       useEngineSeeds(E);
+      ready = E;
       return E;
     })();
   }
   return enginePromise;
+}
+
+/**
+ * The page's engine for a canvas widget's `draw()` (the charts draw through it): the engine if it
+ * runs, else null — the load is under way and the widget redraws when it is in (or `failed(e)`).
+ */
+export function engineFor(widget, failed = () => {}) {
+  if (ready) return ready;
+  widget.waiting ??= loadEngine().then(() => { widget.waiting = null; widget.requestDraw(); }, (e) => { widget.waiting = null; failed(e); });
+  return null;
+}
+
+/** Whether a typed array is a view of the page engine's own memory (detached if that memory grows). */
+export function inEngineMemory(a) {
+  return !!memory && a.buffer === memory.buffer;
 }
 
 /** Normalise whatever the engine threw into a message string. */

@@ -6,7 +6,7 @@
 import { sig } from './format.js';
 import { HiDpiCanvas } from './hidpi.js';
 import { CHARTS, color, chartTheme } from './xychart.js';
-import { chartsNow, chartsEngine } from './charts-engine.js';
+import { engineFor } from './engine.js';
 
 export const HIST_KIND_INDEX = { activation: 0, preactivation: 1, gradient: 2 };
 
@@ -60,8 +60,8 @@ export class HistStrip extends HiDpiCanvas {
   }
   svgSpec(title = '') { return this.spec(title); }
   draw() {
-    const G = chartsNow();
-    if (!G) { this.waiting ??= chartsEngine().then(() => { this.waiting = null; this.requestDraw(); }); return; }
+    const G = engineFor(this);
+    if (!G) return;
     G.drawHists(this.canvas, this.spec(), this.dpr);
   }
 }

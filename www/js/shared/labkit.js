@@ -4,13 +4,12 @@
 // readable fatal error. Each lab keeps its own state in ONE `values` map behind `UrlState.set`.
 import { readState, writeState, showNotices, pageParams } from './state.js';
 import { initTheme, applyEmbed, copyText, announce, download, radioGroups } from './shell.js';
-import { errorMessage } from './engine.js';
+import { errorMessage, loadEngine } from './engine.js';
 import { zipFiles } from './zip.js';
 import { visibleCharts } from './xychart.js';
 import { bindSeedButton } from './seeds.js';
 import { columnsCSV } from './torch-nn.js';
 import { dataText } from './assets.js';
-import { chartsEngine } from './charts-engine.js';
 import { exposeLab, whenVisible, reportFatal } from './embed.js';
 
 export class UrlState {
@@ -136,7 +135,7 @@ export function bindSvgExport(name) {
     const charts = visibleCharts();
     if (!charts.length) { announce('No chart is shown to export.'); return; }
     try {
-      const E = await chartsEngine();
+      const E = await loadEngine();
       const files = charts.map((c, i) => {
         const title = chartTitle(c.canvas) || `chart ${i + 1}`;
         const file = `${String(i + 1).padStart(2, '0')}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'chart'}.svg`;

@@ -8,7 +8,7 @@
 import { sig } from './format.js';
 import { CHARTS, color, chartTheme } from './xychart.js';
 import { HiDpiCanvas } from './hidpi.js';
-import { chartsNow, chartsEngine } from './charts-engine.js';
+import { engineFor } from './engine.js';
 
 export class LayerBars extends HiDpiCanvas {
   /** @param {HTMLCanvasElement} canvas @param {object} o {yLabel, xLabel, color, ghostLabel, minDecades} */
@@ -54,8 +54,8 @@ export class LayerBars extends HiDpiCanvas {
     return this.range;
   }
   draw() {
-    const G = chartsNow();
-    if (!G) { this.waiting ??= chartsEngine().then(() => { this.waiting = null; this.requestDraw(); }); return; }
+    const G = engineFor(this);
+    if (!G) return;
     G.drawBars(this.canvas, this.spec(), this.dpr);
   }
   /** Counts of overflowed (non-finite) and zero values: what the chart's caption must explain. */

@@ -1,11 +1,11 @@
 // A general x–y line chart of the network labs (‖W^k x‖ against depth, g′(x), cost against step,
 // error against epoch, mean and variance against layer), drawn by the engine's chart code
-// (src/chart `draw_xy` through plotters-canvas: charts-engine.js) — the same function that writes
+// (src/chart `draw_xy` through plotters-canvas, the page's engine) — the same function that writes
 // its SVG. Series hand in accessor functions that return arrays or typed arrays; the chart copies
 // their numbers into the chart module when it draws. Non-finite values, and values ≤ 0 on a log
 // axis, are never drawn: the line breaks there.
 import { HiDpiCanvas } from './hidpi.js';
-import { chartsNow, chartsEngine } from './charts-engine.js';
+import { engineFor, inEngineMemory } from './engine.js';
 
 function finite(v) { return typeof v === 'number' && Number.isFinite(v); }
 
@@ -21,12 +21,13 @@ export function color(c) {
 }
 
 /**
- * `a` as `n` numbers for the chart code: always a copy (a view of the engine's own memory would be
- * detached if handing it in grows that memory), a missing or non-number entry as NaN (not drawn),
- * a shorter array padded with NaN.
+ * `a` as `n` numbers for the chart code, which copies them into its memory: a typed array of that
+ * length as it is — copied first only if it is a view of the engine's own memory (handing it in
+ * may grow that memory and detach the view) — anything else copied, a missing or non-number entry
+ * as NaN (not drawn), a shorter array padded with NaN.
  */
 function numbers(a, n) {
-  if ((a instanceof Float64Array || a instanceof Float32Array) && a.length === n) return new Float64Array(a);
+  if ((a instanceof Float64Array || a instanceof Float32Array) && a.length === n) return inEngineMemory(a) ? new Float64Array(a) : a;
   const out = new Float64Array(n).fill(NaN), m = Math.min(n, a.length);
   for (let i = 0; i < m; i++) { const v = a[i]; if (typeof v === 'number') out[i] = v; }
   return out;
@@ -85,12 +86,8 @@ export class XYChart extends HiDpiCanvas {
   svgSpec(title = '') { return this.spec(title, true); }
 
   draw() {
-    const G = chartsNow();
-    if (!G) {
-      // The chart module is loading (once per page): draw when it is in.
-      this.waiting ??= chartsEngine().then(() => { this.waiting = null; this.requestDraw(); }, (e) => { this.waiting = null; this.#failed(e); });
-      return;
-    }
+    const G = engineFor(this, (e) => this.#failed(e));
+    if (!G) return;
     this.painter ??= new G.XyCanvas(this.canvas);
     const p = this.painter;
     p.setSpec(this.spec('', false));
