@@ -38,6 +38,7 @@ fn on_canvas<T>(
     ctx: &CanvasRenderingContext2d,
     (width, height): (u32, u32),
     dpr: f64,
+    clear: bool,
     draw: impl FnOnce(&DrawingArea<chart::Estimated<CanvasBackend>, Shift>) -> Result<T, String>,
 ) -> Result<T, JsError> {
     if !(dpr.is_finite() && (0.5..=4.0).contains(&dpr)) {
@@ -49,7 +50,9 @@ fn on_canvas<T>(
         .ok_or_else(|| JsError::new("chart: the canvas has no 2-D context"))?;
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
         .map_err(|_| JsError::new("chart: setTransform failed"))?;
-    ctx.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
+    if clear {
+        ctx.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
+    }
     let root = chart::Estimated(backend)
         .into_drawing_area()
         .shrink((0, 0), (width, height));
@@ -75,6 +78,53 @@ pub fn hists_svg(spec: JsValue) -> Result<String, JsError> {
     chart::hists_svg(&spec_of(spec)?).map_err(|e| JsError::new(&e))
 }
 
+/// A 2-D figure (`FieldSpec`: the landscape, a loss slice, a decision boundary, with its paths,
+/// marks, colour bar and the heatmap the page encoded) as an SVG document.
+#[wasm_bindgen(js_name = fieldSvg)]
+pub fn field_svg(spec: JsValue) -> Result<String, JsError> {
+    chart::field_svg(&spec_of(spec)?).map_err(|e| JsError::new(&e))
+}
+
+/// A 2-D figure's frame, ticks and axis names (and whatever paths and marks its spec has) drawn
+/// over what the page painted on the canvas (the heatmap, the moving paths): nothing is cleared.
+/// Returns the plot area [x, y, width, height] in CSS px.
+#[wasm_bindgen(js_name = drawField)]
+pub fn draw_field(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<Vec<i32>, JsError> {
+    let mut spec: chart::FieldSpec = spec_of(spec)?;
+    on_page(&mut spec.theme);
+    let ctx = context(&canvas)?;
+    let (x, y, w, h) = on_canvas(
+        &canvas,
+        &ctx,
+        (spec.width, spec.height),
+        dpr,
+        false,
+        |root| chart::draw_field(root, &spec),
+    )?;
+    Ok(vec![x, y, w, h])
+}
+
+/// A colour map as a CSS gradient from its low to its high end (the page's colour key; the
+/// heatmap is coloured from the same table).
+#[wasm_bindgen(js_name = colormapGradient)]
+pub fn colormap_gradient(name: &str) -> Result<String, JsError> {
+    let lut = crate::landscape::grid::Colormap::parse(name)
+        .ok_or_else(|| JsError::new("colormap: must be viridis, cividis or magma"))?
+        .lut();
+    let stops: Vec<String> = (0..9)
+        .map(|k| {
+            let p = lut[k * 255 / 8];
+            format!(
+                "#{:02x}{:02x}{:02x}",
+                p as u8,
+                (p >> 8) as u8,
+                (p >> 16) as u8
+            )
+        })
+        .collect();
+    Ok(format!("linear-gradient(to right, {})", stops.join(", ")))
+}
+
 /// A per-layer bar chart (`BarSpec`: LayerBars, and the comparison grid's small multiples with
 /// `compact`) on a page's canvas.
 #[wasm_bindgen(js_name = drawBars)]
@@ -82,9 +132,14 @@ pub fn draw_bars(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<(
     let mut spec: chart::BarSpec = spec_of(spec)?;
     on_page(&mut spec.theme);
     let ctx = context(&canvas)?;
-    on_canvas(&canvas, &ctx, (spec.width, spec.height), dpr, |root| {
-        chart::draw_bars(root, &spec)
-    })
+    on_canvas(
+        &canvas,
+        &ctx,
+        (spec.width, spec.height),
+        dpr,
+        true,
+        |root| chart::draw_bars(root, &spec),
+    )
 }
 
 /// A strip of per-layer histograms (`HistSpec`) on a page's canvas.
@@ -93,9 +148,14 @@ pub fn draw_hists(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<
     let mut spec: chart::HistSpec = spec_of(spec)?;
     on_page(&mut spec.theme);
     let ctx = context(&canvas)?;
-    on_canvas(&canvas, &ctx, (spec.width, spec.height), dpr, |root| {
-        chart::draw_hists(root, &spec)
-    })
+    on_canvas(
+        &canvas,
+        &ctx,
+        (spec.width, spec.height),
+        dpr,
+        true,
+        |root| chart::draw_hists(root, &spec),
+    )
 }
 
 /// An x–y chart on a page's canvas. The page hands in the chart's options and series styles
@@ -121,12 +181,34 @@ impl XyCanvas {
         })
     }
 
-    /// The chart's options, lines, marks, theme and series styles; the series' numbers stay
-    /// empty until `setData`.
+    /// The chart's options, lines, marks, theme and series styles; series `i` keeps the numbers
+    /// it had (and their min/max pyramid) until `setData` or `appendData` changes them.
     #[wasm_bindgen(js_name = setSpec)]
     pub fn set_spec(&mut self, spec: JsValue) -> Result<(), JsError> {
-        self.spec = spec_of(spec)?;
+        let mut spec: chart::XySpec = spec_of(spec)?;
+        for (new, old) in spec.series.iter_mut().zip(self.spec.series.iter_mut()) {
+            new.x = old.x.take();
+            new.y = std::mem::take(&mut old.y);
+            new.lo = old.lo.take();
+            new.hi = old.hi.take();
+            new.envelope = old.envelope.take();
+        }
+        self.spec = spec;
         Ok(())
+    }
+
+    /// Points appended to series `i` (indexed, without a band): only they are copied in, and the
+    /// series' min/max pyramid grows by the blocks they complete.
+    #[wasm_bindgen(js_name = appendData)]
+    pub fn append_data(&mut self, i: usize, y: Vec<f64>) -> Result<(), JsError> {
+        let n = self.spec.series.len();
+        let s = self
+            .spec
+            .series
+            .get_mut(i)
+            .ok_or_else(|| JsError::new(&format!("chart: series {i} of {n}")))?;
+        s.append(&y)
+            .map_err(|e| JsError::new(&format!("chart: {e}")))
     }
 
     /// Series `i`'s numbers: x (absent: the index from the series' `xStart`), y, and the band
@@ -147,6 +229,7 @@ impl XyCanvas {
             .get_mut(i)
             .ok_or_else(|| JsError::new(&format!("chart: series {i} of {n}")))?;
         (s.x, s.y, s.lo, s.hi) = (x, y, lo, hi);
+        s.envelope = None;
         Ok(())
     }
 
@@ -157,10 +240,16 @@ impl XyCanvas {
         self.spec.width = width;
         self.spec.height = height;
         on_page(&mut self.spec.theme);
+        self.spec.keep_envelopes();
         let spec = &self.spec;
-        let d = on_canvas(&self.canvas, &self.ctx, (width, height), dpr, |root| {
-            chart::draw_xy(root, spec)
-        })?;
+        let d = on_canvas(
+            &self.canvas,
+            &self.ctx,
+            (width, height),
+            dpr,
+            true,
+            |root| chart::draw_xy(root, spec),
+        )?;
         let (e, (x, y, w, h)) = (d.extent, d.plot);
         Ok(vec![
             e.x0, e.x1, e.y0, e.y1, x as f64, y as f64, w as f64, h as f64,

@@ -7,6 +7,8 @@
 //! line breaks there), and long series are decimated to the pixel width (min and max per column).
 
 mod bars;
+mod envelope;
+mod field;
 mod hists;
 mod ticks;
 
@@ -23,6 +25,8 @@ use serde::Deserialize;
 use std::ops::Range;
 
 pub use bars::{bars_svg, draw_bars, BarSpec};
+pub use envelope::Envelope;
+pub use field::{draw_field, field_svg, ColorBar, FieldMark, FieldPath, FieldSpec};
 pub use hists::{draw_hists, hists_svg, Hist, HistSpec, Panel};
 pub use ticks::{decade_ticks, log_ticks, nice_ticks, pow10_label, tick_label};
 
@@ -48,6 +52,37 @@ pub struct Series {
     pub shape: String,
     pub no_line: bool,
     pub no_legend: bool,
+    /// The min/max pyramid of `y` (a long indexed series kept on the page's canvas): used while
+    /// it covers all of `y` under the chart's axis rule.
+    #[serde(skip)]
+    pub envelope: Option<Envelope>,
+}
+
+/// Series at least this long keep a min/max pyramid on the page.
+const ENVELOPE_FROM: usize = 4096;
+
+impl Series {
+    /// `tail` appended to an indexed series without a band (its pyramid, if any, extended).
+    pub fn append(&mut self, tail: &[f64]) -> Result<(), String> {
+        if self.x.is_some() || self.lo.is_some() || self.hi.is_some() {
+            return Err("append: only to an indexed series without a band".into());
+        }
+        if self.y.len() + tail.len() > MAX_POINTS {
+            return Err(format!("append: more than {MAX_POINTS} points"));
+        }
+        self.y.extend_from_slice(tail);
+        if let Some(e) = &mut self.envelope {
+            e.extend(&self.y);
+        }
+        Ok(())
+    }
+
+    /// The series' pyramid, if it is up to date for `log_y`.
+    fn envelope_for(&self, log_y: bool) -> Option<&Envelope> {
+        self.envelope
+            .as_ref()
+            .filter(|e| e.n == self.y.len() && e.log == log_y)
+    }
 }
 
 /// A horizontal (`HLine`) or vertical (`VLine`) reference line.
@@ -296,6 +331,10 @@ impl XySpec {
         columns: usize,
     ) -> Vec<Vec<(f64, f64)>> {
         let n = ys.len();
+        // The pyramid answers for the series' own y (not for its band).
+        let env = s
+            .envelope_for(self.log_y)
+            .filter(|_| std::ptr::eq(ys, &s.y[..]));
         let w = (e.x1 - e.x0) / columns as f64;
         let at = |i: usize| (s.x_start + i as f64, self.ty(ys[i]).unwrap());
         let (mut out, mut run) = (Vec::new(), Vec::with_capacity(2 * columns + 2));
@@ -319,6 +358,14 @@ impl XySpec {
             } else {
                 i + 1
             };
+            if let Some(span) = env.map(|e| e.span(ys, i, j)).filter(|s| !s.broken) {
+                // The pyramid's answer: the scan's, without scanning.
+                if let (Some(lo), Some(hi)) = (span.lo, span.hi) {
+                    push(&mut run, lo, hi);
+                }
+                i = j;
+                continue;
+            }
             let (mut lo, mut hi) = (usize::MAX, usize::MAX);
             let (mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY);
             for (k, &y) in ys[i..j].iter().enumerate() {
@@ -347,6 +394,20 @@ impl XySpec {
         out
     }
 
+    /// Give every long indexed series an up-to-date min/max pyramid (built once, then extended
+    /// by `Series::append`): a redraw then reads O(columns · log n) values instead of all of them.
+    pub fn keep_envelopes(&mut self) {
+        let log = self.log_y;
+        for s in &mut self.series {
+            let long = s.x.is_none() && s.y.len() >= ENVELOPE_FROM;
+            if !long {
+                s.envelope = None;
+            } else if s.envelope_for(log).is_none() {
+                s.envelope = Some(Envelope::new(&s.y, log));
+            }
+        }
+    }
+
     /// Whether anything is drawable.
     pub fn has_data(&self) -> bool {
         self.series
@@ -372,6 +433,21 @@ impl XySpec {
                 .flatten()
             {
                 if s.x.is_none() && !self.log_x && s.x_start.is_finite() {
+                    if let Some(e) = s
+                        .envelope_for(self.log_y)
+                        .filter(|_| std::ptr::eq(ys, &s.y))
+                    {
+                        // The pyramid knows the bounds and the first and last drawable index.
+                        let all = e.span(ys, 0, ys.len());
+                        if let (Some(lo), Some(hi)) = (all.lo, all.hi) {
+                            ry0 = ry0.min(ys[lo]);
+                            ry1 = ry1.max(ys[hi]);
+                            let (first, last) = e.drawn_range();
+                            rx0 = rx0.min(s.x_start + first as f64);
+                            rx1 = rx1.max(s.x_start + last as f64);
+                        }
+                        continue;
+                    }
                     // Indexed: x is the index, so only y is looked at (the hot loop of a long
                     // history), and x spans the first to the last drawable index.
                     let (mut first, mut last) = (usize::MAX, 0);
@@ -689,34 +765,34 @@ impl Shape {
         }))
     }
 
-    /// The marker at `p` (axis coordinates), `r` px in radius, filled with `c` and ringed with
+    /// The marker at `at` (the area's pixels), `r` px in radius, filled with `c` and ringed with
     /// `ring` (the background: markers stay apart from the line under them).
-    fn draw<DB: DrawingBackend, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
+    pub(crate) fn draw<DB: DrawingBackend>(
         self,
-        chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
-        p: (f64, f64),
+        root: &DrawingArea<DB, Shift>,
+        at: (i32, i32),
         r: i32,
         c: RGBAColor,
         ring: RGBAColor,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        let at = EmptyElement::at(p);
+        let at = EmptyElement::at(at);
         let ring_style = style_of(ring, 1.0);
         match self {
-            Shape::Circle => chart.draw_series(std::iter::once(
-                at + Circle::new((0, 0), r, c.filled()) + Circle::new((0, 0), r, ring_style),
-            ))?,
-            Shape::Square => chart.draw_series(std::iter::once(
-                at + Rectangle::new([(-r, -r), (r, r)], c.filled())
-                    + Rectangle::new([(-r, -r), (r, r)], ring_style),
-            ))?,
+            Shape::Circle => root.draw(
+                &(at + Circle::new((0, 0), r, c.filled()) + Circle::new((0, 0), r, ring_style)),
+            )?,
+            Shape::Square => root.draw(
+                &(at + Rectangle::new([(-r, -r), (r, r)], c.filled())
+                    + Rectangle::new([(-r, -r), (r, r)], ring_style)),
+            )?,
             Shape::Diamond => {
                 let d = r + 1;
                 let v = vec![(0, -d), (d, 0), (0, d), (-d, 0)];
                 let mut ring_v = v.clone();
                 ring_v.push((0, -d));
-                chart.draw_series(std::iter::once(
-                    at + Polygon::new(v, c.filled()) + PathElement::new(ring_v, ring_style),
-                ))?
+                root.draw(
+                    &(at + Polygon::new(v, c.filled()) + PathElement::new(ring_v, ring_style)),
+                )?
             }
             Shape::Triangle | Shape::TriangleDown | Shape::Star => {
                 let s = if self == Shape::TriangleDown { -1 } else { 1 };
@@ -736,9 +812,9 @@ impl Shape {
                 };
                 let mut ring_v = v.clone();
                 ring_v.push(v[0]);
-                chart.draw_series(std::iter::once(
-                    at + Polygon::new(v, c.filled()) + PathElement::new(ring_v, ring_style),
-                ))?
+                root.draw(
+                    &(at + Polygon::new(v, c.filled()) + PathElement::new(ring_v, ring_style)),
+                )?
             }
             Shape::Cross | Shape::Plus => {
                 let st = style_of(c, 2.0);
@@ -747,9 +823,9 @@ impl Shape {
                 } else {
                     ([(-r, 0), (r, 0)], [(0, -r), (0, r)])
                 };
-                chart.draw_series(std::iter::once(
-                    at + PathElement::new(a.to_vec(), st) + PathElement::new(b.to_vec(), st),
-                ))?
+                root.draw(
+                    &(at + PathElement::new(a.to_vec(), st) + PathElement::new(b.to_vec(), st)),
+                )?
             }
         };
         Ok(())
@@ -917,6 +993,11 @@ pub fn draw_xy<DB: DrawingBackend>(
         mesh.draw().map_err(err)?;
     }
     let area = chart.plotting_area().clone();
+    // Axis coordinates → the root's pixels (where markers are drawn).
+    let px_of = |p: (f64, f64)| {
+        let (x, y) = area.map_coordinate(&p);
+        at(x, y)
+    };
     let drawn = {
         let (px, py) = area.get_pixel_range();
         Drawn {
@@ -1068,14 +1149,14 @@ pub fn draw_xy<DB: DrawingBackend>(
                 for &p in &pts {
                     shape
                         .unwrap_or(Shape::Circle)
-                        .draw(&mut chart, p, 3, c, bg)
+                        .draw(&root, px_of(p), 3, c, bg)
                         .map_err(err)?;
                 }
             } else if let Some(shape) = shape {
                 // About twelve markers along the line: which series is which without colour.
                 let every = pts.len().div_ceil(12).max(1);
                 for &p in pts.iter().step_by(every) {
-                    shape.draw(&mut chart, p, 3, c, bg).map_err(err)?;
+                    shape.draw(&root, px_of(p), 3, c, bg).map_err(err)?;
                 }
             }
         }
@@ -1089,7 +1170,7 @@ pub fn draw_xy<DB: DrawingBackend>(
         let c = color_or(&m.color, fg)?;
         Shape::of(&m.shape)?
             .unwrap_or(Shape::Diamond)
-            .draw(&mut chart, (x, y), 5, c, bg)
+            .draw(&root, px_of((x, y)), 5, c, bg)
             .map_err(err)?;
         if !m.label.is_empty() {
             let (px, py) = area.map_coordinate(&(x, y));
@@ -1334,3 +1415,5 @@ pub fn xy_svg(spec: &XySpec) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_field;

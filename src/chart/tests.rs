@@ -584,6 +584,43 @@ fn long_indexed_series_keep_each_columns_min_and_max_and_their_breaks() {
     let mut with_x = spec.clone();
     with_x.series[0].x = Some((0..n).map(|i| i as f64).collect());
     assert_eq!(with_x.extent(), e);
+    // With the min/max pyramid (the page's long series), built at once or appended to in
+    // pieces: the same extent, the same runs and the same SVG as the scan, linear and log.
+    for log_y in [false, true] {
+        let mut plain = spec.clone();
+        plain.log_y = log_y;
+        let mut fast = plain.clone();
+        fast.keep_envelopes();
+        assert!(fast.series[0].envelope.is_some());
+        let mut grown = plain.clone();
+        grown.series[0].y = y[..5000].to_vec();
+        grown.keep_envelopes();
+        for part in y[5000..].chunks(7919) {
+            grown.series[0].append(part).unwrap();
+        }
+        assert!(
+            grown.series[0].envelope_for(log_y).is_some(),
+            "kept up to date by append"
+        );
+        let e = plain.extent();
+        for other in [&fast, &grown] {
+            assert_eq!(other.extent(), e);
+            for columns in [317, 500, 1280] {
+                assert_eq!(
+                    other.line_runs(&other.series[0], &other.series[0].y, &e, columns),
+                    plain.line_runs(&plain.series[0], &y, &e, columns),
+                    "log {log_y}, {columns} columns"
+                );
+            }
+        }
+        assert_eq!(xy_svg(&fast).unwrap(), xy_svg(&plain).unwrap());
+    }
+    let mut banded = spec.clone();
+    banded.series[0].lo = Some(y.clone());
+    assert!(
+        banded.series[0].append(&[1.0]).is_err(),
+        "a band cannot be appended to"
+    );
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Tick positions and labels, the page's rules (www/js/shared/format.js niceTicks/tickLabel,
+//! Tick positions and labels, the rules the page's charts always had (formerly format.js niceTicks/tickLabel,
 //! xychart.js decadeTicks/logTicks/pow10Label): linear 1-2-5 steps; on a log axis (positions are
 //! exponents) whole decades, or 1-2-5 and then 1…9 inside a span under two decades.
 
@@ -84,7 +84,7 @@ pub fn log_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 }
 
 /// `v` to `digits` significant digits, as JS `Number(v.toPrecision(d))` prints it.
-fn sig(v: f64, digits: usize) -> String {
+pub(crate) fn sig(v: f64, digits: usize) -> String {
     if v == 0.0 {
         return "0".into();
     }

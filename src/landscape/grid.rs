@@ -197,6 +197,8 @@ pub struct Canvas {
     /// Per-row colour-table indices (scratch).
     row_index: Vec<u16>,
     pub levels: Vec<f64>,
+    /// The (min, max) of the finite values the last colouring mapped onto the colour map.
+    pub range: Option<(f32, f32)>,
 }
 
 const NO_VALUE: u8 = u8::MAX;
@@ -220,6 +222,7 @@ impl Canvas {
     /// (min, max) of its finite values) as [`Canvas::render`] does.
     pub fn colour(&mut self, nx: usize, ny: usize, range: Option<(f32, f32)>, opts: RenderOptions) {
         let n = nx * ny;
+        self.range = range.filter(|_| n > 0);
         if n == 0 {
             self.rgba.clear();
             self.levels.clear();

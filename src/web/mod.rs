@@ -399,6 +399,15 @@ impl Landscape {
     pub fn levels(&self) -> Float64Array {
         Float64Array::from(&self.canvas.levels[..])
     }
+
+    /// The value range [min, max] the last render mapped onto the colour map (what its colour
+    /// bar shows); empty when it had no finite value.
+    pub fn range(&self) -> Float64Array {
+        match self.canvas.range {
+            Some((lo, hi)) => Float64Array::from(&[f64::from(lo), f64::from(hi)][..]),
+            None => Float64Array::new_with_length(0),
+        }
+    }
 }
 
 /// The lecture's deep linear network (identity activations, one shared W = E Λ Eᵀ):

@@ -129,6 +129,12 @@ async function chartRedraw() {
       c.paint();
       const p = c.painter;
       out[n] = { full: timeIt(() => c.paint(), { reps: 7, minMs: 200 }), redraw: timeIt(() => p.draw(1280, 400, c.dpr), { reps: 7, minMs: 200 }) };
+      // Training: every frame one new point per series, handed in alone (`grows`).
+      const long = series(n + 20_000);
+      let m = n;
+      c.series = long.map((y, k) => ({ label: `run ${k + 1}`, color: `hsl(${k * 45},70%,40%)`, grows: k + 1, y: () => y.subarray(0, m) }));
+      c.paint();
+      out[n].append = timeIt(() => { m = Math.min(m + 1, n + 20_000); c.paint(); }, { reps: 7, minMs: 200 });
     }
     cv.remove();
     return out;
@@ -138,8 +144,10 @@ async function chartRedraw() {
   return [
     { group: g, case: `redraw, median (target ≤ 2 ms: ${met(r[100000].redraw <= 2)})`, value: r[100000].redraw, unit: "ms" },
     { group: g, case: "with new data (8 × 800 KB copied in), median", value: r[100000].full, unit: "ms" },
+    { group: g, case: "one new point per series (appended), median", value: r[100000].append, unit: "ms" },
     { group: "8 series × 2 000 points (a lab's history)", case: "redraw, median", value: r[2000].redraw, unit: "ms" },
     { group: "8 series × 2 000 points (a lab's history)", case: "with new data, median", value: r[2000].full, unit: "ms" },
+    { group: "8 series × 2 000 points (a lab's history)", case: "one new point per series (appended), median", value: r[2000].append, unit: "ms" },
   ];
 }
 

@@ -1,7 +1,10 @@
-// The SVG export of every lab (the optimizer lab: its loss chart): the charts on screen drawn by the engine with plotters
-// (src/chart), one SVG per chart (a ZIP when there are several). Each file must be well-formed
-// SVG, one per chart shown, with that chart's axis labels and legend, lines where the chart has
-// data, and no non-finite coordinate; one is rendered in the browser and kept as a screenshot.
+// The SVG export of every lab: the figures on screen drawn by the engine with plotters (src/chart),
+// one SVG per figure (a ZIP when there are several) — x–y charts, bars, histogram strips and the
+// 2-D figures (the landscape, the loss slices, the decision boundaries: heatmap embedded as PNG,
+// paths and points as vectors, colour bar). Each file must be well-formed SVG, one per figure
+// shown, with that figure's axis labels and legend, lines where it has data, and no non-finite
+// coordinate; on the page, each figure's axes are the engine's, laid out where the figure put its
+// heatmap. One is rendered in the browser and kept as a screenshot.
 //
 // Run:  node tests/e2e/charts.e2e.mjs   (engine built; server at $BASE_URL or started here)
 import fs from 'node:fs';
@@ -46,6 +49,10 @@ for (const [lab, query] of CASES) {
         return visibleCharts().map((c) => {
           const s = c.svgSpec();
           if (s.kind === 'hists') return { kind: 'hists', legend: s.panels.map((p) => p.title.slice(0, 12)), data: s.panels.some((p) => p.hist.bins.some((v) => v > 0)), panels: s.panels.length };
+          if (s.kind === 'field') {
+            const r = c.plotRect;
+            return { kind: 'field', xLabel: s.xLabel, yLabel: s.yLabel, legend: [], image: !!s.image, colorbar: !!s.colorbar, data: s.paths.some((p) => p.xy.length >= 4), points: s.marks.filter((m) => m.shape === 'circle').length, page: { engine: !!c.axesRect, plot: { w: r.w, h: r.h }, same: JSON.stringify(c.axesRect) === JSON.stringify([r.x, r.y, r.w, r.h]), rects: [c.axesRect, r] } };
+          }
           if (s.kind === 'bars') return { kind: 'bars', yLabel: s.yLabel, xLabel: s.xLabel, legend: s.ghost && s.ghostLabel ? [s.ghostLabel] : [], data: s.values.some((v) => v > 0 && Number.isFinite(v)), bars: s.values.filter((v) => v > 0 && Number.isFinite(v)).length };
           // An XYChart on the page is drawn by the engine's chart code (XyCanvas: plotters-canvas).
           const page = typeof c.spec === 'function' ? { engine: !!c.painter, plot: c.plotRect } : null;
@@ -54,6 +61,12 @@ for (const [lab, query] of CASES) {
       });
       assert(shown.length >= 1, `${lab}: no chart shown`);
       for (const c of shown) if (c.page) assert(c.page.engine && c.page.plot?.w > 10 && c.page.plot?.h > 10, `${lab}: the chart "${c.yLabel}" is not drawn by the engine on the page: ${JSON.stringify(c.page)}`);
+      for (const c of shown) if (c.kind === 'field') assert(c.page.same, `${lab}: the engine's axes and the figure's heatmap disagree on the plot area: ${JSON.stringify(c.page.rects)}`);
+      const fields = shown.filter((c) => c.kind === 'field');
+      const wantFields = { optimizer: 1, initialization: 1, dropout: 2, normalization: 4 }[lab] || 0;
+      assert(fields.length === wantFields, `${lab}: ${fields.length} 2-D figures in the export (want ${wantFields})`);
+      for (const c of fields) assert(c.image, `${lab}: a 2-D figure without its heatmap in the export`);
+      if (lab === 'optimizer' || lab === 'normalization') for (const c of fields) assert(c.colorbar && c.data, `${lab}: the 2-D figure has no colour bar or no path: ${JSON.stringify(c)}`);
       if (lab === 'vanishing') assert(shown.some((c) => c.kind === 'bars'), 'vanishing: the per-layer gradient bars are not in the export');
       if (lab === 'batchnorm') assert(shown.filter((c) => c.kind === 'hists').length === 2, 'batchnorm: the two histogram strips are not in the export');
       const t0 = Date.now();
@@ -71,23 +84,35 @@ for (const [lab, query] of CASES) {
           const d = new DOMParser().parseFromString(text, 'image/svg+xml');
           const err = d.querySelector('parsererror');
           if (err) return { error: err.textContent.slice(0, 200) };
-          const attrs = [...d.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.value));
-          return { root: d.documentElement.nodeName, texts: [...d.querySelectorAll('text')].map((t) => t.textContent.trim()), lines: d.querySelectorAll('polyline, path').length, rects: d.querySelectorAll('rect').length, nonFinite: attrs.filter((v) => /NaN|Infinity|inf\b/.test(v)).length };
+          // (not the embedded PNG's base64, where any letters may follow each other)
+          const attrs = [...d.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => a.name !== 'href').map((a) => a.value));
+          const img = d.querySelector('image');
+          return { root: d.documentElement.nodeName, texts: [...d.querySelectorAll('text')].map((t) => t.textContent.trim()), lines: d.querySelectorAll('polyline, path').length, rects: d.querySelectorAll('rect').length, circles: d.querySelectorAll('circle').length, image: img ? (img.getAttribute('href') || '').slice(0, 22) : null, nonFinite: attrs.filter((v) => /NaN|Infinity|inf\b/.test(v)).length };
         }, f.text);
         assert(!got.error && got.root === 'svg', `${lab} ${f.name}: ${got.error || got.root}`);
         assert(got.nonFinite === 0, `${lab} ${f.name}: ${got.nonFinite} non-finite attribute values`);
         for (const label of [want.yLabel, want.xLabel, ...want.legend].filter(Boolean)) {
           assert(got.texts.some((t) => t.includes(label.replace(/\s+/g, ' ').trim().slice(0, 30))), `${lab} ${f.name}: no text ${JSON.stringify(label)} in ${JSON.stringify(got.texts).slice(0, 400)}`);
         }
-        if (lab === 'optimizer') assert(got.texts.some((t) => /f\(θ\)|f − f\*/.test(t)), `optimizer: no loss axis label in ${got.texts}`);
-        if (want.kind === 'bars') assert(got.rects >= want.bars + 1, `${lab} ${f.name}: ${got.rects} rects for ${want.bars} bars`);
+        if (lab === 'optimizer' && want.kind !== 'field') assert(got.texts.some((t) => /f\(θ\)|f − f\*/.test(t)), `optimizer: no loss axis label in ${got.texts}`);
+        if (want.kind === 'field') {
+          assert(got.image === 'data:image/png;base64,', `${lab} ${f.name}: no embedded heatmap (${got.image})`);
+          assert(got.circles >= want.points, `${lab} ${f.name}: ${got.circles} circles for ${want.points} training points`);
+          if (want.colorbar) assert(got.texts.some((t) => /loss/.test(t)), `${lab} ${f.name}: no colour bar name in ${JSON.stringify(got.texts).slice(0, 300)}`);
+          if (want.data) assert(got.lines >= 1, `${lab} ${f.name}: no path drawn`);
+        } else if (want.kind === 'bars') assert(got.rects >= want.bars + 1, `${lab} ${f.name}: ${got.rects} rects for ${want.bars} bars`);
         else if (want.kind === 'hists') assert(!want.data || got.rects >= want.panels * 5, `${lab} ${f.name}: ${got.rects} rects for ${want.panels} histograms`);
         else if (want.data) assert(got.lines >= 1, `${lab} ${f.name}: no line drawn`);
       }
       if (lab === 'dropout' || lab === 'batchnorm' || lab === 'optimizer') {
         // Look at one: the SVG rendered by the browser.
-        await reader.setContent(`<body style="margin:0;background:#fff">${files[lab === 'batchnorm' ? 1 : 0].text}</body>`);
+        await reader.setContent(`<body style="margin:0;background:#fff">${files[lab === 'batchnorm' || lab === 'optimizer' ? 1 : 0].text}</body>`);
         await reader.screenshot({ path: path.join(ART, `chart-${lab}-svg.png`) });
+      }
+      const f0 = shown.findIndex((c) => c.kind === 'field');
+      if (f0 >= 0 && (lab === 'optimizer' || lab === 'normalization' || lab === 'dropout')) {
+        await reader.setContent(`<body style="margin:0;background:#fff">${files[f0].text}</body>`);
+        await reader.screenshot({ path: path.join(ART, `figure-${lab}-svg.png`) });
       }
       await reader.close();
       report.push(`${lab}: ${files.length} SVG (${(files.reduce((s, f) => s + f.text.length, 0) / 1024).toFixed(0)} KiB) in ${ms} ms`);

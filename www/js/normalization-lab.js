@@ -14,7 +14,8 @@ import { SlicePlot } from './shared/sliceplot.js';
 import { FrameLoop } from './shared/trainloop.js';
 import { getPool } from './shared/pool.js';
 import { Fields } from './shared/fields.js';
-import { COLORS, SHAPES, drawMarker } from './shared/palette.js';
+import { COLORS, SHAPES } from './shared/palette.js';
+import { fieldPath, fieldMark } from './shared/field.js';
 import { sig } from './shared/format.js';
 import { presetFromQuery } from './nn/common.js';
 import { PRESETS, PRESET_IDS, EMBED_EXTRAS, TRANSFORMS, TRANSFORM_SHORT, DATASETS, DIM_SETS, LR_GRID, presetById, baseFor, buildTable, problemSpec, optimizerFor, bestNote, stepsTo, sci, mapping, torchScript } from './nn/normalization-config.js';
@@ -196,7 +197,7 @@ function requestSlices(force = false) {
     const view = plot.view.slice();
     S.busy = true; S.at = now; S.again = false;
     const k = i % P.slots.length;
-    P.slots[k].call({ op: 'calls', handle: P.handles[k], calls: [['render', { transform: t, theta: th, view, nx: Math.min(nx, 256), ny: Math.min(ny, 256) }, 'log', 'viridis', 16], ['curvature', t, th]] }).then(([img, curv]) => {
+    P.slots[k].call({ op: 'calls', handle: P.handles[k], calls: [['render', { transform: t, theta: th, view, nx: Math.min(nx, 256), ny: Math.min(ny, 256) }, plot.render.scale, plot.render.cmap, plot.render.levels], ['curvature', t, th]] }).then(([img, curv]) => {
       S.busy = false;
       if (lab.P !== P) return;
       S.b = th[2]; S.div = div; S.view = view.join(); S.curv = curv; S.theta = th;
@@ -241,41 +242,40 @@ function syncTransport() { $('play').textContent = lab.playing ? '❚❚ Pause' 
 // ---- drawing ---------------------------------------------------------------------------------------
 function setupCharts() {
   for (const t of TRANSFORMS) {
-    lab.plots[t] = new SlicePlot($(`c-${t}`), { axisNames: t === 'raw' ? ['w₁', 'w₂'] : ['ŵ₁', 'ŵ₂'], overlay: (ctx, plot) => overlay(t, ctx, plot) });
+    lab.plots[t] = new SlicePlot($(`c-${t}`), { axisNames: t === 'raw' ? ['w₁', 'w₂'] : ['ŵ₁', 'ŵ₂'], overlay: (plot) => overlay(t, plot) });
   }
   lab.charts.loss = new XYChart($('loss-chart'), { xLabel: 'step', yLabel: 'training loss', logY: true, legend: 'tr', xMin: 0, empty: 'computing…' });
   lab.charts.w2 = new XYChart($('w2-chart'), { xLabel: 'step', yLabel: 'w₂ (raw units)', legend: 'br', xMin: 0, empty: 'computing…' });
   lab.charts.lr = new XYChart($('lr-chart'), { xLabel: 'learning rate', yLabel: 'training loss after the last step', logX: true, logY: true, legend: 'tl', empty: 'computing…' });
 }
 
-/** The path up to the shown step, the start, the optimum, and the principal directions. */
-function overlay(t, ctx, plot) {
+/**
+ * What a slice figure draws over its heatmap (field.js paths and marks, world coordinates): the
+ * path up to the shown step, the start, the optimum, and the principal directions.
+ */
+function overlay(t, plot) {
   const P = lab.P, r = P?.runs[t];
-  if (!r) return;
+  if (!r) return null;
   const { color, shape } = STYLE[t];
+  const paths = [], marks = [];
+  // The iterates 0…n−1 of a run's (w₁, w₂, b) rows, thinned to about 1500 points (and the last).
+  const path = (rows, n) => {
+    const stride = Math.max(1, Math.floor(n / 1500)), xy = [];
+    for (let k = 0; k < n; k += stride) xy.push(rows[3 * k], rows[3 * k + 1]);
+    if ((n - 1) % stride) xy.push(rows[3 * (n - 1)], rows[3 * (n - 1) + 1]);
+    return xy;
+  };
   const n = Math.min(lab.t + 1, r.loss.length);
-  ctx.lineWidth = 2; ctx.strokeStyle = color; ctx.lineJoin = 'round';
-  ctx.beginPath();
-  // Thin the path to about one point per pixel column (5000 steps on a 300-px plot).
-  const stride = Math.max(1, Math.floor(n / 1500));
-  for (let k = 0; k < n; k += stride) { const [x, y] = plot.toPx(r.params[3 * k], r.params[3 * k + 1]); if (k === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y); }
-  const [lx, ly] = plot.toPx(r.params[3 * (n - 1)], r.params[3 * (n - 1) + 1]);
-  ctx.lineTo(lx, ly);
-  ctx.stroke();
+  paths.push(fieldPath(path(r.params, n), color, { width: 2 }));
   // On the raw panel, the standardized run's iterates mapped to raw units (w = ŵ/s, …): the same
   // models, reached in a few steps — normalization as a change of variables.
   if (t === 'raw' && P.runs.standardize) {
-    const q = P.runs.standardize, m = Math.min(lab.t + 1, q.loss.length), st = Math.max(1, Math.floor(m / 1500));
-    ctx.save(); ctx.setLineDash([5, 4]); ctx.lineWidth = 2; ctx.strokeStyle = STYLE.standardize.color;
-    ctx.beginPath();
-    for (let k = 0; k < m; k += st) { const [x, y] = plot.toPx(q.raw_params[3 * k], q.raw_params[3 * k + 1]); if (k === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y); }
-    const [qx, qy] = plot.toPx(q.raw_params[3 * (m - 1)], q.raw_params[3 * (m - 1) + 1]);
-    ctx.lineTo(qx, qy); ctx.stroke(); ctx.restore();
-    drawMarker(ctx, STYLE.standardize.shape, qx, qy, 4, STYLE.standardize.color);
+    const q = P.runs.standardize, m = Math.min(lab.t + 1, q.loss.length);
+    paths.push(fieldPath(path(q.raw_params, m), STYLE.standardize.color, { width: 2, dash: [5, 4] }));
+    marks.push(fieldMark(q.raw_params[3 * (m - 1)], q.raw_params[3 * (m - 1) + 1], STYLE.standardize.shape, STYLE.standardize.color, { size: 4 }));
   }
-  const o = P.optimum[t], [ox, oy] = plot.toPx(o[0], o[1]);
-  ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.lineWidth = 4; cross(ctx, ox, oy, 7);
-  ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; cross(ctx, ox, oy, 7);
+  const o = P.optimum[t];
+  marks.push(fieldMark(o[0], o[1], 'plus', '#fff', { size: 7 }));
   // Principal directions of the (ŵ₁, ŵ₂) block of the Hessian at the slice's θ̂, as the axes of
   // its level ellipse (length ∝ 1/√λ, the longer scaled to 40 % of the plot): in fitted axes they
   // are conjugate diameters of the drawn ellipses; with equal scales, perpendicular.
@@ -287,22 +287,18 @@ function overlay(t, ctx, plot) {
     const v2 = [-v1[1], v1[0]];
     const [cx, cy] = plot.toPx(S.theta[0], S.theta[1]);
     const px = (v, s) => { const [x, y] = plot.toPx(S.theta[0] + v[0] * s, S.theta[1] + v[1] * s); return [x - cx, y - cy]; };
-    const e1 = px(v1, 1 / Math.sqrt(l1)), e2 = px(v2, 1 / Math.sqrt(l2));
-    const len = Math.max(Math.hypot(...e1), Math.hypot(...e2), 1e-9), rr = plot.plotRect, k = (0.4 * Math.min(rr.w, rr.h)) / len;
-    for (const [e, col, w] of [[e2, 'rgba(200,200,200,0.95)', 2], [e1, '#fff', 2.5]]) {
-      const ex = e[0] * k, ey = e[1] * k;
-      ctx.strokeStyle = 'rgba(0,0,0,0.6)'; ctx.lineWidth = w + 2;
-      ctx.beginPath(); ctx.moveTo(cx - ex, cy - ey); ctx.lineTo(cx + ex, cy + ey); ctx.stroke();
-      ctx.strokeStyle = col; ctx.lineWidth = w;
-      ctx.beginPath(); ctx.moveTo(cx - ex, cy - ey); ctx.lineTo(cx + ex, cy + ey); ctx.stroke();
+    const s1 = 1 / Math.sqrt(l1), s2 = 1 / Math.sqrt(l2);
+    const len = Math.max(Math.hypot(...px(v1, s1)), Math.hypot(...px(v2, s2)), 1e-9), rr = plot.plotRect, k = (0.4 * Math.min(rr.w, rr.h)) / len;
+    for (const [v, s, col, w] of [[v2, s2, 'rgba(200,200,200,0.95)', 2], [v1, s1, '#fff', 2.5]]) {
+      const ex = v[0] * s * k, ey = v[1] * s * k;
+      paths.push(fieldPath([S.theta[0] - ex, S.theta[1] - ey, S.theta[0] + ex, S.theta[1] + ey], col, { width: w, halo: 'rgba(0,0,0,0.6)' }));
     }
   }
-  drawMarker(ctx, shape, lx, ly, 5, color);
-  const [sx, sy] = plot.toPx(r.params[0], r.params[1]);
-  ctx.beginPath(); ctx.arc(sx, sy, 6, 0, Math.PI * 2); ctx.lineWidth = 2; ctx.strokeStyle = '#fff'; ctx.stroke();
+  marks.push(fieldMark(r.params[3 * (n - 1)], r.params[3 * (n - 1) + 1], shape, color, { size: 5 }));
+  marks.push(fieldMark(r.params[0], r.params[1], 'ring', '#fff', { size: 6 }));
+  return { paths, marks };
 }
 const norm = ([x, y]) => { const n = Math.hypot(x, y) || 1; return [x / n, y / n]; };
-function cross(ctx, x, y, r) { ctx.beginPath(); ctx.moveTo(x - r, y); ctx.lineTo(x + r, y); ctx.moveTo(x, y - r); ctx.lineTo(x, y + r); ctx.stroke(); }
 
 function updateCharts() {
   const v = V(), P = lab.P;

@@ -8,7 +8,8 @@ import { Plot2D } from './shared/plot2d.js';
 import { LineChart } from './shared/linechart.js';
 import { buildParamControls } from './shared/params-ui.js';
 import { Fields } from './shared/fields.js';
-import { racerStyle, colormapGradient } from './shared/palette.js';
+import { racerStyle } from './shared/palette.js';
+import { fieldPath, fieldMark } from './shared/field.js';
 import { readout, sig } from './shared/format.js';
 import { initTheme, applyTheme, applyEmbed, copyText, announce, radioGroups } from './shared/shell.js';
 import { DEFAULTS, EMBED_EXTRAS, buildTable, racersFrom, landscapeSpec, racerSpec, racerLabel } from './optimizer/url-table.js';
@@ -83,6 +84,7 @@ async function main() {
     onHover: hover,
     onView: (v) => { lab.values.view = v.map((a) => Number(a.toPrecision(6))); scheduleUrl(); rejudgeSoon(); },
     onRendered: updateColorbar,
+    svgOverlay,
     onError: (e) => announce(`Rendering failed: ${errorMessage(e)}`),
     onInteractive: () => { $('readout').textContent = idleReadout(); },
   });
@@ -342,13 +344,23 @@ function hover(w) {
   out.textContent = readout(w[0], w[1], f, isDataLandscape(lab.values.f) ? ['w', 'b', 'L'] : undefined);
 }
 
+/** The racers' paths and positions for the figure's SVG (the overlay the canvas shows). */
+function svgOverlay() {
+  const paths = [], marks = [];
+  for (const r of lab.racers) {
+    const pts = r.run?.points(), n = pts ? pts.length / 2 : 0;
+    if (!n) continue;
+    paths.push(fieldPath(pts, r.color, { halo: 'rgba(0,0,0,0.55)', dots: n <= 400 }));
+    const div = r.run.diverged_at_step;
+    marks.push(fieldMark(pts[2 * n - 2], pts[2 * n - 1], r.shape, r.color, { label: div != null ? `${r.label}: diverged at step ${div}` : r.label }));
+  }
+  return { paths, marks };
+}
+
 function updateColorbar() {
-  $('colorbar').style.background = colormapGradient(lab.values.cmap);
-  if (!lab.L) return;
-  const [x0, x1, y0, y1] = lab.plot.view;
-  const g = lab.L.grid(33, 33, x0, x1, y0, y1); // a small view; min/max only
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < g.length; i++) { const v = g[i]; if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; } }
+  $('colorbar').style.background = lab.E.colormapGradient(lab.values.cmap);
+  // The value range the rendered colours stand for.
+  const [lo, hi] = lab.plot.heatRange || [NaN, NaN];
   const sc = colourOptions().scale;
   $('cb-lo').textContent = Number.isFinite(lo) ? sig(lo, 3) : '';
   $('cb-hi').textContent = Number.isFinite(hi) ? `${sig(hi, 3)}${sc === 'log' ? ' (log scale)' : ''}` : '';

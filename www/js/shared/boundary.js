@@ -1,11 +1,13 @@
 // A 2-D decision boundary: the engine's `predictGrid` (p(class 1) on an nx × ny grid, row j at
 // y0 + j·(y1 − y0)/(ny − 1), i.e. row 0 at the BOTTOM) painted as a diverging heatmap (orange =
 // class 0, blue = class 1, white = undecided, the line p = 0.5 darker), with the training points on
-// top and axes. Knows nothing about networks: the lab passes a `predict(nx, ny, view)` function
+// top and the frame, ticks and axis names of the engine's chart code (field.js), which also writes
+// the figure's SVG. Knows nothing about networks: the lab passes a `predict(nx, ny, view)` function
 // (which may answer the grid a worker computed last; the same array is not repainted).
-import { niceTicks, tickLabel } from './format.js';
 import { POS, NEG } from './netdiagram.js';
 import { HiDpiCanvas } from './hidpi.js';
+import { CHARTS } from './xychart.js';
+import { drawFieldAxes, fieldSpec, fieldMark, pngOf } from './field.js';
 
 const M = { left: 36, right: 8, top: 8, bottom: 26 };
 const C1 = [0, 114, 178], C0 = [213, 94, 0];
@@ -19,7 +21,12 @@ export class Boundary extends HiDpiCanvas {
     this.points = null;    // {x: Float32Array (rows × 2), labels: Uint32Array}
     this.img = document.createElement('canvas');
     this.lastMs = 0;
+    this.margin = [M.left, M.right, M.top, M.bottom];
+    this.axisNames = ['x₁', 'x₂'];
+    this.tickPx = [70, 50];
+    this.fontSize = 11;
     this.observeSize();
+    CHARTS.add(this);
   }
   /** Forget the painted grid (a new network). */
   clear() { this.grid = null; this.drawn = null; }
@@ -91,11 +98,10 @@ export class Boundary extends HiDpiCanvas {
     const { ctx, dpr } = this, { w, h } = this.css;
     // A `predict` with nothing new (null) keeps the last image; `clear()` forgets it.
     const heat = this.#paint() || !!this.grid;
-    const st = getComputedStyle(this.canvas);
-    const fg = st.getPropertyValue('--fg').trim() || '#222';
+    const fg = getComputedStyle(this.canvas).getPropertyValue('--fg').trim() || '#222';
     // Nothing changed (the same grid, points, view, size and theme): the canvas stands.
     const key = [heat && this.grid, this.points, ...this.view, w, h, dpr, fg];
-    if (this.drawn && key.every((v, i) => v === this.drawn[i])) return;
+    if (this.drawn && this.axesDrawn && key.every((v, i) => v === this.drawn[i])) return;
     this.drawn = key;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
@@ -109,17 +115,14 @@ export class Boundary extends HiDpiCanvas {
       if (!this.pointsKey || pk.some((v, i) => v !== this.pointsKey[i])) { this.pointsKey = pk; this.#drawPoints(X, Y, r); }
       ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.drawImage(this.pointsLayer, 0, 0); ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     }
-    ctx.strokeStyle = fg; ctx.lineWidth = 1; ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
-    ctx.fillStyle = fg; ctx.font = '11px system-ui, sans-serif';
-    const xt = niceTicks(x0, x1, Math.max(2, Math.round(r.w / 70))), xs = xt.length > 1 ? xt[1] - xt[0] : 1;
-    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    for (const t of xt) ctx.fillText(tickLabel(t, xs), X(t), r.y + r.h + 4);
-    const yt = niceTicks(y0, y1, Math.max(2, Math.round(r.h / 50))), ys = yt.length > 1 ? yt[1] - yt[0] : 1;
-    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-    for (const t of yt) ctx.fillText(tickLabel(t, ys), r.x - 4, Y(t));
-    ctx.font = 'italic 12px system-ui, serif'; ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
-    ctx.fillText('x₁', r.x + r.w, h - 1);
-    ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText('x₂', 2, r.y);
+    this.axesDrawn = drawFieldAxes(this);
+  }
+  /** The figure as its SVG: the painted probabilities (as an image) and every training point. */
+  svgSpec(title = '') {
+    const p = this.points, marks = [];
+    if (p) for (let i = 0; i < p.labels.length; i++) marks.push(fieldMark(p.x[2 * i], p.x[2 * i + 1], 'circle', p.labels[i] === 1 ? POS : NEG, { size: 3 }));
+    const image = this.grid ? pngOf(this.img) : null;
+    return { kind: 'field', ...fieldSpec(this, { title, marks }), ...(image ? { image } : {}) };
   }
 }
 

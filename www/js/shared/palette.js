@@ -48,11 +48,3 @@ function plusShape(ctx, x, y, r, rot) {
   const c = Math.cos(rot), s = Math.sin(rot);
   pts.forEach(([px, py], k) => ctx[k ? 'lineTo' : 'moveTo'](x + px * c - py * s, y + px * s + py * c));
 }
-
-/** Five stops of each engine colour map, for CSS colour bars (the heatmap itself is coloured by the engine). */
-export const COLORMAP_STOPS = {
-  viridis: ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'],
-  cividis: ['#00224e', '#414d6b', '#7c7b78', '#bcaf6f', '#fee838'],
-  magma: ['#000004', '#51127c', '#b73779', '#fc8961', '#fcfdbf'],
-};
-export const colormapGradient = (name) => `linear-gradient(to right, ${(COLORMAP_STOPS[name] || COLORMAP_STOPS.viridis).join(', ')})`;

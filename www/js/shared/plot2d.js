@@ -1,9 +1,12 @@
 // A 2-D landscape figure: high-DPI canvas with a cached heatmap (rendered by the engine's
-// Landscape.render, contour lines included), axes with ticks, minima/saddles, zoom (wheel, pinch,
-// +/- keys) and pan (drag), click/tap and a draggable start marker. It knows nothing about
-// optimizers: the lab draws paths through the `overlay(ctx, plot)` callback.
-import { niceTicks, tickLabel } from './format.js';
+// Landscape.render, contour lines included), minima/saddles, zoom (wheel, pinch, +/- keys) and pan
+// (drag), click/tap and a draggable start marker; the frame, ticks and axis names are drawn by the
+// engine's chart code (field.js), which also writes the figure's SVG. It knows nothing about
+// optimizers: the lab draws paths through the `overlay(ctx, plot)` callback and hands the SVG its
+// paths through `svgOverlay()`.
 import { HiDpiCanvas } from './hidpi.js';
+import { CHARTS } from './xychart.js';
+import { drawFieldAxes, fieldSpec, fieldMark, pngOf } from './field.js';
 
 const MARGIN = { left: 54, right: 10, top: 10, bottom: 36 };
 const MAX_RENDER = 900;            // heatmap pixels per side (cap, whatever the DPR)
@@ -34,8 +37,12 @@ export class Plot2D extends HiDpiCanvas {
     this.equal = false;              // equal scales: one world unit is as long in x as in y
     this.wanted = null;              // the view last asked for (before fitting it to equal scales)
     this.axisNames = ['x', 'y'];
+    this.margin = [MARGIN.left, MARGIN.right, MARGIN.top, MARGIN.bottom];
+    this.heatRange = null;           // [min, max] the cached heatmap's colours stand for
+    this.heatLevels = [];            // its contour levels
     this.#listen();
     this.observeSize();
+    CHARTS.add(this);
   }
 
   // ---- configuration ------------------------------------------------------------------------
@@ -95,6 +102,9 @@ export class Plot2D extends HiDpiCanvas {
     this.heat.width = nx;
     this.heat.height = ny;
     this.heat.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, nx * ny * 4), nx, ny), 0, 0);
+    const range = this.L.range();
+    this.heatRange = range.length === 2 && range[1] > range[0] ? [range[0], range[1]] : null;
+    this.heatLevels = Array.from(this.L.levels());
     this.lastRenderMs = performance.now() - t0;
     this.heatView = this.view.slice();
     this.heatDirty = false;
@@ -107,8 +117,6 @@ export class Plot2D extends HiDpiCanvas {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const r = this.plotRect;
-    const st = getComputedStyle(this.canvas);
-    const fg = st.getPropertyValue('--fg').trim() || '#222';
     if (this.L && this.heatDirty) {
       try { this.#renderHeat(); } catch (e) { this.cb.onError?.(e); this.heatDirty = false; }
     }
@@ -123,36 +131,37 @@ export class Plot2D extends HiDpiCanvas {
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(this.heat, p0x, p0y, p1x - p0x, p1y - p0y);
     }
-    this.#drawCritical(ctx);
     this.cb.overlay?.(ctx, this);
-    if (this.start) this.#drawStart(ctx);
     ctx.restore();
-    ctx.strokeStyle = fg;
-    ctx.lineWidth = 1;
-    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
-    drawAxes(ctx, this, fg, this.axisNames);
+    drawFieldAxes(this, { marks: this.#marks() });
   }
 
-  #drawCritical(ctx) {
-    if (!this.info) return;
-    ctx.lineWidth = 2;
-    for (const m of this.info.minima || []) {
-      const [px, py] = this.toPx(m.x, m.y);
-      ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.lineWidth = 4; cross(ctx, px, py, 7, false);
-      ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; cross(ctx, px, py, 7, false);
-    }
-    for (const s of this.info.saddles || []) {
-      const [px, py] = this.toPx(s.x, s.y);
-      ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.lineWidth = 4; cross(ctx, px, py, 7, true);
-      ctx.strokeStyle = '#fff'; ctx.lineWidth = 2; cross(ctx, px, py, 7, true);
-    }
+  /**
+   * The figure as the SVG export draws it (src/chart/field.rs): the heatmap as rendered, the
+   * lab's paths and marks (`svgOverlay()` → {paths, marks}), minima, saddles, the start and the
+   * colour bar of the render's value range.
+   */
+  svgSpec(title = '') {
+    const lab = this.cb.svgOverlay?.() || {};
+    const image = this.heatView ? pngOf(this.heat) : null;
+    const cbar = this.heatRange && {
+      lo: this.heatRange[0], hi: this.heatRange[1], log: this.opts.scale === 'log', cmap: this.opts.cmap,
+      levels: this.heatLevels, label: this.valueName || 'loss',
+    };
+    return {
+      kind: 'field',
+      ...fieldSpec(this, { title, paths: lab.paths || [], marks: [...(lab.marks || []), ...this.#marks()], colorbar: cbar || undefined }),
+      ...(image ? { image, imageView: this.heatView.slice() } : {}),
+    };
   }
 
-  #drawStart(ctx) {
-    const [px, py] = this.toPx(this.start[0], this.start[1]);
-    ctx.beginPath(); ctx.arc(px, py, 9, 0, Math.PI * 2);
-    ctx.lineWidth = 4; ctx.strokeStyle = 'rgba(0,0,0,0.75)'; ctx.stroke();
-    ctx.lineWidth = 2; ctx.strokeStyle = '#fff'; ctx.stroke();
+  /** Minima (+), saddles (×) and the start (a ring), drawn with the axes over the paths. */
+  #marks() {
+    const marks = [];
+    for (const m of this.info?.minima || []) marks.push(fieldMark(m.x, m.y, 'plus', '#fff', { size: 7 }));
+    for (const s of this.info?.saddles || []) marks.push(fieldMark(s.x, s.y, 'cross', '#fff', { size: 7 }));
+    if (this.start) marks.push(fieldMark(this.start[0], this.start[1], 'ring', '#fff', { size: 9 }));
+    return marks;
   }
 
   // ---- interaction ---------------------------------------------------------------------------
@@ -267,41 +276,5 @@ export class Plot2D extends HiDpiCanvas {
   }
 }
 
-/**
- * Ticks, tick labels and axis names around `plot.plotRect` for `plot.view` (a Plot2D or any
- * figure with plotRect, view, toPx and css): the landscape figure and the loss-slice figure.
- */
-export function drawAxes(ctx, plot, fg, names) {
-  const r = plot.plotRect, [x0, x1, y0, y1] = plot.view;
-  ctx.fillStyle = fg; ctx.strokeStyle = fg; ctx.lineWidth = 1;
-  ctx.font = '12px system-ui, sans-serif';
-  const xt = niceTicks(x0, x1, Math.max(2, Math.round(r.w / 90)));
-  const xs = xt.length > 1 ? xt[1] - xt[0] : 1;
-  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-  for (const v of xt) {
-    const [px] = plot.toPx(v, y0);
-    ctx.beginPath(); ctx.moveTo(px, r.y + r.h); ctx.lineTo(px, r.y + r.h + 5); ctx.stroke();
-    ctx.fillText(tickLabel(v, xs), px, r.y + r.h + 7);
-  }
-  const yt = niceTicks(y0, y1, Math.max(2, Math.round(r.h / 60)));
-  const ys = yt.length > 1 ? yt[1] - yt[0] : 1;
-  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-  for (const v of yt) {
-    const [, py] = plot.toPx(x0, v);
-    ctx.beginPath(); ctx.moveTo(r.x, py); ctx.lineTo(r.x - 5, py); ctx.stroke();
-    ctx.fillText(tickLabel(v, ys), r.x - 7, py);
-  }
-  ctx.font = 'italic 13px system-ui, serif';
-  ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
-  ctx.fillText(names[0], r.x + r.w, plot.css.h - 1);
-  ctx.save(); ctx.translate(12, r.y + 8); ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(names[1], 0, 0); ctx.restore();
-}
-
-function cross(ctx, x, y, r, diag) {
-  ctx.beginPath();
-  if (diag) { ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); }
-  else { ctx.moveTo(x - r, y); ctx.lineTo(x + r, y); ctx.moveTo(x, y - r); ctx.lineTo(x, y + r); }
-  ctx.stroke();
-}
 function pinchDist(m) { const [a, b] = [...m.values()]; return Math.hypot(a[0] - b[0], a[1] - b[1]); }
 function pinchMid(m) { const [a, b] = [...m.values()]; return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]; }

@@ -1,14 +1,17 @@
 // A contour figure of a loss slice computed elsewhere (the engine in a worker renders the RGBA
-// heatmap with its contour lines, shared with the landscape figure): high-DPI canvas, axes with
-// ticks, the image placed at the view it was rendered for, and an overlay callback for paths and
-// eigenvectors. No interaction: the lab chooses the view (fitted or equal scales).
+// heatmap with its contour lines, shared with the landscape figure): high-DPI canvas, the image
+// placed at the view it was rendered for, and what the lab's `overlay(plot)` returns — paths and
+// marks in world coordinates ({paths, marks}, field.js) — drawn with the frame, ticks and names by
+// the engine's chart code, the same drawing as the figure's SVG. No interaction: the lab chooses
+// the view (fitted or equal scales).
 import { HiDpiCanvas } from './hidpi.js';
-import { drawAxes } from './plot2d.js';
+import { CHARTS } from './xychart.js';
+import { drawFieldAxes, fieldSpec, pngOf } from './field.js';
 
 const MARGIN = { left: 62, right: 10, top: 10, bottom: 36 };
 
 export class SlicePlot extends HiDpiCanvas {
-  /** @param {HTMLCanvasElement} canvas  @param {{overlay?(ctx, plot), axisNames?: [string, string]}} o */
+  /** @param {HTMLCanvasElement} canvas  @param {{overlay?(plot): {paths, marks}, axisNames?: [string, string]}} o */
   constructor(canvas, o = {}) {
     super(canvas, 300, 260);
     this.o = o;
@@ -17,7 +20,13 @@ export class SlicePlot extends HiDpiCanvas {
     this.equal = false;
     this.wanted = this.view.slice();
     this.message = '';
+    this.margin = [MARGIN.left, MARGIN.right, MARGIN.top, MARGIN.bottom];
+    this.axisNames = o.axisNames || ['w₁', 'w₂'];
+    this.render = { scale: 'log', cmap: 'viridis', levels: 16 }; // how the lab has the engine colour it
+    this.range = null;        // [min, max] the image's colours stand for, and its contour levels
+    this.levels = [];
     this.observeSize();
+    CHARTS.add(this);
   }
   get plotRect() {
     const { w, h } = this.css;
@@ -44,6 +53,8 @@ export class SlicePlot extends HiDpiCanvas {
     c.width = img.nx; c.height = img.ny;
     c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer, img.rgba.byteOffset, img.nx * img.ny * 4), img.nx, img.ny), 0, 0);
     this.image = { canvas: c, view: view.slice() };
+    this.range = Number.isFinite(img.min) && img.max > img.min ? [img.min, img.max] : null;
+    this.levels = img.levels ? Array.from(img.levels) : [];
     this.requestDraw();
   }
   toPx(x, y) {
@@ -54,23 +65,26 @@ export class SlicePlot extends HiDpiCanvas {
     const { ctx, dpr } = this, { w, h } = this.css, r = this.plotRect;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    const fg = getComputedStyle(this.canvas).getPropertyValue('--fg').trim() || '#222';
-    ctx.save();
-    ctx.beginPath(); ctx.rect(r.x, r.y, r.w, r.h); ctx.clip();
     if (this.image) {
+      ctx.save();
+      ctx.beginPath(); ctx.rect(r.x, r.y, r.w, r.h); ctx.clip();
       const [a0, a1, b0, b1] = this.image.view;
       const [p0x, p0y] = this.toPx(a0, b1), [p1x, p1y] = this.toPx(a1, b0);
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(this.image.canvas, p0x, p0y, p1x - p0x, p1y - p0y);
+      ctx.restore();
     }
-    this.o.overlay?.(ctx, this);
-    ctx.restore();
-    ctx.strokeStyle = fg; ctx.lineWidth = 1;
-    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
-    drawAxes(ctx, this, fg, this.o.axisNames || ['w₁', 'w₂']);
-    if (this.message) {
-      ctx.fillStyle = fg; ctx.font = '13px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-      ctx.fillText(this.message, r.x + r.w / 2, r.y + r.h / 2);
-    }
+    drawFieldAxes(this, { ...this.#overlay(), message: this.message });
+  }
+  #overlay() { const o = this.o.overlay?.(this) || {}; return { paths: o.paths || [], marks: o.marks || [] }; }
+  /** The figure as its SVG: the image as shown, the overlay, the colour bar of the image's values (log scale). */
+  svgSpec(title = '') {
+    const image = this.image ? pngOf(this.image.canvas) : null;
+    const colorbar = this.range ? { lo: this.range[0], hi: this.range[1], log: this.render.scale === 'log', cmap: this.render.cmap, levels: this.levels, label: 'training loss' } : undefined;
+    return {
+      kind: 'field',
+      ...fieldSpec(this, { title, ...this.#overlay(), message: this.message, colorbar }),
+      ...(image ? { image, imageView: this.image.view.slice() } : {}),
+    };
   }
 }

@@ -44,7 +44,7 @@ export class XYChart extends HiDpiCanvas {
   constructor(canvas, o = {}) {
     super(canvas, 300, 160);
     this.o = { legend: true, ...o };
-    this.series = [];   // [{label, color, dash, width, shape, x: () => array | null, y: () => array, points,
+    this.series = [];   // [{label, color, dash, width, shape, x: () => array | null, y: () => array, points, grows (a key: y only grows while it stays),
                         //   lo, hi: () => array (a band drawn under the line, e.g. the range over seeds)}]
     this.hlines = [];   // [{y, label, color, dash, align: 'right'}]
     this.vlines = [];   // [{x, label, color, dash}]
@@ -91,11 +91,21 @@ export class XYChart extends HiDpiCanvas {
     this.painter ??= new G.XyCanvas(this.canvas);
     const p = this.painter;
     p.setSpec(this.spec('', false));
+    this.sent ??= [];
     this.series.forEach((s, i) => {
       const y = s.y() || [], n = y.length, x = s.x?.(), lo = s.lo?.(), hi = s.hi?.();
       const band = lo && hi;
-      p.setData(i, x ? numbers(x, n) : undefined, numbers(y, n), band ? numbers(lo, n) : undefined, band ? numbers(hi, n) : undefined);
+      // A series that only grows (`grows`: a key that changes when it starts over) hands in its
+      // new points only; the engine extends its copy and the copy's min/max pyramid.
+      const prev = this.sent[i], grows = s.grows != null && !x && !band;
+      if (grows && prev?.key === s.grows && n >= prev.n) {
+        if (n > prev.n) p.appendData(i, numbers(y.subarray ? y.subarray(prev.n) : Array.prototype.slice.call(y, prev.n), n - prev.n));
+      } else {
+        p.setData(i, x ? numbers(x, n) : undefined, numbers(y, n), band ? numbers(lo, n) : undefined, band ? numbers(hi, n) : undefined);
+      }
+      this.sent[i] = grows ? { key: s.grows, n } : null;
     });
+    this.sent.length = this.series.length;
     const r = p.draw(Math.max(32, this.css.w), Math.max(32, this.css.h), this.dpr);
     this.lastExtent = { x0: r[0], x1: r[1], y0: r[2], y1: r[3] };
     this.plotRect = { x: r[4], y: r[5], w: r[6], h: r[7] };
