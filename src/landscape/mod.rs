@@ -6,6 +6,7 @@ pub mod builtin;
 pub mod data;
 pub mod expr;
 pub mod grid;
+pub mod torch;
 
 use crate::real::{Dual2, Real};
 pub use builtin::{Builtin, BUILTINS};

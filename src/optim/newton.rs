@@ -54,9 +54,42 @@ pub fn solve2(h: [f64; 3], g: [f64; 2]) -> Option<[f64; 2]> {
     Some([x0, x1])
 }
 
+/// Eigenvalues λ₁ ≥ λ₂ of the symmetric 2×2 `H = [[a, b], [b, c]]` and the unit eigenvector of
+/// λ₁ (the one of λ₂ is it turned by 90°): the axes of Newton's local quadratic model.
+pub fn eig2(h: [f64; 3]) -> ([f64; 2], [f64; 2]) {
+    let [a, b, c] = h;
+    let m = 0.5 * (a + c);
+    let d = (0.25 * (a - c) * (a - c) + b * b).sqrt();
+    let ang = 0.5 * (2.0 * b).atan2(a - c);
+    ([m + d, m - d], [ang.cos(), ang.sin()])
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::solve2;
+    use super::{eig2, solve2};
+
+    #[test]
+    fn eigenpairs_of_symmetric_2x2() {
+        for h in [
+            [2.0, 0.0, 1.0],
+            [1.0, 0.0, 3.0],
+            [2.0, 1.5, -1.0],
+            [1e3, -2.0, 1e-3],
+            [1.0, 0.0, 1.0],
+        ] {
+            let ([l1, l2], [ex, ey]) = eig2(h);
+            assert!(l1 >= l2);
+            for (l, (vx, vy)) in [(l1, (ex, ey)), (l2, (-ey, ex))] {
+                let (hx, hy) = (h[0] * vx + h[1] * vy, h[1] * vx + h[2] * vy);
+                let tol = 1e-12 * (1.0 + l.abs());
+                assert!(
+                    (hx - l * vx).abs() < tol && (hy - l * vy).abs() < tol,
+                    "{h:?}: {l}"
+                );
+            }
+            assert!((ex * ex + ey * ey - 1.0).abs() < 1e-15);
+        }
+    }
 
     #[test]
     fn solves_and_detects_singularity() {

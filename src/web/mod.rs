@@ -400,6 +400,27 @@ impl Landscape {
         Float64Array::from(&self.canvas.levels[..])
     }
 
+    /// Newton's local quadratic model at (x, y): [d₀, d₁, λ₁, λ₂, e₀, e₁] — the full Newton step
+    /// d = −H⁻¹g (solved as the Newton optimizer solves it), the Hessian's eigenvalues λ₁ ≥ λ₂
+    /// and the unit eigenvector e of λ₁; empty where H is singular or not finite.
+    #[wasm_bindgen(js_name = newtonModel)]
+    pub fn newton_model(&self, x: f64, y: f64) -> Vec<f64> {
+        let e = self.inner.eval2(x, y);
+        match crate::optim::newton::solve2(e.hessian, e.grad) {
+            Some(d) if d.iter().all(|v| v.is_finite()) => {
+                let ([l1, l2], [ex, ey]) = crate::optim::newton::eig2(e.hessian);
+                vec![-d[0], -d[1], l1, l2, ex, ey]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// F(x, y) as torch source in tensors `x` and `y`, printed by the landscape's own formula
+    /// (`landscape::torch`): what an exported script evaluates. A data landscape has none.
+    pub fn torch(&self) -> Result<String, JsError> {
+        crate::landscape::torch::torch_source(&self.inner).map_err(|e| JsError::new(&e))
+    }
+
     /// The value range [min, max] the last render mapped onto the colour map (what its colour
     /// bar shows); empty when it had no finite value.
     pub fn range(&self) -> Float64Array {

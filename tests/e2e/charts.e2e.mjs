@@ -1,7 +1,7 @@
 // The SVG export of every lab: the figures on screen drawn by the engine with plotters (src/chart),
 // one SVG per figure (a ZIP when there are several) — x–y charts, bars, histogram strips and the
 // 2-D figures (the landscape, the loss slices, the decision boundaries: heatmap embedded as PNG,
-// paths and points as vectors, colour bar). Each file must be well-formed SVG, one per figure
+// paths and points as vectors, colour bar) and the network and mask diagrams. Each file must be well-formed SVG, one per figure
 // shown, with that figure's axis labels and legend, lines where it has data, and no non-finite
 // coordinate; on the page, each figure's axes are the engine's, laid out where the figure put its
 // heatmap. One is rendered in the browser and kept as a screenshot.
@@ -49,6 +49,7 @@ for (const [lab, query] of CASES) {
         return visibleCharts().map((c) => {
           const s = c.svgSpec();
           if (s.kind === 'hists') return { kind: 'hists', legend: s.panels.map((p) => p.title.slice(0, 12)), data: s.panels.some((p) => p.hist.bins.some((v) => v > 0)), panels: s.panels.length };
+          if (s.kind === 'picture') return { kind: 'picture', legend: [], units: s.units };
           if (s.kind === 'field') {
             const r = c.plotRect;
             return { kind: 'field', xLabel: s.xLabel, yLabel: s.yLabel, legend: [], image: !!s.image, colorbar: !!s.colorbar, data: s.paths.some((p) => p.xy.length >= 4), points: s.marks.filter((m) => m.shape === 'circle').length, page: { engine: !!c.axesRect, plot: { w: r.w, h: r.h }, same: JSON.stringify(c.axesRect) === JSON.stringify([r.x, r.y, r.w, r.h]), rects: [c.axesRect, r] } };
@@ -62,6 +63,8 @@ for (const [lab, query] of CASES) {
       assert(shown.length >= 1, `${lab}: no chart shown`);
       for (const c of shown) if (c.page) assert(c.page.engine && c.page.plot?.w > 10 && c.page.plot?.h > 10, `${lab}: the chart "${c.yLabel}" is not drawn by the engine on the page: ${JSON.stringify(c.page)}`);
       for (const c of shown) if (c.kind === 'field') assert(c.page.same, `${lab}: the engine's axes and the figure's heatmap disagree on the plot area: ${JSON.stringify(c.page.rects)}`);
+      const pictures = shown.filter((c) => c.kind === 'picture').length;
+      assert(pictures === ({ initialization: 1, dropout: 3 }[lab] || 0), `${lab}: ${pictures} network/mask diagrams in the export`);
       const fields = shown.filter((c) => c.kind === 'field');
       const wantFields = { optimizer: 1, initialization: 1, dropout: 2, normalization: 4 }[lab] || 0;
       assert(fields.length === wantFields, `${lab}: ${fields.length} 2-D figures in the export (want ${wantFields})`);
@@ -95,7 +98,8 @@ for (const [lab, query] of CASES) {
           assert(got.texts.some((t) => t.includes(label.replace(/\s+/g, ' ').trim().slice(0, 30))), `${lab} ${f.name}: no text ${JSON.stringify(label)} in ${JSON.stringify(got.texts).slice(0, 400)}`);
         }
         if (lab === 'optimizer' && want.kind !== 'field') assert(got.texts.some((t) => /f\(θ\)|f − f\*/.test(t)), `optimizer: no loss axis label in ${got.texts}`);
-        if (want.kind === 'field') {
+        if (want.kind === 'picture') assert(got.circles === want.units, `${lab} ${f.name}: ${got.circles} units drawn for ${want.units}`);
+        else if (want.kind === 'field') {
           assert(got.image === 'data:image/png;base64,', `${lab} ${f.name}: no embedded heatmap (${got.image})`);
           assert(got.circles >= want.points, `${lab} ${f.name}: ${got.circles} circles for ${want.points} training points`);
           if (want.colorbar) assert(got.texts.some((t) => /loss/.test(t)), `${lab} ${f.name}: no colour bar name in ${JSON.stringify(got.texts).slice(0, 300)}`);

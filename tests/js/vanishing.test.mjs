@@ -1,11 +1,12 @@
 // Unit tests of the vanishing/exploding-gradients lab's pure modules: its URL table and presets
-// (www/js/nn/vanishing-config.js), the activation derivatives (www/js/shared/activations.js) and
+// (www/js/nn/vanishing-config.js), the activation derivatives (PyTorch's formulas: tests/js/activation-reference.mjs) and
 // the PyTorch script generator for networks (www/js/shared/torch-nn.js) with this lab's specs.
 // Run: node --test tests/js/
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readState, writeState } from '../../www/js/shared/state.js';
-import { g, dg, curve, erf, ACTIVATIONS, activationCurve } from '../../www/js/shared/activations.js';
+import { ACTIVATIONS } from '../../www/js/shared/activations.js';
+import { g, dg, curve, erf } from './activation-reference.mjs';
 import { networkScript, torchInitLines, splitParameters, columnsCSV, f32 } from '../../www/js/shared/torch-nn.js';
 import { fakeParams } from './helpers.mjs';
 import { DEFAULTS, PRESETS, PRESET_IDS, baseFor, buildTable, deepLinearSpec, mlpSpec, componentMagnitude } from '../../www/js/nn/vanishing-config.js';
@@ -116,9 +117,6 @@ test('activations: g′ agrees with central differences, PyTorch kinks and maxim
   // gelu(1) = Φ(1) = 0.8413447…
   assert.ok(Math.abs(g('gelu', 1) - 0.8413447460685429) < 1e-9);
   assert.throws(() => g('<script>', 1), /unknown/);
-  // Without an engine curve the module's own is used.
-  assert.equal(activationCurve({}, 'tanh', -1, 1, 3).source, 'js');
-  assert.equal(activationCurve({ activationCurve: () => ({ x: [0], g: [0], dg: [1] }) }, 'tanh', -1, 1, 3).source, 'engine');
 });
 
 test('activations agree with the engine (mlpGradients of a 1-1-1 net gives g and g′) when built', async (t) => {
@@ -132,6 +130,15 @@ test('activations agree with the engine (mlpGradients of a 1-1-1 net gives g and
       const want = 2 * g(name, x) * dg(name, x) * x;
       assert.ok(Math.abs(r.grad_weights[0][0][0] - want) < 1e-10, `${name} g′(${x}): ${r.grad_weights[0][0][0]} vs ${want}`);
     }
+    // The curves the lab draws (E.activationCurve) are PyTorch's g and g′, kinks included.
+    const c = E.activationCurve(name, -6, 6, 481);
+    assert.equal(c.x.length, 481);
+    for (let i = 0; i < 481; i += 8) {
+      // (the reference erf is exact to 1e-14 only for |x/√2| < 2.5)
+      if (name === 'gelu' && Math.abs(c.x[i]) >= 3.5) continue;
+      assert.ok(Math.abs(c.g[i] - g(name, c.x[i])) < 1e-12 && Math.abs(c.dg[i] - dg(name, c.x[i])) < 1e-9, `${name} curve at ${c.x[i]}: ${c.g[i]}, ${c.dg[i]}`);
+    }
+    assert.equal(c.dg[240], dg(name, 0), `${name}′(0)`);
   }
 });
 

@@ -12,7 +12,7 @@ import { Fields } from './shared/fields.js';
 import { parseValue, pageParams } from './shared/state.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
-import { activationCurve, ACTIVATIONS } from './shared/activations.js';
+import { ACTIVATIONS } from './shared/activations.js';
 import { networkScript, remoteSnapshot, lossCurve } from './shared/torch-nn.js';
 import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import {
@@ -119,10 +119,8 @@ const sub = (n) => String(n).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈�
 
 // ---- (b) g′ ------------------------------------------------------------------------------------
 function drawDerivatives() {
-  let source = 'js';
   for (const name of ['sigmoid', 'tanh', 'relu']) {
-    const c = activationCurve(lab.E, name, -6, 6, 481);
-    source = c.source;
+    const c = lab.E.activationCurve(name, -6, 6, 481);
     const ch = lab.charts[`g-${name}`];
     const m = ACTIVATIONS[name].maxDerivative;
     ch.series = [
@@ -132,7 +130,7 @@ function drawDerivatives() {
     ch.hlines = [{ y: m, label: `max g′ = ${m}`, color: 'rgba(128,128,128,0.95)' }];
     ch.requestDraw();
   }
-  $('curve-source').textContent = source === 'engine' ? 'g and g′ from the engine\'s activation code (E.activationCurve).' : 'g and g′ from PyTorch\'s formulas (the engine\'s are tested against them).';
+  $('curve-source').textContent = 'g and g′ from the engine\'s activation code (E.activationCurve), tested against PyTorch\'s formulas.';
   const Lmax = 60, L = V().L;
   const Ls = Float64Array.from({ length: Lmax }, (_, i) => i + 1);
   const pow = (b) => Float64Array.from(Ls, (l) => b ** l);

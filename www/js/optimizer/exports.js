@@ -52,6 +52,12 @@ export function exportJSON({ lab, shareUrl }) {
   announce('JSON saved.');
 }
 
+/** F(x, y) of a landscape spec as torch source, printed by the engine's own formula. */
+function torchOf(E, spec) {
+  const L = new E.Landscape(spec);
+  try { return L.torch(); } finally { L.free(); }
+}
+
 export async function exportPython({ lab, selected }) {
   if (!selected) { announce('No racer to export.'); return; }
   try {
@@ -64,7 +70,8 @@ export async function exportPython({ lab, selected }) {
     if (typeof land === 'string' && isDataLandscape(land)) {
       csv = await dataText(DATA_LANDSCAPES[land].csv.replace(/^data\//, ''));
     }
-    const src = pytorchScript(selected.spec, { expected, csv, title: `${selected.label} — optimizer lab` });
+    const torch = csv ? undefined : torchOf(lab.E, land);
+    const src = pytorchScript(selected.spec, { expected, csv, torch, title: `${selected.label} — optimizer lab` });
     const name = `optimizer-lab-${selected.name}-${stamp()}.py`;
     download(name, src, 'text/x-python');
     announce(`PyTorch script for ${selected.label} saved.`);

@@ -255,19 +255,12 @@ function drawBatchVectors(ctx, plot, r, bg, L) {
  * level, otherwise a hyperbola (both branches, with the Newton point θ − H⁻¹g at the centre).
  */
 export function drawNewtonModel(ctx, plot, L, x, y) {
-  let gr, h;
-  try { gr = L.gradient(x, y); h = L.hessian(x, y); } catch { return; }
-  const [a, b, c] = [h[0], h[1], h[2]];
-  const det = a * c - b * b;
-  if (!Number.isFinite(det) || Math.abs(det) < 1e-14) return;
-  const g0 = gr[0], g1 = gr[1];
-  const d = [-(c * g0 - b * g1) / det, -(-b * g0 + a * g1) / det];   // full Newton step −H⁻¹g
+  // The engine's model: the full Newton step d = −H⁻¹g (solved as its Newton optimizer solves it),
+  // H's eigenvalues λ₁ ≥ λ₂ and the eigenvector of λ₁; nothing where H is singular.
+  const m = L.newtonModel(x, y);
+  if (m.length < 6) return;
+  const d = [m[0], m[1]], l1 = m[2], l2 = m[3], e1 = [m[4], m[5]], e2 = [-m[5], m[4]];
   const cx = x + d[0], cy = y + d[1];
-  // eigen-decomposition of the symmetric 2×2 H
-  const tr = a + c, disc = Math.sqrt(Math.max(0, ((a - c) / 2) ** 2 + b * b));
-  const l1 = tr / 2 + disc, l2 = tr / 2 - disc;
-  const ang = 0.5 * Math.atan2(2 * b, a - c);
-  const e1 = [Math.cos(ang), Math.sin(ang)], e2 = [-Math.sin(ang), Math.cos(ang)];
   // level through the current point, relative to the model's stationary value: ½(−d)·H(−d)
   const p1 = -(d[0] * e1[0] + d[1] * e1[1]), p2 = -(d[0] * e2[0] + d[1] * e2[1]);
   const lev = l1 * p1 * p1 + l2 * p2 * p2;           // = 2·(q(θ) − q(θ*))

@@ -1,34 +1,10 @@
-// Activation functions g and their derivatives g′, with PyTorch's formulas and PyTorch's choice of
-// derivative at the kinks (relu′(0) = 0, leaky_relu′(0) = negative_slope). Pure (no DOM); used by
-// the vanishing-gradient lab's g′ panels while the engine has no `activationCurve`, and checked
-// against finite differences and the engine in tests/js/vanishing.test.mjs.
+// The activations of the vanishing-gradient lab: their labels, formulas for the captions and the
+// largest value of g′ (the lecture's bound). The curves themselves come from the engine
+// (E.activationCurve); tests/js/activation-reference.mjs holds PyTorch's formulas, against which
+// the engine is checked.
 //
 // Lecture §1: the update ΔW = −η ∂L/∂W contains a factor g′ for every layer on the way back;
 // the sigmoid's g′ never exceeds 1/4, so L sigmoid layers contribute at most (1/4)^L.
-
-/** erf: its Taylor series for |x| < 2.5 (|error| < 1e-14), Abramowitz & Stegun 7.1.26 beyond (≤ 1.5e-7). */
-export function erf(x) {
-  if (x === 0) return 0;
-  const s = x < 0 ? -1 : 1, a = Math.abs(x);
-  if (a > 6) return s;
-  const t = 1 / (1 + 0.3275911 * a);
-  let y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
-  if (a < 2.5) {
-    let sum = a, term = a;
-    for (let n = 1; n < 60; n++) {
-      term *= (-a * a) / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    y = (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  return s * y;
-}
-
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-const sigmoid = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 /** The activations the engine knows (E.networkOptions().activations), with formulas for labels. */
 export const ACTIVATIONS = {
@@ -39,54 +15,6 @@ export const ACTIVATIONS = {
   leaky_relu: { label: 'leaky ReLU', g: 'max(0, x) + a·min(0, x)', dg: "1 if x > 0, else a (a = negative_slope, 0.01)", maxDerivative: 1 },
   gelu: { label: 'GELU', g: 'x·Φ(x)', dg: "Φ(x) + x·φ(x)", maxDerivative: 1.1289 },
 };
-
-/** g(x) for an activation name (leaky_relu takes `slope`, PyTorch's negative_slope = 0.01). */
-export function g(name, x, slope = 0.01) {
-  switch (name) {
-    case 'identity': return x;
-    case 'sigmoid': return sigmoid(x);
-    case 'tanh': return Math.tanh(x);
-    case 'relu': return x > 0 ? x : 0;
-    case 'leaky_relu': return x > 0 ? x : slope * x;
-    case 'gelu': return 0.5 * x * (1 + erf(x * SQRT1_2));
-    default: throw new Error(`activation: unknown "${String(name).slice(0, 40)}"`);
-  }
-}
-
-/** g′(x), with PyTorch's value at the kink (relu′(0) = 0, leaky_relu′(0) = slope). */
-export function dg(name, x, slope = 0.01) {
-  switch (name) {
-    case 'identity': return 1;
-    case 'sigmoid': { const s = sigmoid(x); return s * (1 - s); }
-    case 'tanh': { const t = Math.tanh(x); return 1 - t * t; }
-    case 'relu': return x > 0 ? 1 : 0;
-    case 'leaky_relu': return x > 0 ? 1 : slope;
-    case 'gelu': return 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
-    default: throw new Error(`activation: unknown "${String(name).slice(0, 40)}"`);
-  }
-}
-
-/** n samples of g and g′ on [x0, x1] (endpoints included): {x, g, dg} as Float64Arrays. */
-export function curve(name, x0, x1, n) {
-  const N = Math.max(2, Math.min(100000, Math.floor(n)));
-  const x = new Float64Array(N), gv = new Float64Array(N), dv = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    const t = x0 + ((x1 - x0) * i) / (N - 1);
-    x[i] = t; gv[i] = g(name, t); dv[i] = dg(name, t);
-  }
-  return { x, g: gv, dg: dv };
-}
-
-/** The engine's curve when it has one (E.activationCurve, the truth), else this module's. */
-export function activationCurve(E, name, x0, x1, n) {
-  if (E && typeof E.activationCurve === 'function') {
-    try {
-      const c = E.activationCurve(name, x0, x1, n);
-      if (c && c.x && c.g && c.dg) return { x: Float64Array.from(c.x), g: Float64Array.from(c.g), dg: Float64Array.from(c.dg), source: 'engine' };
-    } catch { /* fall back to the JS formulas below */ }
-  }
-  return { ...curve(name, x0, x1, n), source: 'js' };
-}
 
 /** The lecture's bound: the product of L factors g′ ≤ m is at most m^L (e.g. 0.25^L for the sigmoid). */
 export const boundAtDepth = (m, L) => m ** L;

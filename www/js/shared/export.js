@@ -20,31 +20,6 @@ export const TORCH_OPTIM = {
   adamw: 'AdamW', adamax: 'Adamax', nadam: 'NAdam', radam: 'RAdam',
 };
 
-/**
- * Landscapes written like the engine's src/landscape/builtin.rs (and the reference generator) for torch
- * (x = p[0], y = p[1]); parametrised ones are functions of the landscape spec.
- * `quadratic` is the tilted quadratic ½(a·u² + b·v²) with (u, v) the coordinates rotated by
- * `angle` degrees: u = cos·x + sin·y, v = −sin·x + cos·y.
- */
-export const TORCH_LANDSCAPES = {
-  rosenbrock: (p) => `(${pyNum(p.a ?? 1)}-x)**2 + ${pyNum(p.b ?? 100)}*(y-x**2)**2`,
-  beale: '(1.5-x+x*y)**2 + (2.25-x+x*y**2)**2 + (2.625-x+x*y**3)**2',
-  himmelblau: '(x**2+y-11)**2 + (x+y**2-7)**2',
-  saddle: 'x**2 - y**2',
-  rastrigin: (p) => { const A = pyNum(p.A ?? 10); return `2*${A} + (x**2 - ${A}*torch.cos(2*math.pi*x)) + (y**2 - ${A}*torch.cos(2*math.pi*y))`; },
-  monkey_saddle: 'x**3 - 3*x*y**2',
-  three_hump_camel: '2*x**2 - 1.05*x**4 + x**6/6 + x*y + y**2',
-  ackley: '-20*torch.exp(-0.2*torch.sqrt(0.5*(x**2 + y**2))) - torch.exp(0.5*(torch.cos(2*math.pi*x) + torch.cos(2*math.pi*y))) + math.e + 20',
-  booth: '(x+2*y-7)**2 + (2*x+y-5)**2',
-  six_hump_camel: '(4 - 2.1*x**2 + x**4/3)*x**2 + x*y + (-4 + 4*y**2)*y**2',
-  styblinski_tang: '0.5*((x**4 - 16*x**2 + 5*x) + (y**4 - 16*y**2 + 5*y))',
-  goldstein_price: '(1 + (x+y+1)**2*(19 - 14*x + 3*x**2 - 14*y + 6*x*y + 3*y**2)) * (30 + (2*x-3*y)**2*(18 - 32*x + 12*x**2 + 48*y - 36*x*y + 27*y**2))',
-};
-
-/** Functions an expression may call, mapped to torch; constants mapped to Python. */
-const FUNCS = { sin: 'torch.sin', cos: 'torch.cos', tan: 'torch.tan', exp: 'torch.exp', log: 'torch.log', ln: 'torch.log', sqrt: 'torch.sqrt', abs: 'torch.abs', tanh: 'torch.tanh', sinh: 'torch.sinh', cosh: 'torch.cosh', atan: 'torch.atan', asin: 'torch.asin', acos: 'torch.acos', sigmoid: 'torch.sigmoid', relu: 'torch.relu', softplus: 'torch.nn.functional.softplus', max: 'torch.maximum', min: 'torch.minimum', pow: 'torch.pow', atan2: 'torch.atan2' };
-const CONSTS = { pi: 'math.pi', e: 'math.e' };
-
 /** Python float literal for a JS number (round-trips exactly: JS and Python both print shortest repr). */
 export function pyNum(v) {
   if (!Number.isFinite(v)) throw new Error(`cannot export non-finite number ${v}`);
@@ -58,42 +33,6 @@ function pyVal(v) {
   throw new Error(`cannot export value ${JSON.stringify(v)}`);
 }
 function pyInt(v) { return String(Math.floor(v)); } // the engine truncates step_size / T_max too
-
-/**
- * Translate a user expression in x, y (engine syntax: + - * / ^ or **, parentheses, the functions
- * above, pi, e) into a torch expression. Throws on anything else, so nothing unexpected can reach
- * the generated Python.
- */
-export function expressionToTorch(src) {
-  const tokens = String(src).match(/\s+|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z_0-9]*|\*\*|[-+*/^(),]|./g) || [];
-  let out = '';
-  for (const t of tokens) {
-    if (/^\s+$/.test(t)) { out += ' '; continue; }
-    if (/^[\d.]/.test(t)) { out += t; continue; }
-    if (t === 'x' || t === 'y') { out += t; continue; }
-    if (t in FUNCS) { out += FUNCS[t]; continue; }
-    if (t in CONSTS) { out += CONSTS[t]; continue; }
-    if (t === '^') { out += '**'; continue; }
-    if (['**', '+', '-', '*', '/', '(', ')', ','].includes(t)) { out += t; continue; }
-    throw new Error(`expression: cannot translate "${t.slice(0, 20)}"`);
-  }
-  return out.trim();
-}
-
-/** The torch source of F(x, y) for a landscape spec (name string, {name,...params} or {expression}). */
-export function landscapeToTorch(spec) {
-  if (typeof spec === 'string') spec = { name: spec };
-  if (spec.expression !== undefined) return expressionToTorch(spec.expression);
-  if (spec.name === 'quadratic') {
-    const a = spec.a ?? 1, b = spec.b ?? 10, angle = spec.angle ?? 0;
-    if (angle === 0) return `0.5*(${pyNum(a)}*x**2 + ${pyNum(b)}*y**2)`;
-    return `0.5*(${pyNum(a)}*u**2 + ${pyNum(b)}*v**2)`;
-  }
-  if (isDataLandscape(spec.name)) throw new Error(`landscape "${spec.name}" is built from data: use pytorchScript(spec, {csv})`);
-  const f = TORCH_LANDSCAPES[spec.name];
-  if (!f) throw new Error(`landscape: no torch formula for "${spec.name}"`);
-  return typeof f === 'function' ? f(spec) : f;
-}
 
 export function torchScheduler(s) {
   if (!s || s.name === 'constant') return null;
@@ -138,7 +77,8 @@ function samplePath(n, cap = 2001) {
  * A runnable PyTorch script for one run.
  * @param {object} spec  {landscape, start:[x,y], optimizer:{name,...}, scheduler, steps,
  *                        batch_size?, seed? (data landscapes)}
- * @param {object} [opts] {title, csv (the data set's CSV text; required for data landscapes),
+ * @param {object} [opts] {title, torch (F(x, y) as the engine prints it, `Landscape.torch()`; required
+ *   unless the landscape is built from data), csv (the data set's CSV text; required for data landscapes),
  *   expected: the engine's run of this spec {points (flat x,y), values, lrs, diverged_at_step} —
  *   embedded (up to 2001 points) so the script compares its whole path with the playground's}
  * The script takes `--json FILE` to write its path, values and lrs as JSON.
@@ -148,8 +88,9 @@ export function pytorchScript(spec, opts = {}) {
   const land = spec.landscape;
   const landName = typeof land === 'string' ? land : land?.name;
   const data = isDataLandscape(landName) ? DATA_LANDSCAPES[landName] : null;
-  const fsrc = data ? null : landscapeToTorch(land);
-  const tilted = (land?.name === 'quadratic' && (land.angle ?? 0) !== 0);
+  // F(x, y) as the engine's own formula prints it (Landscape.torch(): src/landscape/torch.rs).
+  const fsrc = data ? null : opts.torch;
+  if (!data && !fsrc) throw new Error('the landscape\'s torch source is missing (opts.torch: the engine\'s Landscape.torch())');
   const steps = pyInt(spec.steps);
   // The engine samples only when the batch is smaller than the data set (B = n is full-batch GD).
   const batch = data && spec.batch_size != null && spec.batch_size < data.n ? Math.floor(spec.batch_size) : null;
@@ -235,11 +176,6 @@ export function pytorchScript(spec, opts = {}) {
   } else {
     L.push('def F(p):');
     L.push('    x, y = p[0], p[1]');
-    if (tilted) {
-      L.push(`    t = math.radians(${pyNum(land.angle)})`);
-      L.push('    u = math.cos(t)*x + math.sin(t)*y');
-      L.push('    v = -math.sin(t)*x + math.cos(t)*y');
-    }
     L.push(`    return ${fsrc}`);
   }
   L.push('');

@@ -124,7 +124,7 @@ export function savePNG(parts, heading, name) {
 }
 
 /**
- * An "SVG" export next to PNG: every figure shown (XYChart, LineChart, LayerBars, HistStrip and the 2-D figures), drawn by the engine with plotters
+ * An "SVG" export next to PNG: every figure shown (XYChart, LineChart, LayerBars, HistStrip, the 2-D figures, and the network and mask diagrams, which write their own), drawn by the engine with plotters
  * (src/chart) as SVG for slides and papers — one file, or a ZIP of one per chart.
  */
 export function bindSvgExport(name) {
@@ -140,7 +140,7 @@ export function bindSvgExport(name) {
         const title = chartTitle(c.canvas) || `chart ${i + 1}`;
         const file = `${String(i + 1).padStart(2, '0')}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'chart'}.svg`;
         const spec = c.svgSpec(title);
-        return { name: file, text: spec.kind === 'bars' ? E.barsSvg(spec) : spec.kind === 'hists' ? E.histsSvg(spec) : spec.kind === 'field' ? E.fieldSvg(spec) : E.chartSvg(spec) };
+        return { name: file, text: spec.kind === 'picture' ? spec.svg : spec.kind === 'bars' ? E.barsSvg(spec) : spec.kind === 'hists' ? E.histsSvg(spec) : spec.kind === 'field' ? E.fieldSvg(spec) : E.chartSvg(spec) };
       });
       if (files.length === 1) download(`${name}-${stamp()}.svg`, files[0].text, 'image/svg+xml');
       else download(`${name}-charts-${stamp()}.zip`, new Blob([zipFiles(files)], { type: 'application/zip' }), 'application/zip');

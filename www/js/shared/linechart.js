@@ -5,6 +5,10 @@
 import { sig } from './format.js';
 import { XYChart } from './xychart.js';
 
+const ids = new WeakMap();
+let nextId = 1;
+const curveId = (c) => { if (!ids.has(c)) ids.set(c, nextId++); return ids.get(c); };
+
 export class LineChart extends XYChart {
   constructor(canvas) {
     super(canvas, { xLabel: 'step', integerX: true, xMin: 0, legend: false, empty: 'step 0 — press Play or Step to draw the loss' });
@@ -24,7 +28,9 @@ export class LineChart extends XYChart {
     const fstar = this.fstar ?? (Number.isFinite(vmin) ? vmin : 0);
     const ys = arrays.map((v) => (log ? Float64Array.from(v, (f) => Math.max(f - fstar, 1e-16)) : v));
     Object.assign(this.o, { logY: log, yLabel: log ? `f − f* (f* = ${sig(fstar)})` : 'f(θ)' });
-    this.series = curves.map((c, k) => ({ label: c.label || '', color: c.color, width: c.selected ? 2.5 : 1.6, y: () => ys[k] }));
+    // A racer's history only grows: the chart hands the engine its new points only (`grows`),
+    // while the racer, the scale and f* stay the same.
+    this.series = curves.map((c, k) => ({ label: c.label || '', color: c.color, width: c.selected ? 2.5 : 1.6, y: () => ys[k], grows: `${curveId(c)}:${log ? fstar : 'f'}` }));
     this.marks = curves.flatMap((c, k) => {
       const y = ys[k], last = y.length - 1;
       if (last < 1) return [];

@@ -2,8 +2,12 @@
 // weight, coloured by sign (blue > 0, orange < 0; Okabe–Ito) and thickened by magnitude — of the
 // weights or, toggled, of their gradients. Reads the engine's flat parameter / gradient views with
 // its layout ([W offset, W length, b offset, b length] per Dense layer, W[out][in] row-major).
-// Very wide layers are drawn with their first units only (a "+k more" note says so).
+// Very wide layers are drawn with their first units only (a "+k more" note says so). The picture
+// is laid out once as primitives (picture.js), drawn on the canvas in slices and written as the
+// figure's SVG.
 import { HiDpiCanvas } from './hidpi.js';
+import { CHARTS, chartTheme } from './xychart.js';
+import { Picture, paint, pictureSvg } from './picture.js';
 
 export const POS = '#0072B2', NEG = '#D55E00';
 const MAX_UNITS = 16;
@@ -18,6 +22,7 @@ export class NetDiagram extends HiDpiCanvas {
     this.scale = 0;
     this.job = null; this.jobMs = 0; this.nextAt = 0; this.later = 0;
     this.observeSize();
+    CHARTS.add(this);
   }
   set({ sizes, values, layout, mode, activation }) {
     if (sizes) this.sizes = sizes;
@@ -54,7 +59,9 @@ export class NetDiagram extends HiDpiCanvas {
       const buf = (this.buffer ??= document.createElement('canvas'));
       if (buf.width !== this.canvas.width || buf.height !== this.canvas.height) { buf.width = this.canvas.width; buf.height = this.canvas.height; this.bctx = null; }
       this.bctx ??= buf.getContext('2d', { willReadFrequently: true });
-      this.job = this.#paint(this.bctx, theme);
+      const pic = this.#picture(theme);
+      this.pendingMax = pic.max;
+      this.job = this.#slices(this.bctx, pic);
       this.jobMs = 0;
     }
     for (;;) {
@@ -75,12 +82,27 @@ export class NetDiagram extends HiDpiCanvas {
       if (performance.now() - t0 > SLICE_MS) { this.jobMs += performance.now() - t0; this.requestDraw(); return; }
     }
   }
-  /** The picture, as a generator that yields after every EDGES_PER_SLICE edges. */
-  *#paint(ctx, [fgC, bgC, mutedC]) {
-    const { dpr } = this, { w, h } = this.css;
-    const fg = fgC || '#222', bg = bgC || '#fff', muted = mutedC || '#777';
+  /** Paint `pic` on the buffer, yielding after every EDGES_PER_SLICE primitives. */
+  *#slices(ctx, pic) {
+    const { dpr } = this;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    ctx.clearRect(0, 0, pic.w, pic.h);
+    for (let n = 0; n < pic.items.length; n += EDGES_PER_SLICE) {
+      paint(ctx, pic, n, Math.min(pic.items.length, n + EDGES_PER_SLICE));
+      yield;
+    }
+  }
+  /** The figure as its SVG export (the picture on the page, now). */
+  svgSpec(title = '') {
+    const st = getComputedStyle(this.canvas), th = chartTheme(this.canvas);
+    const pic = this.#picture(['--fg', '--bg', '--muted'].map((k) => st.getPropertyValue(k).trim()));
+    return { kind: 'picture', svg: pictureSvg(pic, { bg: th.bg, fg: th.fg, title }), units: this.sizes.reduce((a, n) => a + Math.min(n, MAX_UNITS), 0) };
+  }
+  /** The picture: edges (sign → colour, magnitude → width and opacity), units, captions. */
+  #picture([fgC, bgC, mutedC]) {
+    const { w, h } = this.css;
+    const pic = new Picture(w, h);
+    const fg = fgC || '#222', bg = bgC || '#fff', muted = mutedC || '#777';
     const S = this.sizes, L = S.length;
     const shown = S.map((n) => Math.min(n, MAX_UNITS));
     const padX = 34, padY = 22;
@@ -92,41 +114,35 @@ export class NetDiagram extends HiDpiCanvas {
     // Scale: the largest |value| (weights or gradients) of this picture.
     let m = 0;
     if (v && lay) for (let l = 0; l < L - 1; l++) { const o = lay[4 * l], n = lay[4 * l + 1]; for (let k = 0; k < n; k++) { const a = Math.abs(v[o + k]); if (a > m && Number.isFinite(a)) m = a; } }
-    this.pendingMax = m;
-    let edges = 0;
+    pic.max = m;
     for (let l = 0; l < L - 1; l++) {
       const nin = S[l], wo = lay ? lay[4 * l] : 0;
       for (let j = 0; j < shown[l + 1]; j++) for (let i = 0; i < shown[l]; i++) {
         const val = v && lay ? v[wo + j * nin + i] : 0;
         const a = m > 0 && Number.isFinite(val) ? Math.abs(val) / m : 0;
-        ctx.strokeStyle = !Number.isFinite(val) ? muted : val >= 0 ? POS : NEG;
-        ctx.globalAlpha = a > 0 ? 0.25 + 0.75 * Math.sqrt(a) : 0.35;
-        ctx.lineWidth = a > 0 ? 0.6 + 5.5 * Math.sqrt(a) : 0.5;
-        ctx.setLineDash(a === 0 ? [2, 3] : []);
-        ctx.beginPath(); ctx.moveTo(colX(l), unitY(l, i)); ctx.lineTo(colX(l + 1), unitY(l + 1, j)); ctx.stroke();
-        if (++edges % EDGES_PER_SLICE === 0) yield;
+        pic.line(colX(l), unitY(l, i), colX(l + 1), unitY(l + 1, j), {
+          color: !Number.isFinite(val) ? muted : val >= 0 ? POS : NEG,
+          alpha: a > 0 ? 0.25 + 0.75 * Math.sqrt(a) : 0.35,
+          width: a > 0 ? 0.6 + 5.5 * Math.sqrt(a) : 0.5,
+          dash: a === 0 ? [2, 3] : null,
+        });
       }
     }
-    ctx.setLineDash([]);
-    ctx.globalAlpha = 1;
-    ctx.font = '11px system-ui, sans-serif'; ctx.textAlign = 'center';
     for (let l = 0; l < L; l++) {
       for (let i = 0; i < shown[l]; i++) {
-        const x = colX(l), y = unitY(l, i);
         let fill = bg;
         if (l > 0 && v && lay) {
           const b = v[lay[4 * (l - 1) + 2] + i];
           const a = m > 0 && Number.isFinite(b) ? Math.min(1, Math.abs(b) / m) : 0;
           fill = a > 0.02 ? mix(bg, b >= 0 ? POS : NEG, 0.15 + 0.6 * Math.sqrt(a)) : bg;
         }
-        ctx.beginPath(); ctx.arc(x, y, rad, 0, Math.PI * 2); ctx.fillStyle = fill; ctx.fill();
-        ctx.lineWidth = 1.2; ctx.strokeStyle = fg; ctx.stroke();
+        pic.circle(colX(l), unitY(l, i), rad, { fill, stroke: fg, width: 1.2 });
       }
-      if (S[l] > shown[l]) { ctx.fillStyle = muted; ctx.textBaseline = 'top'; ctx.fillText(`+${S[l] - shown[l]} more`, colX(l), h - padY + 6); }
-      ctx.fillStyle = muted; ctx.textBaseline = 'bottom';
+      if (S[l] > shown[l]) pic.text(colX(l), h - padY + 6, `+${S[l] - shown[l]} more`, { color: muted, baseline: 'top' });
       const cap = l === 0 ? `input (${S[l]})` : l === L - 1 ? `output (${S[l]})` : `${this.o.activation} (${S[l]})`;
-      ctx.fillText(cap, colX(l), Math.max(12, unitY(l, 0) - rad - 3));
+      pic.text(colX(l), Math.max(12, unitY(l, 0) - rad - 3), cap, { color: muted, baseline: 'bottom' });
     }
+    return pic;
   }
 }
 
