@@ -37,7 +37,7 @@ fn coordinates(s: &str) -> Vec<String> {
     out
 }
 
-fn texts(s: &str) -> Vec<String> {
+pub(super) fn texts(s: &str) -> Vec<String> {
     s.split("<text")
         .skip(1)
         .filter_map(|t| {

@@ -1,17 +1,8 @@
 //! The 2-D figure (`draw_field`) tested on its SVG: ticks and axis names for the view, paths
 //! clipped to the plot and broken at non-finite points, marks, the embedded heatmap, the colour
 //! bar's values on linear and log scales, and refused specs.
+use super::tests::texts;
 use super::*;
-
-fn texts(s: &str) -> Vec<String> {
-    s.split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            t.split_once('>')
-                .map(|(_, r)| r.split("</text>").next().unwrap_or("").trim().to_string())
-        })
-        .collect()
-}
 
 /// The points of every polyline in the SVG.
 fn polylines(s: &str) -> Vec<Vec<(f64, f64)>> {
