@@ -90,17 +90,7 @@ pub fn field_svg(spec: JsValue) -> Result<String, JsError> {
 /// Returns the plot area [x, y, width, height] in CSS px.
 #[wasm_bindgen(js_name = drawField)]
 pub fn draw_field(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<Vec<i32>, JsError> {
-    let mut spec: chart::FieldSpec = spec_of(spec)?;
-    on_page(&mut spec.theme);
-    let ctx = context(&canvas)?;
-    let (x, y, w, h) = on_canvas(
-        &canvas,
-        &ctx,
-        (spec.width, spec.height),
-        dpr,
-        false,
-        |root| chart::draw_field(root, &spec),
-    )?;
+    let (x, y, w, h) = draw_once(&canvas, spec, dpr, false, chart::draw_field)?;
     Ok(vec![x, y, w, h])
 }
 
@@ -108,54 +98,66 @@ pub fn draw_field(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<
 /// heatmap is coloured from the same table).
 #[wasm_bindgen(js_name = colormapGradient)]
 pub fn colormap_gradient(name: &str) -> Result<String, JsError> {
-    let lut = crate::landscape::grid::Colormap::parse(name)
+    let colors = crate::landscape::grid::Colormap::parse(name)
         .ok_or_else(|| JsError::new("colormap: must be viridis, cividis or magma"))?
-        .lut();
+        .colors();
     let stops: Vec<String> = (0..9)
         .map(|k| {
-            let p = lut[k * 255 / 8];
-            format!(
-                "#{:02x}{:02x}{:02x}",
-                p as u8,
-                (p >> 8) as u8,
-                (p >> 16) as u8
-            )
+            let [r, g, b] = colors[k * 255 / 8];
+            format!("#{r:02x}{g:02x}{b:02x}")
         })
         .collect();
     Ok(format!("linear-gradient(to right, {})", stops.join(", ")))
+}
+
+/// The specs of the charts drawn once per call on a page's canvas: their theme and size.
+trait PageSpec: DeserializeOwned {
+    fn theme(&mut self) -> &mut chart::Theme;
+    fn size(&self) -> (u32, u32);
+}
+
+macro_rules! page_spec {
+    ($($t:ty),*) => {$(
+        impl PageSpec for $t {
+            fn theme(&mut self) -> &mut chart::Theme {
+                &mut self.theme
+            }
+            fn size(&self) -> (u32, u32) {
+                (self.width, self.height)
+            }
+        }
+    )*};
+}
+page_spec!(chart::BarSpec, chart::HistSpec, chart::FieldSpec);
+
+/// `draw` a chart of spec `S` (from the page) on `canvas` in the page's theme at its size;
+/// `clear`: start from an empty canvas (else draw over what the page painted).
+fn draw_once<S: PageSpec, T>(
+    canvas: &HtmlCanvasElement,
+    spec: JsValue,
+    dpr: f64,
+    clear: bool,
+    draw: impl FnOnce(&DrawingArea<chart::Estimated<CanvasBackend>, Shift>, &S) -> Result<T, String>,
+) -> Result<T, JsError> {
+    let mut spec: S = spec_of(spec)?;
+    on_page(spec.theme());
+    let ctx = context(canvas)?;
+    on_canvas(canvas, &ctx, spec.size(), dpr, clear, |root| {
+        draw(root, &spec)
+    })
 }
 
 /// A per-layer bar chart (`BarSpec`: LayerBars, and the comparison grid's small multiples with
 /// `compact`) on a page's canvas.
 #[wasm_bindgen(js_name = drawBars)]
 pub fn draw_bars(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<(), JsError> {
-    let mut spec: chart::BarSpec = spec_of(spec)?;
-    on_page(&mut spec.theme);
-    let ctx = context(&canvas)?;
-    on_canvas(
-        &canvas,
-        &ctx,
-        (spec.width, spec.height),
-        dpr,
-        true,
-        |root| chart::draw_bars(root, &spec),
-    )
+    draw_once(&canvas, spec, dpr, true, chart::draw_bars)
 }
 
 /// A strip of per-layer histograms (`HistSpec`) on a page's canvas.
 #[wasm_bindgen(js_name = drawHists)]
 pub fn draw_hists(canvas: HtmlCanvasElement, spec: JsValue, dpr: f64) -> Result<(), JsError> {
-    let mut spec: chart::HistSpec = spec_of(spec)?;
-    on_page(&mut spec.theme);
-    let ctx = context(&canvas)?;
-    on_canvas(
-        &canvas,
-        &ctx,
-        (spec.width, spec.height),
-        dpr,
-        true,
-        |root| chart::draw_hists(root, &spec),
-    )
+    draw_once(&canvas, spec, dpr, true, chart::draw_hists)
 }
 
 /// An x–y chart on a page's canvas. The page hands in the chart's options and series styles

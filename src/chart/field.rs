@@ -234,17 +234,6 @@ impl FieldSpec {
         Ok(())
     }
 
-    /// The title's height above the figure's own layout.
-    fn title_height(&self) -> i32 {
-        if self.title.is_empty() {
-            0
-        } else {
-            super::wrap(&self.title, ((self.width as f64 - 20.0) / 8.4) as usize, 3).len() as i32
-                * 18
-                + 6
-        }
-    }
-
     /// The plot area in px: x, y, width, height.
     pub fn plot_rect(&self) -> (i32, i32, i32, i32) {
         let [l, r, t, b] = self.margin.map(|m| m as i32);
@@ -253,7 +242,7 @@ impl FieldSpec {
         } else {
             0
         };
-        let t = t + self.title_height();
+        let t = t + super::title_height_at(&self.title, self.width as i32);
         (l, t, self.width as i32 - l - r, self.height as i32 - t - b)
     }
 }
@@ -393,9 +382,17 @@ pub fn draw_field<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &FieldSpec,
 ) -> Result<(i32, i32, i32, i32), String> {
+    draw_field_themed(root, spec, &spec.theme)
+}
+
+/// `draw_field` in the theme `th` (the SVG draws its background itself, under the image).
+fn draw_field_themed<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &FieldSpec,
+    th: &Theme,
+) -> Result<(i32, i32, i32, i32), String> {
     spec.validate()?;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("drawing: {e}");
-    let th = &spec.theme;
     let (fg, bg) = (parse_color(&th.fg)?, parse_color(&th.bg)?);
     if th.fill {
         root.fill(&bg).map_err(err)?;
@@ -631,10 +628,10 @@ fn draw_colorbar<DB: DrawingBackend>(
     let fg = parse_color(&th.fg)?;
     let lut = Colormap::parse(&cb.cmap)
         .ok_or_else(|| format!("colorbar.cmap: unknown {:?}", cb.cmap))?
-        .lut();
+        .colors();
     let rgb = |i: usize| {
-        let p = lut[i.min(255)];
-        RGBAColor(p as u8, (p >> 8) as u8, (p >> 16) as u8, 1.0)
+        let [r, g, b] = lut[i.min(255)];
+        RGBAColor(r, g, b, 1.0)
     };
     let steps = 128;
     for k in 0..steps {
@@ -696,11 +693,12 @@ fn draw_colorbar<DB: DrawingBackend>(
 /// The figure as an SVG document: the heatmap image (clipped to the plot) under what
 /// `draw_field` draws.
 pub fn field_svg(spec: &FieldSpec) -> Result<String, String> {
-    spec.validate()?;
-    let mut bare = spec.clone();
-    bare.theme.fill = false;
+    let bare = Theme {
+        fill: false,
+        ..spec.theme.clone()
+    };
     let inner = super::svg_of(spec.width, spec.height, |root| {
-        draw_field(root, &bare).map(|_| ())
+        draw_field_themed(root, spec, &bare).map(|_| ())
     })?;
     // plotters' document: `<svg …>\n` … `</svg>\n`; its elements go into ours, over the image.
     let body = inner

@@ -1290,17 +1290,35 @@ pub(crate) fn draw_title<DB: DrawingBackend>(
     th: &Theme,
     fg: RGBAColor,
 ) -> Result<i32, String> {
-    let mut top = 0;
-    for line in wrap(title, ((width - 20) as f64 / 8.4) as usize, 3) {
+    let lines = title_lines(title, width);
+    for (k, line) in lines.iter().enumerate() {
         root.draw(&Text::new(
-            line,
-            (10, 8 + top),
+            line.clone(),
+            (10, 8 + 18 * k as i32),
             font_of(th, 14.0, fg).pos(Pos::new(HPos::Left, VPos::Top)),
         ))
         .map_err(|e| format!("drawing: {e}"))?;
-        top += 18;
     }
-    Ok(if top > 0 { top + 6 } else { 0 })
+    Ok(title_height(lines.len()))
+}
+
+/// A title's lines at a chart `width` (about 8.4 px a character at 14 px, at most 3).
+fn title_lines(title: &str, width: i32) -> Vec<String> {
+    wrap(title, ((width - 20) as f64 / 8.4) as usize, 3)
+}
+
+/// The height `lines` title lines take above a chart (0 without a title).
+fn title_height(lines: usize) -> i32 {
+    if lines > 0 {
+        18 * lines as i32 + 6
+    } else {
+        0
+    }
+}
+
+/// The height a title takes at a chart `width`, as `draw_title` lays it out.
+pub(crate) fn title_height_at(title: &str, width: i32) -> i32 {
+    title_height(title_lines(title, width).len())
 }
 
 /// A line's or mark's own colour, or `fallback` when it has none.

@@ -154,6 +154,12 @@ impl Colormap {
             ],
         }
     }
+    /// The 256 colours of [`Colormap::lut`] as (r, g, b) (colour keys, SVG colour bars).
+    pub fn colors(self) -> [[u8; 3]; 256] {
+        self.lut()
+            .map(|p| [p as u8, (p >> 8) as u8, (p >> 16) as u8])
+    }
+
     /// 256 RGBA entries (as little-endian u32, ready to store into canvas pixels).
     pub fn lut(self) -> [u32; 256] {
         let s = self.stops();

@@ -7,7 +7,7 @@
 import { POS, NEG } from './netdiagram.js';
 import { HiDpiCanvas } from './hidpi.js';
 import { CHARTS } from './xychart.js';
-import { drawFieldAxes, fieldSpec, fieldMark, pngOf } from './field.js';
+import { drawFieldAxes, fieldSvgSpec, fieldMark } from './field.js';
 
 const M = { left: 36, right: 8, top: 8, bottom: 26 };
 const C1 = [0, 114, 178], C0 = [213, 94, 0];
@@ -121,8 +121,7 @@ export class Boundary extends HiDpiCanvas {
   svgSpec(title = '') {
     const p = this.points, marks = [];
     if (p) for (let i = 0; i < p.labels.length; i++) marks.push(fieldMark(p.x[2 * i], p.x[2 * i + 1], 'circle', p.labels[i] === 1 ? POS : NEG, { size: 3 }));
-    const image = this.grid ? pngOf(this.img) : null;
-    return { kind: 'field', ...fieldSpec(this, { title, marks }), ...(image ? { image } : {}) };
+    return fieldSvgSpec(this, { title, marks }, this.grid && { canvas: this.img });
   }
 }
 

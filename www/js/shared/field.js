@@ -38,8 +38,19 @@ function failed(fig, e) {
 }
 
 /** A canvas's pixels as the PNG data URL the SVG embeds (null when it has none). */
-export function pngOf(canvas) {
+function pngOf(canvas) {
   return canvas && canvas.width > 0 && canvas.height > 0 ? canvas.toDataURL('image/png') : null;
+}
+
+/**
+ * A figure's SVG export spec (`fieldSvg`): `extra` (title, paths, marks, message) over the heatmap
+ * `image` ({canvas, view}: its canvas's PNG, placed at the view it was rendered for; no view: the
+ * figure's), with the colour bar of `heat` ({range: [lo, hi] or null, scale, cmap, levels, label}).
+ */
+export function fieldSvgSpec(fig, extra, image = null, heat = null) {
+  const png = image ? pngOf(image.canvas) : null;
+  const colorbar = heat?.range ? { lo: heat.range[0], hi: heat.range[1], log: heat.scale === 'log', cmap: heat.cmap, levels: heat.levels, label: heat.label } : undefined;
+  return { kind: 'field', ...fieldSpec(fig, { ...extra, colorbar }), ...(png ? { image: png, imageView: image.view?.slice() } : {}) };
 }
 
 /** A path of the SVG export: world points x0, y0, x1, y1, … (any array-like) in a colour. */

@@ -49,8 +49,7 @@ export class NetDiagram extends HiDpiCanvas {
       return;
     }
     if (!this.job) {
-      const st = getComputedStyle(this.canvas);
-      const theme = ['--fg', '--bg', '--muted'].map((k) => st.getPropertyValue(k).trim());
+      const theme = this.#theme();
       const { w, h } = this.css;
       // Nothing changed (the same parameter array, sizes, mode, size and theme): the canvas stands.
       const key = [this.values, this.sizes.join('-'), this.layout, this.mode, this.o.activation, w, h, this.dpr, ...theme];
@@ -94,9 +93,13 @@ export class NetDiagram extends HiDpiCanvas {
   }
   /** The figure as its SVG export (the picture on the page, now). */
   svgSpec(title = '') {
-    const st = getComputedStyle(this.canvas), th = chartTheme(this.canvas);
-    const pic = this.#picture(['--fg', '--bg', '--muted'].map((k) => st.getPropertyValue(k).trim()));
+    const th = chartTheme(this.canvas), pic = this.#picture(this.#theme());
     return { kind: 'picture', svg: pictureSvg(pic, { bg: th.bg, fg: th.fg, title }), units: this.sizes.reduce((a, n) => a + Math.min(n, MAX_UNITS), 0) };
+  }
+  /** The page's foreground, background and muted colours (empty where unset). */
+  #theme() {
+    const st = getComputedStyle(this.canvas);
+    return ['--fg', '--bg', '--muted'].map((k) => st.getPropertyValue(k).trim());
   }
   /** The picture: edges (sign → colour, magnitude → width and opacity), units, captions. */
   #picture([fgC, bgC, mutedC]) {

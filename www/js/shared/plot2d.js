@@ -6,7 +6,7 @@
 // paths through `svgOverlay()`.
 import { HiDpiCanvas } from './hidpi.js';
 import { CHARTS } from './xychart.js';
-import { drawFieldAxes, fieldSpec, fieldMark, pngOf } from './field.js';
+import { drawFieldAxes, fieldSvgSpec, fieldMark } from './field.js';
 
 const MARGIN = { left: 54, right: 10, top: 10, bottom: 36 };
 const MAX_RENDER = 900;            // heatmap pixels per side (cap, whatever the DPR)
@@ -143,16 +143,9 @@ export class Plot2D extends HiDpiCanvas {
    */
   svgSpec(title = '') {
     const lab = this.cb.svgOverlay?.() || {};
-    const image = this.heatView ? pngOf(this.heat) : null;
-    const cbar = this.heatRange && {
-      lo: this.heatRange[0], hi: this.heatRange[1], log: this.opts.scale === 'log', cmap: this.opts.cmap,
-      levels: this.heatLevels, label: this.valueName || 'loss',
-    };
-    return {
-      kind: 'field',
-      ...fieldSpec(this, { title, paths: lab.paths || [], marks: [...(lab.marks || []), ...this.#marks()], colorbar: cbar || undefined }),
-      ...(image ? { image, imageView: this.heatView.slice() } : {}),
-    };
+    return fieldSvgSpec(this, { title, paths: lab.paths || [], marks: [...(lab.marks || []), ...this.#marks()] },
+      this.heatView && { canvas: this.heat, view: this.heatView },
+      { range: this.heatRange, scale: this.opts.scale, cmap: this.opts.cmap, levels: this.heatLevels, label: 'loss' });
   }
 
   /** Minima (+), saddles (×) and the start (a ring), drawn with the axes over the paths. */

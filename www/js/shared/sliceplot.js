@@ -6,7 +6,7 @@
 // the view (fitted or equal scales).
 import { HiDpiCanvas } from './hidpi.js';
 import { CHARTS } from './xychart.js';
-import { drawFieldAxes, fieldSpec, pngOf } from './field.js';
+import { drawFieldAxes, fieldSvgSpec } from './field.js';
 
 const MARGIN = { left: 62, right: 10, top: 10, bottom: 36 };
 
@@ -79,12 +79,7 @@ export class SlicePlot extends HiDpiCanvas {
   #overlay() { const o = this.o.overlay?.(this) || {}; return { paths: o.paths || [], marks: o.marks || [] }; }
   /** The figure as its SVG: the image as shown, the overlay, the colour bar of the image's values (log scale). */
   svgSpec(title = '') {
-    const image = this.image ? pngOf(this.image.canvas) : null;
-    const colorbar = this.range ? { lo: this.range[0], hi: this.range[1], log: this.render.scale === 'log', cmap: this.render.cmap, levels: this.levels, label: 'training loss' } : undefined;
-    return {
-      kind: 'field',
-      ...fieldSpec(this, { title, ...this.#overlay(), message: this.message, colorbar }),
-      ...(image ? { image, imageView: this.image.view.slice() } : {}),
-    };
+    return fieldSvgSpec(this, { title, ...this.#overlay(), message: this.message }, this.image,
+      { range: this.range, scale: this.render.scale, cmap: this.render.cmap, levels: this.levels, label: 'training loss' });
   }
 }
