@@ -60,9 +60,38 @@ setup() {
   if [ -n "$apt_pid" ]; then wait "$apt_pid"; fi
 }
 
+# The engine's API for one lab family (Cargo features `landscapes`: the optimizer lab;
+# `networks`: the network labs) into www/pkg/<family>/: its wasm and its own JS glue (wasm-bindgen
+# numbers the glue's cast helpers per build, so one glue cannot drive another build). LTO drops
+# the code the other family's API would reach. $1 family, $2 "relaxed" for the relaxed-SIMD twin,
+# whose glue must be the plain one's, byte for byte. Each feature set keeps its own artefact in
+# cargo's deps/, so the builds of one target directory share its dependencies and a rebuild
+# without changes is a no-op; the uplifted optplay.wasm is used right after each build.
+build_family() {
+  local fam=$1 out=www/pkg/$1 dir=$ROOT/target wasm=optplay_bg.wasm flags=() simd=()
+  if [ "${2:-}" = relaxed ]; then
+    dir=$ROOT/target/relaxed wasm=optplay_relaxed_bg.wasm simd=(--enable-relaxed-simd)
+    flags=(env RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd")
+  fi
+  "${flags[@]}" env CARGO_TARGET_DIR="$dir" cargo build --release --quiet --lib --target wasm32-unknown-unknown \
+    --no-default-features --features "charts,$fam"
+  rm -rf "$dir/$fam"
+  wasm-bindgen --target web --no-typescript --out-dir "$dir/$fam" "$dir/wasm32-unknown-unknown/release/optplay.wasm"
+  mkdir -p "$out"
+  if [ "${2:-}" = relaxed ]; then
+    cmp -s "$dir/$fam/optplay.js" "$out/optplay.js" ||
+      { echo "the relaxed-SIMD $fam build's JS glue differs from the plain build's" >&2; return 1; }
+  else
+    cp "$dir/$fam/optplay.js" "$out/optplay.js"
+  fi
+  wasm-opt -O3 --enable-simd "${simd[@]}" --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals "$dir/$fam/optplay_bg.wasm" -o "$out/$wasm"
+}
+
 build() {
   log "building the release wasm into www/pkg"
   # wasm-opt comes from npm's binaryen (first on PATH); --mode no-install never downloads.
+  # The full engine (both families' APIs: the benchmark page, the all-labs offline file, the tests).
   wasm-pack build --target web --release --out-dir www/pkg --mode no-install --no-pack
   rm -f www/pkg/.gitignore
   # The same engine with relaxed SIMD (the GEMM's multiply-add fused where the CPU has FMA):
@@ -77,8 +106,18 @@ build() {
     { echo "the relaxed-SIMD build's JS glue differs from the plain build's" >&2; return 1; }
   wasm-opt -O3 --enable-simd --enable-relaxed-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals target/relaxed/pkg/optplay_bg.wasm -o www/pkg/optplay_relaxed_bg.wasm
-  rm -rf www/pkg/charts # (the charts' module of earlier builds: the charts are in the engine now)
-  echo "wasm size (gzip -9): engine with the charts $(gzip -9c www/pkg/optplay_bg.wasm | wc -c) B"
+  # What the lab pages load (<meta name="optplay-engine"> of each page, js/shared/assets.js): the
+  # optimizer lab www/pkg/landscapes/ (no relaxed twin: its code has no matrix product to fuse),
+  # the network labs www/pkg/networks/ and its relaxed-SIMD twin.
+  log "building the lab families' modules (landscapes; networks, plain and relaxed SIMD)"
+  build_family landscapes
+  build_family networks
+  build_family networks relaxed
+  rm -rf www/pkg/charts www/pkg/optplay_landscapes_bg.wasm www/pkg/optplay_networks_bg.wasm www/pkg/optplay_networks_relaxed_bg.wasm # (earlier builds')
+  local f
+  for f in "" landscapes/ networks/; do
+    echo "wasm size (gzip -9): www/pkg/${f}optplay_bg.wasm $(gzip -9c "www/pkg/${f}optplay_bg.wasm" | wc -c) B"
+  done
 }
 
 build_node() {
@@ -87,13 +126,17 @@ build_node() {
 }
 
 check_simd() {
-  local n
-  n=$(wasm-objdump -d www/pkg/optplay_bg.wasm | grep -cE 'f32x4\.|v128\.' || true)
-  echo "SIMD128 instructions in www/pkg/optplay_bg.wasm: $n"
-  [ "$n" -gt 100 ] || { echo "expected SIMD128 instructions in the release wasm" >&2; return 1; }
-  n=$(wasm-objdump -d www/pkg/optplay_relaxed_bg.wasm | grep -c 'f32x4\.relaxed_madd' || true)
-  echo "f32x4.relaxed_madd instructions in www/pkg/optplay_relaxed_bg.wasm: $n"
-  [ "$n" -gt 0 ] || { echo "expected relaxed multiply-adds in the relaxed-SIMD wasm" >&2; return 1; }
+  local n f
+  for f in "" landscapes/ networks/; do
+    n=$(wasm-objdump -d "www/pkg/${f}optplay_bg.wasm" | grep -cE 'f32x4\.|v128\.' || true)
+    echo "SIMD128 instructions in www/pkg/${f}optplay_bg.wasm: $n"
+    [ "$n" -gt 100 ] || { echo "expected SIMD128 instructions in www/pkg/${f}optplay_bg.wasm" >&2; return 1; }
+  done
+  for f in "" networks/; do
+    n=$(wasm-objdump -d "www/pkg/${f}optplay_relaxed_bg.wasm" | grep -c 'f32x4\.relaxed_madd' || true)
+    echo "f32x4.relaxed_madd instructions in www/pkg/${f}optplay_relaxed_bg.wasm: $n"
+    [ "$n" -gt 0 ] || { echo "expected relaxed multiply-adds in www/pkg/${f}optplay_relaxed_bg.wasm" >&2; return 1; }
+  done
 }
 
 serve_bg() {
@@ -150,8 +193,9 @@ cmd_test() {
   log "cargo fmt --check"; cargo fmt --check
   log "cargo clippy (native, all targets)"; cargo clippy --all-targets -- -D warnings
   log "cargo clippy (wasm32)"; cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
-  log "cargo clippy (wasm32, the charts module)"
-  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features charts -- -D warnings
+  log "cargo clippy (wasm32, each lab family's module)"
+  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features charts,landscapes -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features charts,networks -- -D warnings
   log "native tests"; cargo test
   log "wasm tests in headless Chromium"; wasm-pack test --headless --chrome --mode no-install
   log "wasm tests in Node"; wasm-pack test --node --mode no-install

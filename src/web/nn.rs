@@ -9,7 +9,7 @@ use crate::nn::init::INITS;
 use crate::nn::loss::LOSSES;
 use crate::nn::stats::{HIST_KINDS, MAX_BINS, NSTAT, STAT_FIELDS};
 use crate::nn::{self, Trainer as Engine};
-use js_sys::{Float32Array, Object, Uint32Array};
+use js_sys::{Float32Array, Float64Array, Object, Uint32Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -856,4 +856,27 @@ impl MatmulBench {
         }
         self.c.first().copied().unwrap_or(0.0)
     }
+}
+
+/// The lecture's deep linear network (identity activations, one shared W = E Λ Eᵀ):
+/// `{eigenvalues, angle, x, depth}` → `{norms: ‖h[l]‖ for l = 0..=depth, components: h[l]·eᵢ
+/// row-major (depth + 1) × d}`.
+#[wasm_bindgen(js_name = deepLinear, unchecked_return_type = "{norms: Float64Array, components: Float64Array}")]
+pub fn deep_linear(
+    #[wasm_bindgen(
+        unchecked_param_type = "{eigenvalues: number[], angle?: number, x?: number[], depth: number}"
+    )]
+    spec: JsValue,
+) -> Result<JsValue, JsError> {
+    let v = spec_val(spec, "spec")?;
+    let s = crate::spec::deep_linear(&v).map_err(spec_err)?;
+    let f = crate::deep_linear::forward(&s.eigenvalues, s.angle, &s.x, s.depth);
+    let o = Object::new();
+    set(&o, "norms", &Float64Array::from(&f.norms[..]).into());
+    set(
+        &o,
+        "components",
+        &Float64Array::from(&f.components[..]).into(),
+    );
+    Ok(o.into())
 }

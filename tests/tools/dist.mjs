@@ -35,19 +35,28 @@ fs.rmSync(OUT, { recursive: true, force: true });
 fs.cpSync(WWW, SITE, { recursive: true, filter: (src) => !/(^|[\\/])(bench\.html|bench\.js)$/.test(src) });
 
 // ---- bundles ----
-const offline = {
+// The offline modules in place of the site's: assets-offline.js for assets.js, and the engine's
+// glue of the page's family (pkg/<family>/optplay.js, the full pkg/optplay.js for 'full') for the
+// one assets-offline.js imports.
+const GLUE = { full: 'pkg/optplay.js', landscapes: 'pkg/landscapes/optplay.js', networks: 'pkg/networks/optplay.js' };
+const offline = (family) => ({
   name: 'offline-assets',
   setup(b) {
     b.onResolve({ filter: /(^|\/)assets\.js$/ }, (a) => {
       const p = path.resolve(a.resolveDir, a.path);
       return p === path.join(WWW, 'js/shared/assets.js') ? { path: path.join(WWW, 'js/shared/assets-offline.js') } : null;
     });
+    b.onResolve({ filter: /(^|\/)pkg\/optplay\.js$/ }, (a) => {
+      const p = path.resolve(a.resolveDir, a.path);
+      return p === path.join(WWW, 'pkg/optplay.js') ? { path: path.join(WWW, GLUE[family]) } : null;
+    });
   },
-};
-async function bundle(entry, format = 'esm') {
+});
+async function bundle(entry, family, format = 'esm') {
+  if (!Object.hasOwn(GLUE, family)) throw new Error(`no engine build for the family ${family}`);
   const r = await esbuild.build({
     entryPoints: [path.join(WWW, entry)], bundle: true, format, platform: 'browser', target: 'es2022',
-    minify: true, legalComments: 'none', write: false, logLevel: 'warning', external: ['node:*'], plugins: [offline],
+    minify: true, legalComments: 'none', write: false, logLevel: 'warning', external: ['node:*'], plugins: [offline(family)],
     // (the wasm glue's default path, unused: the page hands the worker a compiled module)
     logOverride: { 'empty-import-meta': 'silent' },
   });
@@ -56,20 +65,26 @@ async function bundle(entry, format = 'esm') {
 }
 
 // A classic script (assets-offline.js: file:// pages get no module worker from a blob: URL).
-const worker = await bundle('js/worker/engine-worker.js', 'iife');
 const data = Object.fromEntries(fs.readdirSync(path.join(WWW, 'data')).filter((f) => f.endsWith('.csv')).map((f) => [f, read(`data/${f}`)]));
 const b64 = (f) => fs.readFileSync(path.join(WWW, f)).toString('base64');
-const ASSETS = `<script type="application/json" id="optplay-assets">${JSON.stringify({ worker, wasm: { simd128: b64('pkg/optplay_bg.wasm') }, data }).replace(/</g, '\\u003c')}</script>`;
+// A lab's file inlines its family's engine (<meta name="optplay-engine">, as js/shared/assets.js
+// loads it on the site) and a worker bundled with that engine's glue; playground.html, which
+// holds every lab, the full engine.
+const WASM = { full: 'pkg/optplay_bg.wasm', landscapes: 'pkg/landscapes/optplay_bg.wasm', networks: 'pkg/networks/optplay_bg.wasm' };
+const assetsCache = {};
+const assetsFor = async (family) => (assetsCache[family] ??= `<script type="application/json" id="optplay-assets">${JSON.stringify({ worker: await bundle('js/worker/engine-worker.js', family, 'iife'), wasm: { simd128: b64(WASM[family]) }, data }).replace(/</g, '\\u003c')}</script>`);
+const familyOf = (page) => (read(page).match(/<meta name="optplay-engine" content="([\w-]+)">/) || [, 'full'])[1];
 
 /** A page of www/ as one file: styles and its module inlined, the CSP made of their hashes. */
-async function singleFile(page, { withAssets, extraScripts = [], head = '', info = {}, assets = ASSETS } = {}) {
+async function singleFile(page, { withAssets, extraScripts = [], head = '', info = {}, family = familyOf(page), assets } = {}) {
+  assets ??= withAssets ? await assetsFor(family) : '';
   let html = read(page);
   const scripts = [], styles = [];
   html = html.replace(/<script src="js\/file-notice\.js" defer><\/script>\n?/, '');
   html = html.replace(/<link rel="stylesheet" href="(css\/[\w-]+\.css)">/g, (_, f) => { const css = read(f).trim(); styles.push(css); return `<style>${css}</style>`; });
   const m = html.match(/<script type="module" src="(js\/[\w-]+\.js)"><\/script>/);
   if (!m) throw new Error(`${page}: no module script`);
-  const code = await bundle(m[1]);
+  const code = await bundle(m[1], family);
   scripts.push(code, ...extraScripts);
 
   html = html.replace(m[0], () => `${head}${withAssets ? assets : ''}<script type="module">${code}</script>`);
@@ -133,7 +148,7 @@ const together = { scripts: [LINKER], styles: [] };
 const all = {};
 for (const page of ['index', ...LABS]) {
   const info = {};
-  all[page] = await singleFile(`${page}.html`, { withAssets: page !== 'index', assets: '<!--optplay-assets-->', extraScripts: [LINKER], head: `<script>${LINKER}</script>`, info });
+  all[page] = await singleFile(`${page}.html`, { withAssets: page !== 'index', family: 'full', assets: '<!--optplay-assets-->', extraScripts: [LINKER], head: `<script>${LINKER}</script>`, info });
   together.scripts.push(...info.scripts);
   together.styles.push(...info.styles);
 }
@@ -149,7 +164,7 @@ put(path.join(OFF, 'playground.html'), `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>Learning as Optimization — the playground</title>
-${ASSETS}
+${await assetsFor('full')}
 <script type="application/json" id="optplay-pages">${pagesJson}</script>
 <script>${BOOT}</script>
 </head><body></body></html>

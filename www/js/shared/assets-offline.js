@@ -3,7 +3,16 @@
 // <script type="application/json" id="optplay-assets"> of the page — no request at all, so the
 // file works from file:// with the network off. Same exports as assets.js.
 
+import * as GLUE from '../../pkg/optplay.js';
+
 export const OFFLINE = true;
+
+/**
+ * The engine bundled into this file: tools/dist.mjs points the import above at the glue of the
+ * page's family (pkg/<family>/optplay.js; the full one in playground.html), whose wasm is inlined.
+ */
+export const engineFamily = () => 'bundled';
+export const engineGlue = async () => GLUE;
 
 let assets = null;
 const all = () => (assets ??= JSON.parse(document.getElementById('optplay-assets').textContent));

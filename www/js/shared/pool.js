@@ -14,7 +14,7 @@
 // Errors arrive as the engine's field-named messages (`optimizer.lr: must be …`). A worker that
 // crashes is replaced; what it held is lost and its callers get an error saying so.
 
-import { workerUrl, workerType, wasmModule } from './assets.js';
+import { workerUrl, workerType, wasmModule, engineFamily } from './assets.js';
 
 // Two builds of the same engine (./build.sh): SIMD128, and SIMD128 + relaxed SIMD, whose only
 // difference is the matrix products' multiply-add (`f32x4.relaxed_madd`: one fused instruction
@@ -68,7 +68,7 @@ class WorkerSlot {
     this.w = new Worker(workerUrl(), { type: workerType, name: `engine-${this.index}` });
     this.w.onmessage = (ev) => this.#receive(ev.data);
     this.w.onerror = (ev) => { ev.preventDefault?.(); this.#crash(ev.message || 'the worker failed'); };
-    this.ready = compiled().then((module) => this.send({ op: 'init', module })).then((r) => (this.pool.suspended ? this.send({ op: 'suspend', on: true }) : r));
+    this.ready = compiled().then((module) => this.send({ op: 'init', module, family: engineFamily() })).then((r) => (this.pool.suspended ? this.send({ op: 'suspend', on: true }) : r));
   }
   #receive(m) {
     if (m.type === 'tick') { this.listeners.get(m.handle)?.(m); return; }

@@ -8,7 +8,10 @@
 //
 // Messages in:  {op, id, ...}; replies {id, ok: true, result} or {id, ok: false, error} (the
 // engine's field-named message). Unsolicited: {type: 'tick', handle, ...} while a job runs.
-import init, * as E from '../../pkg/optplay.js';
+import { engineGlue } from '../shared/assets.js';
+
+/** The engine's JS glue, of the page's family (the page names it in `init`). */
+let E = null;
 
 let ready = null;
 const objects = new Map();   // handle → {kind, obj, job}
@@ -56,7 +59,7 @@ function invoke(o, method, args, transfer) {
 }
 
 const ops = {
-  async init({ module }) { ready = init({ module_or_path: module }); await ready; return { simd: true }; },
+  async init({ module, family }) { ready = engineGlue(family).then((g) => { E = g; return g.default({ module_or_path: module }); }); await ready; return { simd: true }; },
   stats() { return { objects: objects.size, jobs: [...objects.values()].filter((o) => o.job).length }; },
 
   // ---- trainers ------------------------------------------------------------------------------
