@@ -59,6 +59,7 @@ export async function open(browser, lab, query = '', opts = {}) {
     acceptDownloads: true, hasTouch: !!opts.touch, isMobile: !!opts.mobile,
   });
   if (opts.init) await context.addInitScript(opts.init);
+  if (opts.requests) context.on('request', (r) => opts.requests.push(r.url())); // (the workers' too)
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });

@@ -191,6 +191,25 @@ async function main() {
       report.push(`engine builds: relaxed-SIMD and SIMD128 losses agree to ${worst.toExponential(1)} over 300 steps (64-32-32-10)`);
     });
 
+    await test('engine families: the optimizer lab downloads pkg/landscapes/, a network lab pkg/networks/, nothing of the other or of the full engine', async () => {
+      const want = { optimizer: /^\/pkg\/landscapes\/optplay(\.js|_bg\.wasm)$/, relu: /^\/pkg\/networks\/optplay(\.js|_relaxed_bg\.wasm)$/, vanishing: /^\/pkg\/networks\/optplay(\.js|_relaxed_bg\.wasm)$/ };
+      const seen = [];
+      for (const [lab, re] of Object.entries(want)) {
+        const urls = [];
+        const { errors, close } = await open(browser, lab, '', { requests: urls });
+        await sleep(1500); // the workers start
+        await close();
+        assert(!errors.length, `${lab}: ${errors.join('; ')}`);
+        const pkg = [...new Set(urls.map((u) => new URL(u).pathname).filter((u) => u.startsWith('/pkg/')))];
+        assert(pkg.length === 2 && pkg.every((u) => re.test(u)), `${lab} fetched ${pkg.join(', ') || 'nothing of pkg/'}`);
+        const glue = urls.filter((u) => u.endsWith('/optplay.js')).length;
+        assert(glue >= (lab === 'optimizer' ? 1 : 2), `${lab}: the glue was requested ${glue} time(s) (the page's import and each worker's expected)`);
+        seen.push(`${lab}: glue requested ${glue}×`);
+        seen.push(`${lab}: ${pkg.join(', ')}`);
+      }
+      report.push(`engine families: ${seen.join('; ')}`);
+    });
+
     await test('pool: a bad spec reports the engine\'s field-named error; the pool stays usable; a cancelled sweep stops', async () => {
       const { page, errors, close } = await open(browser, 'vanishing', '?preset=sigmoid-deep');
       const r = await page.evaluate(async () => {
