@@ -82,7 +82,9 @@ build_family() {
     cmp -s "$dir/$fam/optplay.js" "$out/optplay.js" ||
       { echo "the relaxed-SIMD $fam build's JS glue differs from the plain build's" >&2; return 1; }
   else
-    cp "$dir/$fam/optplay.js" "$out/optplay.js"
+    # (and the snippets it imports: src/web_charts.rs's inline JavaScript)
+    rm -rf "$out/snippets"
+    cp -r "$dir/$fam/optplay.js" "$dir/$fam/snippets" "$out/"
   fi
   wasm-opt -O3 --enable-simd "${simd[@]}" --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals "$dir/$fam/optplay_bg.wasm" -o "$out/$wasm"

@@ -5,6 +5,9 @@
 use crate::chart;
 use plotters::coord::Shift;
 use plotters::drawing::{DrawingArea, IntoDrawingArea};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+};
 use plotters_canvas::CanvasBackend;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -24,6 +27,114 @@ fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsErr
         .ok_or_else(|| JsError::new("chart: the canvas has no 2-D context"))
 }
 
+// A path's vertices traced on the canvas by one call: plotters-canvas makes one wasm → JS call per
+// vertex (`lineTo`), ~20 000 of them for a chart of 8 long series (decimated to 2 points a pixel
+// column); here the vertices go over as one view of wasm memory.
+#[wasm_bindgen(inline_js = "export function tracePath(ctx, xy, close) {
+  ctx.beginPath();
+  ctx.moveTo(xy[0], xy[1]);
+  for (let i = 2; i < xy.length; i += 2) ctx.lineTo(xy[i], xy[i + 1]);
+  if (close) ctx.closePath();
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = tracePath)]
+    fn trace_path(ctx: &CanvasRenderingContext2d, xy: &[i32], close: bool);
+}
+
+/// plotters-canvas with paths and polygons traced by `trace_path` (the same canvas calls, made
+/// by JavaScript); everything else is plotters-canvas's.
+struct PageCanvas {
+    inner: CanvasBackend,
+    ctx: CanvasRenderingContext2d,
+    xy: Vec<i32>,
+}
+
+type Drawn = Result<(), DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+
+fn css_color(c: BackendColor) -> String {
+    let (r, g, b) = c.rgb;
+    format!("rgba({r},{g},{b},{})", c.alpha)
+}
+
+impl PageCanvas {
+    /// The vertices of `path` into `self.xy`; false when there are none.
+    fn collect(&mut self, path: impl IntoIterator<Item = BackendCoord>) -> bool {
+        self.xy.clear();
+        self.xy.extend(path.into_iter().flat_map(|(x, y)| [x, y]));
+        !self.xy.is_empty()
+    }
+}
+
+impl DrawingBackend for PageCanvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Drawn {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Drawn {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> Drawn {
+        self.inner.draw_pixel(p, c)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S) -> Drawn {
+        self.inner.draw_line(a, b, s)
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        s: &S,
+        fill: bool,
+    ) -> Drawn {
+        self.inner.draw_rect(a, b, s, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        s: &S,
+    ) -> Drawn {
+        if s.color().alpha == 0.0 || !self.collect(path) {
+            return Ok(());
+        }
+        self.ctx.set_stroke_style_str(&css_color(s.color()));
+        self.ctx.set_line_width(f64::from(s.stroke_width()));
+        trace_path(&self.ctx, &self.xy, false);
+        self.ctx.stroke();
+        Ok(())
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        c: BackendCoord,
+        r: u32,
+        s: &S,
+        fill: bool,
+    ) -> Drawn {
+        self.inner.draw_circle(c, r, s, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        s: &S,
+    ) -> Drawn {
+        if s.color().alpha == 0.0 || !self.collect(path) {
+            return Ok(());
+        }
+        self.ctx.set_fill_style_str(&css_color(s.color()));
+        trace_path(&self.ctx, &self.xy, true);
+        self.ctx.fill();
+        Ok(())
+    }
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, p: BackendCoord) -> Drawn {
+        self.inner.draw_text(text, s, p)
+    }
+    fn blit_bitmap(&mut self, p: BackendCoord, dim: (u32, u32), src: &[u8]) -> Drawn {
+        self.inner.blit_bitmap(p, dim, src)
+    }
+}
+
 /// The page's theme as a canvas takes it: text at its CSS size, no background (the card's shows).
 fn on_page(th: &mut chart::Theme) {
     th.text_scale = 1.0;
@@ -39,7 +150,7 @@ fn on_canvas<T>(
     (width, height): (u32, u32),
     dpr: f64,
     clear: bool,
-    draw: impl FnOnce(&DrawingArea<chart::Estimated<CanvasBackend>, Shift>) -> Result<T, String>,
+    draw: impl FnOnce(&DrawingArea<chart::Estimated<PageCanvas>, Shift>) -> Result<T, String>,
 ) -> Result<T, JsError> {
     if !(dpr.is_finite() && (0.5..=4.0).contains(&dpr)) {
         return Err(JsError::new(&format!(
@@ -53,7 +164,12 @@ fn on_canvas<T>(
     if clear {
         ctx.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
     }
-    let root = chart::Estimated(backend)
+    let page = PageCanvas {
+        inner: backend,
+        ctx: ctx.clone(),
+        xy: Vec::new(),
+    };
+    let root = chart::Estimated(page)
         .into_drawing_area()
         .shrink((0, 0), (width, height));
     draw(&root).map_err(|e| JsError::new(&e))
@@ -137,7 +253,7 @@ fn draw_once<S: PageSpec, T>(
     spec: JsValue,
     dpr: f64,
     clear: bool,
-    draw: impl FnOnce(&DrawingArea<chart::Estimated<CanvasBackend>, Shift>, &S) -> Result<T, String>,
+    draw: impl FnOnce(&DrawingArea<chart::Estimated<PageCanvas>, Shift>, &S) -> Result<T, String>,
 ) -> Result<T, JsError> {
     let mut spec: S = spec_of(spec)?;
     on_page(spec.theme());

@@ -4,6 +4,8 @@
 //! blocks they touch. The answers are exactly the scan's (the first index of the minimum and of
 //! the maximum, and whether a non-drawable value — where the line breaks — lies in the range).
 
+use std::cell::RefCell;
+
 /// Index of a block's lowest and highest drawable value (`NONE`: it has none), and whether a
 /// non-drawable value lies in it (the high bit of `lo`).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,7 +49,18 @@ pub struct Envelope {
     /// The first and the last drawable index (`usize::MAX`, 0: none yet).
     first: usize,
     last: usize,
+    /// The decimated runs last drawn from these points (`XySpec::indexed_runs`) and what they
+    /// depend on besides them: a redraw of unchanged data (a theme change, a resize back) reuses
+    /// them; an append clears them.
+    runs: RefCell<Option<(RunsKey, Runs)>>,
 }
+
+/// What an indexed series' decimated runs depend on besides its points and the axis rule: the
+/// x extent's bounds, the series' first x, the number of pixel columns (bit patterns).
+pub(crate) type RunsKey = [u64; 4];
+
+/// A line's runs (broken at non-drawable values) of (x, y) vertices in axis coordinates.
+pub(crate) type Runs = Vec<Vec<(f64, f64)>>;
 
 fn drawable(v: f64, log: bool) -> bool {
     v.is_finite() && (!log || v > 0.0)
@@ -92,6 +105,26 @@ fn raw(ys: &[f64], log: bool, from: usize, to: usize) -> Block {
 
 impl Envelope {
     /// The pyramid of `ys` under the axis rule `log`.
+    /// The runs kept for `key`, if they are the last ones drawn.
+    pub(crate) fn runs_for(&self, key: RunsKey) -> Option<Runs> {
+        self.runs
+            .borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, r)| r.clone())
+    }
+
+    /// Whether it holds the runs of a draw (tests).
+    #[cfg(test)]
+    pub(crate) fn holds_runs(&self) -> bool {
+        self.runs.borrow().is_some()
+    }
+
+    /// Keep `runs` as the ones drawn for `key`.
+    pub(crate) fn keep_runs(&self, key: RunsKey, runs: &[Vec<(f64, f64)>]) {
+        *self.runs.borrow_mut() = Some((key, runs.to_vec()));
+    }
+
     pub fn new(ys: &[f64], log: bool) -> Envelope {
         let mut e = Envelope {
             levels: Vec::new(),
@@ -99,6 +132,7 @@ impl Envelope {
             n: 0,
             first: usize::MAX,
             last: 0,
+            runs: RefCell::new(None),
         };
         e.extend(ys);
         e
@@ -106,6 +140,7 @@ impl Envelope {
 
     /// `ys` grew (its first `self.n` values unchanged): add the blocks the new values complete.
     pub fn extend(&mut self, ys: &[f64]) {
+        self.runs.take();
         debug_assert!(ys.len() >= self.n && ys.len() < NONE as usize);
         for (k, &y) in ys[self.n..].iter().enumerate() {
             if drawable(y, self.log) {

@@ -335,6 +335,10 @@ impl XySpec {
         let env = s
             .envelope_for(self.log_y)
             .filter(|_| std::ptr::eq(ys, &s.y[..]));
+        let key = [e.x0, e.x1, s.x_start, columns as f64].map(f64::to_bits);
+        if let Some(runs) = env.and_then(|e| e.runs_for(key)) {
+            return runs;
+        }
         let w = (e.x1 - e.x0) / columns as f64;
         let at = |i: usize| (s.x_start + i as f64, self.ty(ys[i]).unwrap());
         let (mut out, mut run) = (Vec::new(), Vec::with_capacity(2 * columns + 2));
@@ -390,6 +394,9 @@ impl XySpec {
         }
         if !run.is_empty() {
             out.push(run);
+        }
+        if let Some(e) = env {
+            e.keep_runs(key, &out);
         }
         out
     }

@@ -614,6 +614,22 @@ fn long_indexed_series_keep_each_columns_min_and_max_and_their_breaks() {
             }
         }
         assert_eq!(xy_svg(&fast).unwrap(), xy_svg(&plain).unwrap());
+        // The runs of the last draw are kept with the pyramid: drawn again (a theme change), the
+        // same; after an append, the new data's.
+        let again = |c: &XySpec, e: &Extent| c.line_runs(&c.series[0], &c.series[0].y, e, 640);
+        let kept = again(&grown, &e);
+        assert!(grown.series[0].envelope.as_ref().unwrap().holds_runs());
+        assert_eq!(again(&grown, &e), kept);
+        grown.series[0].append(&[0.5, f64::NAN, 7.0]).unwrap();
+        assert!(
+            !grown.series[0].envelope.as_ref().unwrap().holds_runs(),
+            "an append clears them"
+        );
+        let mut longer = plain.clone();
+        longer.series[0].y.extend([0.5, f64::NAN, 7.0]);
+        let e2 = longer.extent();
+        assert_eq!(again(&grown, &e2), again(&longer, &e2));
+        assert_ne!(again(&grown, &e2), kept);
     }
     let mut banded = spec.clone();
     banded.series[0].lo = Some(y.clone());
