@@ -15,11 +15,11 @@ pub const DIVERGED: i32 = -2;
 pub const NOT_CONVERGED: i32 = -1;
 
 /// Okabe–Ito (colour-blind safe), then more; grey for "not converged".
-const PALETTE: [u32; 10] = [
+pub const PALETTE: [u32; 10] = [
     0xE69F00, 0x56B4E9, 0x009E73, 0xF0E442, 0x0072B2, 0xD55E00, 0xCC79A7, 0x882255, 0x44AA99,
     0x999933,
 ];
-const GREY: u32 = 0x9a9a9a;
+pub const GREY: u32 = 0x9a9a9a;
 
 pub struct Basins {
     spec: TrajectorySpec,

@@ -5,6 +5,7 @@
 //! the formula stays written once. The exported script evaluates it on a float64 tensor.
 
 use super::Landscape;
+pub use crate::optim::torch::py_float;
 use crate::real::Real;
 use std::cell::RefCell;
 use std::ops::{Add, Div, Mul, Neg, Sub};
@@ -34,24 +35,6 @@ impl Py {
     }
     fn bin(self, op: &str, b: Py) -> Py {
         Py::new(format!("({} {op} {})", self.text(), b.text()))
-    }
-}
-
-/// A Python float literal that reads back as `c` (Rust and Python both print the shortest repr).
-pub fn py_float(c: f64) -> String {
-    if c.is_nan() {
-        "float('nan')".into()
-    } else if c.is_infinite() {
-        if c > 0.0 {
-            "float('inf')"
-        } else {
-            "(-float('inf'))"
-        }
-        .into()
-    } else if c < 0.0 || (c == 0.0 && c.is_sign_negative()) {
-        format!("({c:?})")
-    } else {
-        format!("{c:?}")
     }
 }
 

@@ -50,6 +50,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     algo: super::Algo::FirstOrder(super::FirstOrder::Adadelta),
     name: "adadelta",
     label: "AdaDelta",
+    torch: Some("Adadelta"),
     params: PARAMS,
     state: &["square_avg", "acc_delta"],
     cross_check: super::no_cross_check,

@@ -50,6 +50,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     algo: super::Algo::FirstOrder(super::FirstOrder::Adagrad),
     name: "adagrad",
     label: "AdaGrad",
+    torch: Some("Adagrad"),
     params: PARAMS,
     state: &["sum"],
     cross_check: super::no_cross_check,

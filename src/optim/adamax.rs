@@ -34,6 +34,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     algo: super::Algo::FirstOrder(super::FirstOrder::Adamax),
     name: "adamax",
     label: "Adamax",
+    torch: Some("Adamax"),
     params: PARAMS,
     state: &["exp_avg", "exp_inf"],
     cross_check: super::no_cross_check,

@@ -16,6 +16,7 @@ pub mod radam;
 pub mod rmsprop;
 pub mod schedule;
 pub mod sgd;
+pub mod torch;
 
 use num_traits::Float;
 use std::collections::BTreeMap;
@@ -345,6 +346,8 @@ pub struct OptimizerDef {
     pub algo: Algo,
     pub name: &'static str,
     pub label: &'static str,
+    /// The torch.optim class it matches step for step (`None`: not a torch.optim optimizer).
+    pub torch: Option<&'static str>,
     pub params: &'static [ParamSpec],
     pub state: &'static [&'static str],
     /// Checks across parameters (e.g. torch's "Nesterov momentum requires a momentum and zero

@@ -49,6 +49,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     algo: super::Algo::FirstOrder(super::FirstOrder::NAdam),
     name: "nadam",
     label: "NAdam",
+    torch: Some("NAdam"),
     params: PARAMS,
     state: &["exp_avg", "exp_avg_sq", "mu_product"],
     cross_check: super::no_cross_check,

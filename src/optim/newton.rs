@@ -22,6 +22,8 @@ pub const DEF: OptimizerDef = OptimizerDef {
     algo: super::Algo::Newton,
     name: "newton",
     label: "Newton–Raphson",
+    // (not a torch.optim optimizer: the exported script writes its step)
+    torch: None,
     params: PARAMS,
     state: &["newton_step"],
     cross_check: super::no_cross_check,

@@ -42,6 +42,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     algo: super::Algo::FirstOrder(super::FirstOrder::RAdam),
     name: "radam",
     label: "RAdam",
+    torch: Some("RAdam"),
     params: PARAMS,
     state: &["exp_avg", "exp_avg_sq"],
     cross_check: super::no_cross_check,

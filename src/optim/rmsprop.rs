@@ -58,6 +58,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     algo: super::Algo::FirstOrder(super::FirstOrder::RmsProp),
     name: "rmsprop",
     label: "RMSprop",
+    torch: Some("RMSprop"),
     params: PARAMS,
     state: &["square_avg", "grad_avg", "momentum_buffer"],
     cross_check: super::no_cross_check,

@@ -46,6 +46,7 @@ pub const DEF: OptimizerDef = OptimizerDef {
     algo: super::Algo::FirstOrder(super::FirstOrder::Sgd),
     name: "sgd",
     label: "SGD (momentum, Nesterov)",
+    torch: Some("SGD"),
     params: PARAMS,
     state: &["momentum_buffer"],
     cross_check,

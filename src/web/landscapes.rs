@@ -365,3 +365,14 @@ impl Basins {
 fn opt_num(v: Option<usize>) -> JsValue {
     v.map_or(JsValue::NULL, |k| JsValue::from_f64(k as f64))
 }
+
+/// The basin map's colours as CSS: `[basin 1, basin 2, …]` (repeating past the last), then the
+/// colour of the starts that did not converge — for the legend and the minima's markers.
+#[wasm_bindgen(js_name = basinColors)]
+pub fn basin_colors() -> Vec<String> {
+    crate::basins::PALETTE
+        .iter()
+        .chain([&crate::basins::GREY])
+        .map(|c| format!("#{c:06X}"))
+        .collect()
+}

@@ -7,8 +7,8 @@
 //! after each such call.
 
 use crate::landscape::grid::{self, Rect};
-use crate::meta;
-use crate::spec::{SpecError, Val};
+use crate::spec::{self, SpecError, Val};
+use crate::{meta, optim};
 use js_sys::{Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -116,6 +116,37 @@ pub fn optimizers() -> Result<JsValue, JsError> {
 #[wasm_bindgen(unchecked_return_type = "ScheduleMeta[]")]
 pub fn schedulers() -> Result<JsValue, JsError> {
     to_js(&meta::schedulers())
+}
+
+/// The PyTorch construction of an optimizer spec (validated as the engine takes it): `torch.optim.
+/// <Class>(<params>, lr=…, <the kwargs not at their defaults>, foreach=False)`; `lr`, when given,
+/// is a Python expression put in the learning rate's place. Newton's method has no torch class.
+#[wasm_bindgen(js_name = torchOptimizer)]
+pub fn torch_optimizer(
+    #[wasm_bindgen(unchecked_param_type = "OptimizerSpec")] spec: JsValue,
+    params: &str,
+    lr: Option<String>,
+) -> Result<String, JsError> {
+    let v = spec_val(spec, "optimizer")?;
+    let o = spec::optimizer(&v, "optimizer").map_err(spec_err)?;
+    optim::torch::optimizer(o.def, &o.hyper, params, lr.as_deref())
+        .map_err(|e| JsError::new(&format!("optimizer: {e}")))
+}
+
+/// The torch scheduler of a schedule spec (`null`: constant) on the optimizer named `optimizer`,
+/// or `null` for a constant learning rate.
+#[wasm_bindgen(js_name = torchScheduler)]
+pub fn torch_scheduler(
+    #[wasm_bindgen(unchecked_param_type = "SchedulerSpec | null | undefined")] spec: JsValue,
+    optimizer: &str,
+) -> Result<Option<String>, JsError> {
+    let v = if spec.is_undefined() || spec.is_null() {
+        None
+    } else {
+        Some(spec_val(spec, "scheduler")?)
+    };
+    let s = spec::scheduler(v.as_ref(), "scheduler").map_err(spec_err)?;
+    Ok(optim::torch::scheduler(&s, optimizer))
 }
 
 /// Whether SIMD128 was enabled when this module was compiled.

@@ -261,7 +261,7 @@ async function main() {
       const json = JSON.parse(files.json.toString());
       assert(json.racers.length === 4 && json.racers[0].points.length === 21, 'JSON racers');
       const py = files.py.toString();
-      assert(/torch\.optim\.SGD\(\[p\], lr=0\.01, momentum=0\.0/.test(py) && /^PLAYGROUND_PATH = \[$/m.test(py), py.slice(0, 400));
+      assert(/^opt = torch\.optim\.SGD\(\[p\], lr=0\.01, foreach=False\)$/m.test(py) && /^PLAYGROUND_PATH = \[$/m.test(py), py.slice(0, 400));
       assert(!errors.length, errors.join('; '));
       await page.close();
     });
@@ -341,14 +341,14 @@ async function main() {
       assert(st.n >= 4 && st.items >= 4, `≥ 4 basins: ${JSON.stringify(st)}`);
       assert(st.slices > 5 && st.med < 10, `computed in slices of < 10 ms: ${JSON.stringify(st)}`);
       assert(!st.bar, 'progress bar hidden when done');
-      // The legend's colours are the engine's (Okabe–Ito).
+      // The legend shows each basin in the colour the engine painted its cells with.
       const colours = await page.evaluate(async () => {
-        const { BASIN_COLORS } = await import('./js/optimizer/basins.js');
         const B = window.__lab.basins, lab = B.labels, px = B.rgba, out = [];
+        const swatch = (k) => [...document.querySelectorAll('#basin-legend li')].find((li) => li.textContent.startsWith(`basin ${k + 1} `))?.querySelector('.basin-swatch');
         for (let k = 0; k < 4; k++) {
           const i = lab.indexOf(k);
-          const hex = '#' + [0, 1, 2].map((c) => px[4 * i + c].toString(16).padStart(2, '0')).join('').toUpperCase();
-          out.push([hex, BASIN_COLORS[k]]);
+          const rgb = `rgb(${[0, 1, 2].map((c) => px[4 * i + c]).join(', ')})`;
+          out.push([rgb, swatch(k) ? getComputedStyle(swatch(k)).backgroundColor : 'no swatch']);
         }
         return out;
       });

@@ -15,6 +15,9 @@ export async function loadEngineOrNull() {
   if (!fs.existsSync(js)) return null;
   const E = await import(js);
   E.initSync({ module: fs.readFileSync(path.join(WWW, 'pkg/optplay_bg.wasm')) });
+  // (the page's modules that print with the engine — the exports — find it where a page has it)
+  const { useEngine } = await import(path.join(WWW, 'js/shared/engine.js'));
+  useEngine(E);
   return E;
 }
 

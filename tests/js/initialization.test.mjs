@@ -15,6 +15,9 @@ import { parseHidden } from '../../www/js/nn/common.js';
 import { ROOT, loadEngineOrNull } from './helpers.mjs';
 import { pythonOk } from './nn-helpers.mjs';
 
+// The exports print torch.optim's construction with the engine (src/optim/torch.rs).
+await loadEngineOrNull();
+
 const table = (id = '') => buildTable(baseFor(id));
 const digits = () => fs.readFileSync(path.join(ROOT, 'www/data/digits.csv'), 'utf8');
 
@@ -85,7 +88,7 @@ test('playground script: the exact initial weights, the data points and full-bat
   assert.match(src, new RegExp(`^BATCH_SIZE = ${spec.batch_size ?? 1 << 30}  #`, 'm'));
   assert.match(src, new RegExp(`^STEPS = ${v.steps}$`, 'm'));
   assert.match(src, /net = make_net\(lambda: nn\.ReLU\(\)\)/);
-  assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=0\.1\)/);
+  assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=0\.1, foreach=False\)/);
   // The embedded weights are exactly the given ones: float32, layer by layer, W [out][in] then b.
   const b64 = src.match(/^INITIAL = \(\n([\s\S]*?)\n\)/m)[1].split('\n').map((l) => l.trim().slice(1, -1)).join('');
   const got = new Float32Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);

@@ -12,6 +12,9 @@ import { DEFAULTS, PRESETS, baseFor, buildTable, raceSpec, csvShape, epochsToThr
 import { ROOT, loadEngineOrNull } from './helpers.mjs';
 import { pythonOk } from './nn-helpers.mjs';
 
+// The exports print torch.optim's construction with the engine (src/optim/torch.rs).
+await loadEngineOrNull();
+
 const table = (id = '') => buildTable(baseFor(id));
 
 test('relu table: defaults, presets and per-activation learning rates', () => {
@@ -82,7 +85,7 @@ test('race script: one network per activation from the same seed, its own lr, th
   assert.match(src, /^THRESHOLD = 0\.05  #/m);
   assert.match(src, /^MAX_EPOCHS = 30$/m);
   assert.match(src, /\("sigmoid", lambda: nn\.Sigmoid\(\), 0\.5\),\n    \("tanh", lambda: nn\.Tanh\(\), 0\.05\),\n    \("relu", lambda: nn\.ReLU\(\), 0\.05\),/);
-  assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=lr, momentum=0\.9\)/);
+  assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=lr, momentum=0\.9, foreach=False\)/);
   assert.match(src, /net = make_net\(act\)  # the same initial weights for every activation/);
   assert.match(src, /batches = Batches\(\)  # the same mini-batches for every activation/);
   assert.match(src, /def epochs_to_threshold\(errs\):/);

@@ -13,6 +13,9 @@ import { DEFAULTS, PRESETS, PRESET_IDS, baseFor, buildTable, deepLinearSpec, mlp
 import { loadEngineOrNull } from './helpers.mjs';
 import { pythonOk } from './nn-helpers.mjs';
 
+// The exports print torch.optim's construction with the engine (src/optim/torch.rs).
+await loadEngineOrNull();
+
 const table = (id = '') => buildTable(baseFor(id));
 
 test('vanishing table: defaults load with no notices and write an empty query', () => {
@@ -166,7 +169,7 @@ test('PyTorch script of the deep MLP: network, init, optimizer, batches, steps a
   assert.match(src, /^SEED = 7$/m);
   assert.match(src, /net = make_net\(lambda: nn\.Tanh\(\)\)/);
   assert.match(src, /# The playground's initial weights \(drawn by the playground as torch\.nn\.init\.xavier_normal_\(lin\.weight, gain=1\.0\); biases 0\)/);
-  assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=0\.05, momentum=0\.9\)/);
+  assert.match(src, /opt = torch\.optim\.SGD\(net\.parameters\(\), lr=0\.05, momentum=0\.9, foreach=False\)/);
   assert.match(src, /loss_fn = nn\.BCEWithLogitsLoss\(\)/);
   assert.match(src, /_XS = \[\n    0\.1, -0\.2, 0\.3, 0\.4, -0\.5, 0\.25,\n\]/);
   assert.match(src, /LABELS = \[\n    0, 1, 1,\n\]/);

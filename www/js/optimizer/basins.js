@@ -4,14 +4,18 @@
 // for it. The worker streams the map as it grows (RGBA + the minima found so far); this module
 // draws it semi-transparent over the heatmap with the basins' minima marked, shows the progress
 // and a legend, and cancels the computation whenever its input changes.
-// The engine's colours are Okabe–Ito (src/basins.rs PALETTE); BASIN_COLORS mirrors them for the
-// legend and the markers (the e2e test checks they agree).
+// The legend's and the markers' colours are the engine's (Okabe–Ito, src/basins.rs PALETTE:
+// E.basinColors()), the ones it paints the map with.
 import { sig } from '../shared/format.js';
-import { errorMessage } from '../shared/engine.js';
+import { errorMessage, engineNow } from '../shared/engine.js';
 import { getPool } from '../shared/pool.js';
 
-export const BASIN_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#882255', '#44AA99', '#999933'];
-export const NOT_CONVERGED_COLOR = '#9a9a9a';
+let palette = null;
+/** Basin k's colour (k ≥ 0), or the not-converged colour (k = -1). */
+function basinColor(k) {
+  palette ??= engineNow().basinColors();
+  return k < 0 ? palette[palette.length - 1] : palette[k % (palette.length - 1)];
+}
 const VIEW_SETTLE_MS = 220;  // a pan/zoom restarts the map once the view has settled
 
 export class BasinMap {
@@ -137,9 +141,9 @@ export class BasinMap {
     const pct = (k) => (s.counts ? ` — ${Math.round((1000 * (s.counts.get(k) || 0)) / s.total) / 10} % of starts` : '');
     s.centers.forEach((c, k) => {
       if (s.counts && !s.counts.get(k)) return;
-      rows.push(item(BASIN_COLORS[k % BASIN_COLORS.length], `basin ${k + 1} → minimum (${sig(c.x, 4)}, ${sig(c.y, 4)}), f = ${Math.abs(c.f) < 1e-12 ? '0' : sig(c.f, 5)}${pct(k)}`));
+      rows.push(item(basinColor(k), `basin ${k + 1} → minimum (${sig(c.x, 4)}, ${sig(c.y, 4)}), f = ${Math.abs(c.f) < 1e-12 ? '0' : sig(c.f, 5)}${pct(k)}`));
     });
-    if (s.counts?.get(-1)) rows.push(item(NOT_CONVERGED_COLOR, `not converged within the steps${pct(-1)}`));
+    if (s.counts?.get(-1)) rows.push(item(basinColor(-1), `not converged within the steps${pct(-1)}`));
     if (s.counts?.get(-2)) rows.push(item('transparent', `diverged (no colour)${pct(-2)}`, 'diverged'));
     box.replaceChildren(...rows);
   }
@@ -161,7 +165,7 @@ export class BasinMap {
       if (s.counts && !s.counts.get(k)) return;
       const [px, py] = plot.toPx(c.x, c.y);
       ctx.beginPath(); ctx.arc(px + 13, py - 13, 8.5, 0, 2 * Math.PI);
-      const col = BASIN_COLORS[k % BASIN_COLORS.length];
+      const col = basinColor(k);
       ctx.fillStyle = col; ctx.fill();
       ctx.lineWidth = 1.5; ctx.strokeStyle = '#000'; ctx.stroke();
       ctx.fillStyle = luminance(col) > 0.35 ? '#000' : '#fff'; ctx.fillText(String(k + 1), px + 13, py - 12.5);

@@ -20,6 +20,20 @@ export function loadEngine() {
 }
 
 /**
+ * The engine, loaded: for code that runs only once it is (an export). Throws before that.
+ */
+export function engineNow() {
+  if (!ready) throw new Error('the engine is not loaded yet');
+  return ready;
+}
+
+/** Use an engine module loaded elsewhere (Node: the tests' and tools' initSync'd module). */
+export function useEngine(E) {
+  ready = E;
+  enginePromise ??= Promise.resolve(E);
+}
+
+/**
  * The page's engine for a canvas widget's `draw()` (the charts draw through it): the engine if it
  * runs, else null — the load is under way and the widget redraws when it is in (or `failed(e)`).
  */

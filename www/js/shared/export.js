@@ -13,56 +13,27 @@
 // shared/py-engine.js), so that mini-batch runs agree with the engine step by step too.
 import { DATA_LANDSCAPES, isDataLandscape, parseColumns, STANDARDIZE_EPS } from './datasets.js';
 import { PY_RNG } from './py-engine.js';
+import { engineNow } from './engine.js';
 
 /** torch.optim class for each engine optimizer name. */
-export const TORCH_OPTIM = {
-  sgd: 'SGD', adagrad: 'Adagrad', rmsprop: 'RMSprop', adadelta: 'Adadelta', adam: 'Adam',
-  adamw: 'AdamW', adamax: 'Adamax', nadam: 'NAdam', radam: 'RAdam',
-};
-
 /** Python float literal for a JS number (round-trips exactly: JS and Python both print shortest repr). */
 export function pyNum(v) {
   if (!Number.isFinite(v)) throw new Error(`cannot export non-finite number ${v}`);
   const s = String(v);
   return /[.eE]/.test(s) ? s : s + '.0';
 }
-function pyVal(v) {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (Array.isArray(v)) return '(' + v.map(pyVal).join(', ') + ')';
-  if (typeof v === 'number') return pyNum(v);
-  throw new Error(`cannot export value ${JSON.stringify(v)}`);
-}
 function pyInt(v) { return String(Math.floor(v)); } // the engine truncates step_size / T_max too
 
+/**
+ * The exported scripts' `opt = …` and `sched = …`, printed by the engine from its own optimizer
+ * and schedule definitions (src/optim/torch.rs): the torch.optim class, the learning rate (or the
+ * Python expression `lr`) and every kwarg not at its default; the torch scheduler on `opt`, or null.
+ */
+export function torchOptimizer(o, params, lr) {
+  return engineNow().torchOptimizer(o, params, lr);
+}
 export function torchScheduler(s) {
-  if (!s || s.name === 'constant') return null;
-  switch (s.name) {
-    case 'step': return `torch.optim.lr_scheduler.StepLR(opt, step_size=${pyInt(s.step_size ?? 50)}, gamma=${pyNum(s.gamma ?? 0.1)})`;
-    case 'exponential': return `torch.optim.lr_scheduler.ExponentialLR(opt, gamma=${pyNum(s.gamma)})`;
-    case 'cosine': return `torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=${pyInt(s.T_max)}, eta_min=${pyNum(s.eta_min ?? 0)})`;
-    case 'inverse_time': {
-      // lr_k = lr_0 / (1 + decay·k)^power  (k = scheduler steps taken)
-      const decay = s.decay ?? s.gamma ?? 0, power = s.power ?? 1;
-      return `torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda k: 1.0 / (1.0 + ${pyNum(decay)} * k) ** ${pyNum(power)})`;
-    }
-    default: throw new Error(`scheduler: no torch equivalent for "${s.name}"`);
-  }
-}
-
-/** kwargs passed to torch.optim: exactly the spec's optimizer fields except `name`. */
-export function optimizerKwargs(o) {
-  const out = {};
-  for (const [k, v] of Object.entries(o)) if (k !== 'name') out[k] = v;
-  return out;
-}
-
-/** kwargs torch's class does not take although the engine lists them (AdamW always decouples). */
-const NOT_A_TORCH_KWARG = { adamw: ['decoupled_weight_decay'] };
-
-/** The torch.optim kwargs of an engine optimizer spec, as Python `name=value` strings. */
-export function torchKwargs(o) {
-  const drop = NOT_A_TORCH_KWARG[o.name] || [];
-  return Object.entries(optimizerKwargs(o)).filter(([k]) => !drop.includes(k)).map(([k, v]) => `${k}=${pyVal(v)}`);
+  return engineNow().torchScheduler(s ?? null, 'opt') ?? null;
 }
 
 /** At most `cap` points of a path, evenly spread, always with the first and the last. */
@@ -103,7 +74,7 @@ export function pytorchScript(spec, opts = {}) {
   L.push(`#   zero_grad(); f = F(p${batch ? ', batch' : ''}); f.backward(); opt.step(); sched.step()`);
   L.push(newton
     ? '# (Newton is not a torch.optim optimizer: p <- p - eta(t) * solve(H, g) with the exact Hessian from autograd;\n# eta(t) follows the torch scheduler of the playground run.)'
-    : `# with torch.optim.${TORCH_OPTIM[o.name] || '?'} and the playground's kwargs${sch ? ' and scheduler' : ''}.`);
+    : `# with the playground's optimizer as torch.optim constructs it${sch ? ' and its scheduler' : ''}.`);
   L.push(batch
     ? '# Mini-batches are drawn with the playground\'s own random generator (EngineRng below), so the batches,\n# and with them the whole path, are the playground\'s: it matches to ~1e-12 relative.'
     : '# It matches the playground\'s path to ~1e-12 relative (long chaotic runs drift apart by rounding).');
@@ -213,9 +184,7 @@ export function pytorchScript(spec, opts = {}) {
     L.push('    points.append([p[0].item(), p[1].item()])');
     L.push('    values.append(fk)');
   } else {
-    const cls = TORCH_OPTIM[o.name];
-    if (!cls) throw new Error(`optimizer: no torch equivalent for "${o.name}"`);
-    L.push(`opt = torch.optim.${cls}([p], ${torchKwargs(o).join(', ')}, foreach=False)`);
+    L.push(`opt = ${torchOptimizer(o, '[p]')}`);
     L.push(`sched = ${sch ?? 'None'}`);
     L.push('for k in range(1, STEPS + 1):');
     L.push('    lrs.append(opt.param_groups[0]["lr"])');

@@ -20,7 +20,7 @@
 //   * a step whose loss is not finite stops the run ("diverged at step k"), as in the engine.
 // torch's random generator is not the engine's: shuffles and random initial weights agree in
 // distribution only, unless the exact initial weights are embedded.
-import { TORCH_OPTIM, torchKwargs, torchScheduler, pyNum } from './export.js';
+import { torchOptimizer, torchScheduler, pyNum } from './export.js';
 import { PY_RNG, PY_BLOB, pyLongString } from './py-engine.js';
 
 export { pyNum };
@@ -141,9 +141,10 @@ export function networkScript(spec, opts = {}) {
   const nOut = sizes[sizes.length - 1];
   const loss = spec.loss ?? (nOut > 1 ? 'cross_entropy' : 'bce_with_logits');
   if (!TORCH_LOSS[loss]) throw new Error(`loss: no torch equivalent for "${String(loss).slice(0, 40)}"`);
-  const o = spec.optimizer || { name: 'sgd', lr: 0.01 };
-  const cls = TORCH_OPTIM[o.name];
-  if (!cls) throw new Error(`optimizer: no torch equivalent for "${String(o.name).slice(0, 40)}"`);
+  const o = spec.optimizer;
+  // torch.optim's construction, printed by the engine (a field-named error for anything else).
+  const optLine = (lrExpr) => torchOptimizer(o, 'net.parameters()', lrExpr);
+  optLine();
   const sch = spec.scheduler && spec.scheduler.name !== 'constant' ? torchScheduler(spec.scheduler) : null;
   const data = opts.data;
   if (!data) throw new Error('data: the data set is needed (points or an embedded CSV)');
@@ -158,7 +159,6 @@ export function networkScript(spec, opts = {}) {
   for (const r of runs) torchActivation(r.activation);
   const bn = !!spec.batch_norm, hiddenDrop = spec.dropout ?? 0, inputDrop = spec.input_dropout ?? 0;
   const drop = Math.max(hiddenDrop, inputDrop), perBatch = spec.dropout_granularity === 'batch';
-  const kw = torchKwargs(o);
   const L = [];
   L.push('#!/usr/bin/env python3');
   L.push(`# ${opts.title || 'Learning as Optimization playground: a network run'}, exported as a PyTorch script.`);
@@ -376,7 +376,6 @@ export function networkScript(spec, opts = {}) {
     if (drop > 0) { L.push('    for m in drops:'); L.push('        m.train()'); }
     L.push('');
   }
-  const optLine = (lrExpr) => `torch.optim.${cls}(net.parameters(), ${(kw.some((k) => k.startsWith('lr=')) ? kw.map((k) => (k.startsWith('lr=') ? `lr=${lrExpr}` : k)) : [`lr=${lrExpr}`, ...kw]).join(', ')})`;
   const ex = opts.expected;
   if (race) {
     L.push(`THRESHOLD = ${pyNum(race.threshold)}  # training error rate to reach`);
@@ -445,7 +444,7 @@ export function networkScript(spec, opts = {}) {
     L.push('        json.dump(RESULT, out)');
   } else {
     L.push(`net = make_net(lambda: ${torchActivation(runs[0].activation)}${drop > 0 ? ', EngineRng.derive(SEED, 4)' : ''})`);
-    L.push(`opt = ${optLine(pyNum(o.lr ?? 0.01))}`);
+    L.push(`opt = ${optLine()}`);
     L.push(`sched = ${sch ? sch : 'None'}`);
     if (report !== 'none') { L.push('print("at initialization:")'); L.push('layer_report(net)'); }
     L.push('batches = Batches()');
