@@ -57,11 +57,21 @@ fn css_color(c: BackendColor) -> String {
 }
 
 impl PageCanvas {
-    /// The vertices of `path` into `self.xy`; false when there are none.
-    fn collect(&mut self, path: impl IntoIterator<Item = BackendCoord>) -> bool {
+    /// Trace `path` as the canvas's current path (closed for a polygon); false when there is
+    /// nothing to draw (no vertex, or a transparent colour).
+    fn trace(
+        &mut self,
+        path: impl IntoIterator<Item = BackendCoord>,
+        c: BackendColor,
+        close: bool,
+    ) -> bool {
         self.xy.clear();
         self.xy.extend(path.into_iter().flat_map(|(x, y)| [x, y]));
-        !self.xy.is_empty()
+        if c.alpha == 0.0 || self.xy.is_empty() {
+            return false;
+        }
+        trace_path(&self.ctx, &self.xy, close);
+        true
     }
 }
 
@@ -96,13 +106,11 @@ impl DrawingBackend for PageCanvas {
         path: I,
         s: &S,
     ) -> Drawn {
-        if s.color().alpha == 0.0 || !self.collect(path) {
-            return Ok(());
+        if self.trace(path, s.color(), false) {
+            self.ctx.set_stroke_style_str(&css_color(s.color()));
+            self.ctx.set_line_width(f64::from(s.stroke_width()));
+            self.ctx.stroke();
         }
-        self.ctx.set_stroke_style_str(&css_color(s.color()));
-        self.ctx.set_line_width(f64::from(s.stroke_width()));
-        trace_path(&self.ctx, &self.xy, false);
-        self.ctx.stroke();
         Ok(())
     }
     fn draw_circle<S: BackendStyle>(
@@ -119,12 +127,10 @@ impl DrawingBackend for PageCanvas {
         path: I,
         s: &S,
     ) -> Drawn {
-        if s.color().alpha == 0.0 || !self.collect(path) {
-            return Ok(());
+        if self.trace(path, s.color(), true) {
+            self.ctx.set_fill_style_str(&css_color(s.color()));
+            self.ctx.fill();
         }
-        self.ctx.set_fill_style_str(&css_color(s.color()));
-        trace_path(&self.ctx, &self.xy, true);
-        self.ctx.fill();
         Ok(())
     }
     fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, p: BackendCoord) -> Drawn {
