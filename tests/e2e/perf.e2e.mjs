@@ -192,7 +192,9 @@ async function main() {
     });
 
     await test('engine families: the optimizer lab downloads pkg/landscapes/, a network lab pkg/networks/, nothing of the other or of the full engine', async () => {
-      const want = { optimizer: /^\/pkg\/landscapes\/optplay(\.js|_bg\.wasm)$/, relu: /^\/pkg\/networks\/optplay(\.js|_relaxed_bg\.wasm)$/, vanishing: /^\/pkg\/networks\/optplay(\.js|_relaxed_bg\.wasm)$/ };
+      // (the glue, the wasm, and the glue's snippet: src/web_charts.rs's inline JS)
+      const want = { optimizer: /^\/pkg\/landscapes\/(optplay\.js|optplay_bg\.wasm|snippets\/[\w-]+\/inline0\.js)$/, relu: /^\/pkg\/networks\/(optplay\.js|optplay_relaxed_bg\.wasm|snippets\/[\w-]+\/inline0\.js)$/ };
+      want.vanishing = want.relu;
       const seen = [];
       for (const [lab, re] of Object.entries(want)) {
         const urls = [];
@@ -201,7 +203,7 @@ async function main() {
         await close();
         assert(!errors.length, `${lab}: ${errors.join('; ')}`);
         const pkg = [...new Set(urls.map((u) => new URL(u).pathname).filter((u) => u.startsWith('/pkg/')))];
-        assert(pkg.length === 2 && pkg.every((u) => re.test(u)), `${lab} fetched ${pkg.join(', ') || 'nothing of pkg/'}`);
+        assert(pkg.length === 3 && pkg.every((u) => re.test(u)), `${lab} fetched ${pkg.join(', ') || 'nothing of pkg/'}`);
         const glue = urls.filter((u) => u.endsWith('/optplay.js')).length;
         assert(glue >= (lab === 'optimizer' ? 1 : 2), `${lab}: the glue was requested ${glue} time(s) (the page's import and each worker's expected)`);
         seen.push(`${lab}: glue requested ${glue}×`);
