@@ -67,16 +67,18 @@ setup() {
 # whose glue must be the plain one's, byte for byte. Each feature set keeps its own artefact in
 # cargo's deps/, so the builds of one target directory share its dependencies and a rebuild
 # without changes is a no-op; the uplifted optplay.wasm is used right after each build.
+# `full` is the default feature set (both families) into www/pkg/ itself, whose plain build and
+# glue wasm-pack writes.
 build_family() {
-  local fam=$1 out=www/pkg/$1 dir=$ROOT/target wasm=optplay_bg.wasm flags=() simd=()
+  local fam=$1 out=www/pkg/$1 dir=$ROOT/target wasm=optplay_bg.wasm flags=() simd=() features=(--no-default-features --features "charts,$1")
+  if [ "$fam" = full ]; then out=www/pkg features=(); fi
   if [ "${2:-}" = relaxed ]; then
     dir=$ROOT/target/relaxed wasm=optplay_relaxed_bg.wasm simd=(--enable-relaxed-simd)
     flags=(env RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd")
   fi
-  "${flags[@]}" env CARGO_TARGET_DIR="$dir" cargo build --release --quiet --lib --target wasm32-unknown-unknown \
-    --no-default-features --features "charts,$fam"
+  "${flags[@]}" env CARGO_TARGET_DIR="$dir" cargo build --release --quiet --lib --target wasm32-unknown-unknown "${features[@]}"
   rm -rf "$dir/$fam"
-  wasm-bindgen --target web --no-typescript --out-dir "$dir/$fam" "$dir/wasm32-unknown-unknown/release/optplay.wasm"
+  wasm-bindgen --target web --out-dir "$dir/$fam" "$dir/wasm32-unknown-unknown/release/optplay.wasm"
   mkdir -p "$out"
   if [ "${2:-}" = relaxed ]; then
     cmp -s "$dir/$fam/optplay.js" "$out/optplay.js" ||
@@ -100,14 +102,7 @@ build() {
   # www/pkg/optplay_relaxed_bg.wasm, loaded instead where the browser validates it (js/shared/pool.js).
   # Its JS glue must be the plain build's, byte for byte, since one glue drives both.
   log "building the relaxed-SIMD variant into www/pkg/optplay_relaxed_bg.wasm"
-  RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" CARGO_TARGET_DIR="$ROOT/target/relaxed" \
-    cargo build --release --quiet --lib --target wasm32-unknown-unknown
-  rm -rf target/relaxed/pkg
-  wasm-bindgen --target web --out-dir target/relaxed/pkg target/relaxed/wasm32-unknown-unknown/release/optplay.wasm
-  cmp -s target/relaxed/pkg/optplay.js www/pkg/optplay.js ||
-    { echo "the relaxed-SIMD build's JS glue differs from the plain build's" >&2; return 1; }
-  wasm-opt -O3 --enable-simd --enable-relaxed-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals target/relaxed/pkg/optplay_bg.wasm -o www/pkg/optplay_relaxed_bg.wasm
+  build_family full relaxed
   # What the lab pages load (<meta name="optplay-engine"> of each page, js/shared/assets.js): the
   # optimizer lab www/pkg/landscapes/ (no relaxed twin: its code has no matrix product to fuse),
   # the network labs www/pkg/networks/ and its relaxed-SIMD twin.

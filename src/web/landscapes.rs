@@ -1,9 +1,9 @@
 //! The optimizer lab's API (feature `landscapes`): landscapes with their metadata and heatmaps,
 //! trajectories, stateful runs and basin maps. Left out of the network labs' module.
 
-use super::{rect, set, spec_err, spec_val, to_js};
-use crate::landscape::grid::{self, Canvas, Colormap, RenderOptions};
-use crate::landscape::{self, Scale};
+use super::{rect, render_options, set, spec_err, spec_val, to_js};
+use crate::landscape;
+use crate::landscape::grid::{self, Canvas};
 use crate::{meta, run, spec};
 use js_sys::{Float32Array, Float64Array, Int32Array, Object, Uint8ClampedArray};
 use wasm_bindgen::prelude::*;
@@ -236,22 +236,7 @@ impl Landscape {
         levels: u32,
     ) -> Result<Uint8ClampedArray, JsError> {
         let r = rect(nx, ny, x0, x1, y0, y1)?;
-        let scale = Scale::parse(scale)
-            .ok_or_else(|| JsError::new("render.scale: must be \"linear\" or \"log\""))?;
-        let colormap = Colormap::parse(colormap).ok_or_else(|| {
-            JsError::new("render.colormap: must be \"viridis\", \"cividis\" or \"magma\"")
-        })?;
-        if levels as usize > grid::MAX_LEVELS {
-            return Err(JsError::new(&format!(
-                "render.levels: at most {}",
-                grid::MAX_LEVELS
-            )));
-        }
-        let opts = RenderOptions {
-            scale,
-            colormap,
-            levels: levels as usize,
-        };
+        let opts = render_options(scale, colormap, levels)?;
         self.canvas
             .render(&self.inner, nx as usize, ny as usize, r, opts);
         // SAFETY: view of our own buffer, returned immediately.

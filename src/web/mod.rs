@@ -6,7 +6,8 @@
 //! until the next call into the engine that may allocate (e.g. `step`, `render`): re-fetch views
 //! after each such call.
 
-use crate::landscape::grid::{self, Rect};
+use crate::landscape::grid::{self, Colormap, Rect, RenderOptions};
+use crate::landscape::Scale;
 use crate::spec::{self, SpecError, Val};
 use crate::{meta, optim};
 use js_sys::{Object, Reflect};
@@ -159,6 +160,27 @@ pub fn simd_enabled() -> bool {
 #[wasm_bindgen(js_name = freshSeed)]
 pub fn fresh_seed(max: u32) -> Result<u32, JsError> {
     crate::rng::fresh_seed(max).map_err(|e| JsError::new(&e))
+}
+
+/// A heatmap's render options from the page: `scale` "linear" | "log", `colormap` "viridis" |
+/// "cividis" | "magma", `levels` contour bands (0: no lines, at most `grid::MAX_LEVELS`).
+fn render_options(scale: &str, colormap: &str, levels: u32) -> Result<RenderOptions, JsError> {
+    let scale = Scale::parse(scale)
+        .ok_or_else(|| JsError::new("render.scale: must be \"linear\" or \"log\""))?;
+    let colormap = Colormap::parse(colormap).ok_or_else(|| {
+        JsError::new("render.colormap: must be \"viridis\", \"cividis\" or \"magma\"")
+    })?;
+    if levels as usize > grid::MAX_LEVELS {
+        return Err(JsError::new(&format!(
+            "render.levels: at most {}",
+            grid::MAX_LEVELS
+        )));
+    }
+    Ok(RenderOptions {
+        scale,
+        colormap,
+        levels: levels as usize,
+    })
 }
 
 fn rect(nx: u32, ny: u32, x0: f64, x1: f64, y0: f64, y1: f64) -> Result<Rect, JsError> {

@@ -1,8 +1,7 @@
 //! The single unit of the input normalization lab (`crate::unit`) for JavaScript.
 
-use super::{set, spec_err, spec_val};
-use crate::landscape::grid::{self, Canvas, Colormap, RenderOptions};
-use crate::landscape::Scale;
+use super::{render_options, set, spec_err, spec_val};
+use crate::landscape::grid::Canvas;
 use crate::unit::{self, Curvature, Problem, Transform};
 use js_sys::{Array, Float64Array, Object, Uint8ClampedArray};
 use wasm_bindgen::prelude::*;
@@ -256,17 +255,7 @@ impl UnitProblem {
         let v = spec_val(spec, "slice")?;
         let c = unit::slice_call(&v, &self.p).map_err(spec_err)?;
         let (nx, ny) = (c.nx, c.ny);
-        let scale = Scale::parse(scale)
-            .ok_or_else(|| JsError::new("render.scale: must be \"linear\" or \"log\""))?;
-        let colormap = Colormap::parse(colormap).ok_or_else(|| {
-            JsError::new("render.colormap: must be \"viridis\", \"cividis\" or \"magma\"")
-        })?;
-        if levels as usize > grid::MAX_LEVELS {
-            return Err(JsError::new(&format!(
-                "render.levels: at most {}",
-                grid::MAX_LEVELS
-            )));
-        }
+        let opts = render_options(scale, colormap, levels)?;
         let range = self.p.slice(
             c.transform,
             &c.theta,
@@ -275,16 +264,7 @@ impl UnitProblem {
             c.view,
             &mut self.canvas.values,
         );
-        self.canvas.colour(
-            nx,
-            ny,
-            range,
-            RenderOptions {
-                scale,
-                colormap,
-                levels: levels as usize,
-            },
-        );
+        self.canvas.colour(nx, ny, range, opts);
         let o = Object::new();
         set(
             &o,

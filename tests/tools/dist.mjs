@@ -38,7 +38,9 @@ fs.cpSync(WWW, SITE, { recursive: true, filter: (src) => !/(^|[\\/])(bench\.html
 // The offline modules in place of the site's: assets-offline.js for assets.js, and the engine's
 // glue of the page's family (pkg/<family>/optplay.js, the full pkg/optplay.js for 'full') for the
 // one assets-offline.js imports.
-const GLUE = { full: 'pkg/optplay.js', landscapes: 'pkg/landscapes/optplay.js', networks: 'pkg/networks/optplay.js' };
+// (the families' files: js/shared/assets.js's table, as the site loads them)
+const { BUILDS } = await import(pathToFileURL(path.join(WWW, 'js/shared/assets.js')));
+const GLUE = Object.fromEntries(Object.entries(BUILDS).map(([f, b]) => [f, `pkg/${b.glue}`]));
 const offline = (family) => ({
   name: 'offline-assets',
   setup(b) {
@@ -70,9 +72,8 @@ const b64 = (f) => fs.readFileSync(path.join(WWW, f)).toString('base64');
 // A lab's file inlines its family's engine (<meta name="optplay-engine">, as js/shared/assets.js
 // loads it on the site) and a worker bundled with that engine's glue; playground.html, which
 // holds every lab, the full engine.
-const WASM = { full: 'pkg/optplay_bg.wasm', landscapes: 'pkg/landscapes/optplay_bg.wasm', networks: 'pkg/networks/optplay_bg.wasm' };
 const assetsCache = {};
-const assetsFor = async (family) => (assetsCache[family] ??= `<script type="application/json" id="optplay-assets">${JSON.stringify({ worker: await bundle('js/worker/engine-worker.js', family, 'iife'), wasm: { simd128: b64(WASM[family]) }, data }).replace(/</g, '\\u003c')}</script>`);
+const assetsFor = async (family) => (assetsCache[family] ??= `<script type="application/json" id="optplay-assets">${JSON.stringify({ worker: await bundle('js/worker/engine-worker.js', family, 'iife'), wasm: { simd128: b64(`pkg/${BUILDS[family].simd128}`) }, data }).replace(/</g, '\\u003c')}</script>`);
 const familyOf = (page) => (read(page).match(/<meta name="optplay-engine" content="([\w-]+)">/) || [, 'full'])[1];
 
 /** A page of www/ as one file: styles and its module inlined, the CSP made of their hashes. */

@@ -10,7 +10,7 @@ export const OFFLINE = false;
 // glue only (the optimizer lab's has no relaxed-SIMD twin: its code has no matrix product); a page
 // without one (the benchmark page) gets the full engine, pkg/optplay.js.
 const pkg = (f) => new URL(`../../pkg/${f}`, import.meta.url);
-const BUILDS = {
+export const BUILDS = {
   full: { glue: 'optplay.js', 'relaxed-simd': 'optplay_relaxed_bg.wasm', simd128: 'optplay_bg.wasm' },
   landscapes: { glue: 'landscapes/optplay.js', simd128: 'landscapes/optplay_bg.wasm' },
   networks: { glue: 'networks/optplay.js', 'relaxed-simd': 'networks/optplay_relaxed_bg.wasm', simd128: 'networks/optplay_bg.wasm' },
