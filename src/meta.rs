@@ -126,6 +126,7 @@ pub fn optimizers() -> Vec<OptimizerMeta> {
 pub struct ScheduleMeta {
     pub name: &'static str,
     pub label: &'static str,
+    pub short: &'static str,
     pub torch: &'static str,
     pub formula: &'static str,
     pub params: Vec<ParamMeta>,
@@ -137,6 +138,7 @@ pub fn schedulers() -> Vec<ScheduleMeta> {
         .map(|d| ScheduleMeta {
             name: d.name,
             label: d.label,
+            short: d.short,
             torch: d.torch,
             formula: d.formula,
             params: d.params.iter().map(param_meta).collect(),

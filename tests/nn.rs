@@ -6,6 +6,7 @@
 mod common;
 
 use common::max_rel_err;
+use optplay::nn::init::Nonlinearity;
 use optplay::nn::layer::{dropout_values, BatchNorm1d, Ctx, Dropout, Granularity, Layer, Mode};
 use optplay::nn::{self, gemm::Workspace, Activation, Arch, Buffers, Init, Loss, Mlp, Rng};
 use optplay::spec::Val;
@@ -460,15 +461,15 @@ fn initializers_have_the_variance_they_promise() {
             fan_in_only: true,
         },
         Init::KaimingNormal {
-            gain: 2f64.sqrt(),
+            nonlinearity: Nonlinearity::RELU,
             fan_out: false,
         },
         Init::KaimingNormal {
-            gain: 2f64.sqrt(),
+            nonlinearity: Nonlinearity::RELU,
             fan_out: true,
         },
         Init::KaimingUniform {
-            gain: 2f64.sqrt(),
+            nonlinearity: Nonlinearity::RELU,
             fan_out: false,
         },
         Init::LecunNormal,

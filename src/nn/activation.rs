@@ -25,30 +25,131 @@ pub enum Activation {
     Gelu,
 }
 
-/// Names accepted in specs.
-pub const ACTIVATIONS: &[&str] = &["identity", "sigmoid", "tanh", "relu", "leaky_relu", "gelu"];
+/// What the engine knows about one activation: its spec name, the function with torch's default
+/// parameters, the labels and formulas the pages print, the largest value of g′ (the lecture's
+/// bound: L layers contribute at most (max g′)^L) and the `torch.nn` module.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct ActivationDef {
+    pub name: &'static str,
+    #[serde(skip)]
+    pub activation: Activation,
+    pub label: &'static str,
+    /// g(z), as the captions print it.
+    pub formula: &'static str,
+    /// g′(z).
+    pub derivative: &'static str,
+    /// sup g′ over the real line (checked against a scan of `derivative` in the tests).
+    pub max_derivative: f64,
+    /// The `torch.nn` module's class.
+    pub torch: &'static str,
+}
+
+/// The activations, in the order the pages offer them.
+pub const ACTIVATION_DEFS: [ActivationDef; 6] = [
+    ActivationDef {
+        name: "identity",
+        activation: Activation::Identity,
+        label: "identity (linear)",
+        formula: "g(z) = z",
+        derivative: "g′(z) = 1",
+        max_derivative: 1.0,
+        torch: "nn.Identity",
+    },
+    ActivationDef {
+        name: "sigmoid",
+        activation: Activation::Sigmoid,
+        label: "sigmoid",
+        formula: "σ(z) = 1/(1 + e^−z)",
+        derivative: "σ′(z) = σ(z)(1 − σ(z)) ≤ 1/4",
+        max_derivative: 0.25,
+        torch: "nn.Sigmoid",
+    },
+    ActivationDef {
+        name: "tanh",
+        activation: Activation::Tanh,
+        label: "tanh",
+        formula: "tanh(z)",
+        derivative: "tanh′(z) = 1 − tanh²(z) ≤ 1",
+        max_derivative: 1.0,
+        torch: "nn.Tanh",
+    },
+    ActivationDef {
+        name: "relu",
+        activation: Activation::Relu,
+        label: "ReLU",
+        formula: "max(0, z)",
+        derivative: "relu′(z) = 1 if z > 0, else 0",
+        max_derivative: 1.0,
+        torch: "nn.ReLU",
+    },
+    ActivationDef {
+        name: "leaky_relu",
+        activation: Activation::LeakyRelu(0.01),
+        label: "leaky ReLU",
+        formula: "max(0, z) + a·min(0, z)",
+        derivative: "1 if z > 0, else a (a = negative_slope, 0.01)",
+        max_derivative: 1.0,
+        torch: "nn.LeakyReLU",
+    },
+    ActivationDef {
+        name: "gelu",
+        activation: Activation::Gelu,
+        label: "GELU",
+        formula: "z·Φ(z)",
+        derivative: "Φ(z) + z·φ(z)",
+        // At z = √2: Φ(√2) + √2·φ(√2).
+        max_derivative: 1.128_904_145_230_574,
+        torch: "nn.GELU",
+    },
+];
+
+/// Names accepted in specs (the registry's, in its order).
+pub const ACTIVATIONS: &[&str] = &{
+    let mut names = [""; ACTIVATION_DEFS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = ACTIVATION_DEFS[i].name;
+        i += 1;
+    }
+    names
+};
 
 impl Activation {
+    /// The registered activation called `name` (torch's default parameters; `linear` is an alias
+    /// of `identity`).
     pub fn by_name(name: &str) -> Option<Activation> {
-        Some(match name {
-            "identity" | "linear" => Activation::Identity,
-            "sigmoid" => Activation::Sigmoid,
-            "tanh" => Activation::Tanh,
-            "relu" => Activation::Relu,
-            "leaky_relu" => Activation::LeakyRelu(0.01),
-            "gelu" => Activation::Gelu,
-            _ => return None,
-        })
+        let name = if name == "linear" { "identity" } else { name };
+        ACTIVATION_DEFS
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.activation)
+    }
+
+    /// Its registry entry.
+    pub fn def(self) -> &'static ActivationDef {
+        &ACTIVATION_DEFS[match self {
+            Activation::Identity => 0,
+            Activation::Sigmoid => 1,
+            Activation::Tanh => 2,
+            Activation::Relu => 3,
+            Activation::LeakyRelu(_) => 4,
+            Activation::Gelu => 5,
+        }]
     }
 
     pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// The `torch.nn` module that computes it, e.g. `nn.LeakyReLU(negative_slope=0.2)`.
+    pub fn torch(self) -> String {
         match self {
-            Activation::Identity => "identity",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Relu => "relu",
-            Activation::LeakyRelu(_) => "leaky_relu",
-            Activation::Gelu => "gelu",
+            Activation::LeakyRelu(s) => format!(
+                "{}(negative_slope={})",
+                self.def().torch,
+                crate::optim::torch::py_float(s)
+            ),
+            _ => format!("{}()", self.def().torch),
         }
     }
 
@@ -228,6 +329,43 @@ pub fn gelu_prime(x: f64) -> f64 {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_activation_is_registered_once_under_its_name() {
+        for d in &ACTIVATION_DEFS {
+            let a = Activation::by_name(d.name).unwrap();
+            assert_eq!(a, d.activation);
+            assert_eq!(
+                a.def().name,
+                d.name,
+                "def() indexes the registry in its order"
+            );
+        }
+        assert_eq!(Activation::by_name("linear"), Some(Activation::Identity));
+        assert_eq!(Activation::by_name("swish"), None);
+        assert_eq!(ACTIVATIONS.len(), ACTIVATION_DEFS.len());
+        assert_eq!(
+            Activation::LeakyRelu(0.2).torch(),
+            "nn.LeakyReLU(negative_slope=0.2)"
+        );
+        assert_eq!(Activation::Gelu.torch(), "nn.GELU()");
+    }
+
+    #[test]
+    fn max_derivative_is_the_supremum_of_the_engines_derivative() {
+        // A scan of g′ on [−8, 8] in steps of 1e−4 (the suprema are at z = 0, z > 0 or z = √2).
+        for d in &ACTIVATION_DEFS {
+            let sup = (-80_000..=80_000)
+                .map(|i| d.activation.derivative(i as f64 * 1e-4))
+                .fold(f64::MIN, f64::max);
+            assert!(
+                (sup - d.max_derivative).abs() < 1e-8,
+                "{}: scan {sup}, registered {}",
+                d.name,
+                d.max_derivative
+            );
+        }
+    }
 
     #[test]
     fn erf_matches_known_values() {

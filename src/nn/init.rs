@@ -35,11 +35,11 @@ pub enum Init {
         fan_in_only: bool,
     },
     KaimingNormal {
-        gain: f64,
+        nonlinearity: Nonlinearity,
         fan_out: bool,
     },
     KaimingUniform {
-        gain: f64,
+        nonlinearity: Nonlinearity,
         fan_out: bool,
     },
     LecunNormal,
@@ -51,33 +51,289 @@ pub enum Init {
     Preset(f64),
 }
 
-pub const INITS: &[&str] = &[
-    "zeros",
-    "constant",
-    "uniform",
-    "normal",
-    "xavier_uniform",
-    "xavier_normal",
-    "kaiming_normal",
-    "kaiming_uniform",
-    "lecun_normal",
-    "orthogonal",
-    "torch_default",
-    "zero",
-    "too_small",
-    "appropriate",
-    "too_large",
+/// One parameter of an initialization spec (`{name, ...params}`), with its kind, range and default.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InitParam {
+    Real {
+        name: &'static str,
+        min: f64,
+        max: f64,
+        default: f64,
+    },
+    Choice {
+        name: &'static str,
+        values: &'static [&'static str],
+        default: &'static str,
+    },
+}
+
+impl InitParam {
+    pub fn name(&self) -> &'static str {
+        match *self {
+            InitParam::Real { name, .. } | InitParam::Choice { name, .. } => name,
+        }
+    }
+}
+
+/// A parameter's validated value, in the order of its definition's `params`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum InitArg {
+    Real(f64),
+    Choice(&'static str),
+}
+
+fn real(a: &[InitArg], i: usize) -> f64 {
+    match a.get(i) {
+        Some(InitArg::Real(x)) => *x,
+        _ => 0.0,
+    }
+}
+
+fn choice(a: &[InitArg], i: usize) -> &'static str {
+    match a.get(i) {
+        Some(InitArg::Choice(c)) => c,
+        _ => "",
+    }
+}
+
+/// What the engine knows about one initialization: its spec name, a label with its distribution
+/// (the pages' menus), its parameters and how they make an [`Init`].
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct InitDef {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub params: &'static [InitParam],
+    #[serde(skip)]
+    pub build: fn(&[InitArg]) -> Init,
+}
+
+const GAIN: InitParam = InitParam::Real {
+    name: "gain",
+    min: 0.0,
+    max: 1e3,
+    default: 1.0,
+};
+const KAIMING: &[InitParam] = &[
+    InitParam::Real {
+        name: "a",
+        min: 0.0,
+        max: 1e3,
+        default: 0.0,
+    },
+    InitParam::Choice {
+        name: "mode",
+        values: &["fan_in", "fan_out"],
+        default: "fan_in",
+    },
+    InitParam::Choice {
+        name: "nonlinearity",
+        values: NONLINEARITIES,
+        default: "leaky_relu",
+    },
 ];
 
-/// The deeplearning.ai presets: name → v in W ~ N(0, v/fan_in).
-pub fn preset(name: &str) -> Option<f64> {
-    Some(match name {
-        "zero" => 0.0,
-        "too_small" => 0.01,
-        "appropriate" => 1.0,
-        "too_large" => 100.0,
-        _ => return None,
-    })
+fn kaiming(a: &[InitArg]) -> (Nonlinearity, bool) {
+    let nl = Nonlinearity::new(choice(a, 2), real(a, 0)).unwrap_or(Nonlinearity::RELU);
+    (nl, choice(a, 1) == "fan_out")
+}
+
+/// The initializations, in the order the pages offer them.
+pub const INIT_DEFS: [InitDef; 15] = [
+    InitDef {
+        name: "zeros",
+        label: "zeros",
+        params: &[],
+        build: |_| Init::Zeros,
+    },
+    InitDef {
+        name: "constant",
+        label: "constant c",
+        params: &[InitParam::Real {
+            name: "value",
+            min: -1e3,
+            max: 1e3,
+            default: 0.0,
+        }],
+        build: |a| Init::Constant(real(a, 0)),
+    },
+    InitDef {
+        name: "uniform",
+        label: "U(−a, a) with a fixed a",
+        params: &[InitParam::Real {
+            name: "a",
+            min: 0.0,
+            max: 1e3,
+            default: 1.0,
+        }],
+        build: |a| Init::Uniform(real(a, 0)),
+    },
+    InitDef {
+        name: "normal",
+        label: "N(0, σ²) with a fixed σ",
+        params: &[InitParam::Real {
+            name: "std",
+            min: 0.0,
+            max: 1e3,
+            default: 1.0,
+        }],
+        build: |a| Init::Normal(real(a, 0)),
+    },
+    InitDef {
+        name: "xavier_uniform",
+        label: "Xavier (Glorot) uniform",
+        params: &[GAIN],
+        build: |a| Init::XavierUniform { gain: real(a, 0) },
+    },
+    InitDef {
+        name: "xavier_normal",
+        label: "Xavier (Glorot) normal: N(0, 2/(n_in+n_out))",
+        params: &[
+            GAIN,
+            InitParam::Choice {
+                name: "variant",
+                values: &["fan_avg", "fan_in"],
+                default: "fan_avg",
+            },
+        ],
+        build: |a| Init::XavierNormal {
+            gain: real(a, 0),
+            fan_in_only: choice(a, 1) == "fan_in",
+        },
+    },
+    InitDef {
+        name: "kaiming_normal",
+        label: "He (Kaiming) normal: N(0, 2/n_in)",
+        params: KAIMING,
+        build: |a| {
+            let (nonlinearity, fan_out) = kaiming(a);
+            Init::KaimingNormal {
+                nonlinearity,
+                fan_out,
+            }
+        },
+    },
+    InitDef {
+        name: "kaiming_uniform",
+        label: "He (Kaiming) uniform",
+        params: KAIMING,
+        build: |a| {
+            let (nonlinearity, fan_out) = kaiming(a);
+            Init::KaimingUniform {
+                nonlinearity,
+                fan_out,
+            }
+        },
+    },
+    InitDef {
+        name: "lecun_normal",
+        label: "LeCun normal: N(0, 1/n_in)",
+        params: &[],
+        build: |_| Init::LecunNormal,
+    },
+    InitDef {
+        name: "orthogonal",
+        label: "orthogonal",
+        params: &[GAIN],
+        build: |a| Init::Orthogonal { gain: real(a, 0) },
+    },
+    InitDef {
+        name: "torch_default",
+        label: "PyTorch default: U(±1/√n_in)",
+        params: &[],
+        build: |_| Init::TorchDefault,
+    },
+    InitDef {
+        name: "zero",
+        label: "deeplearning.ai \"zero\"",
+        params: &[],
+        build: |_| Init::Preset(PRESETS[0].1),
+    },
+    InitDef {
+        name: "too_small",
+        label: "deeplearning.ai \"too small\": N(0, 0.01/n_in)",
+        params: &[],
+        build: |_| Init::Preset(PRESETS[1].1),
+    },
+    InitDef {
+        name: "appropriate",
+        label: "deeplearning.ai \"appropriate\": N(0, 1/n_in)",
+        params: &[],
+        build: |_| Init::Preset(PRESETS[2].1),
+    },
+    InitDef {
+        name: "too_large",
+        label: "deeplearning.ai \"too large\": N(0, 100/n_in)",
+        params: &[],
+        build: |_| Init::Preset(PRESETS[3].1),
+    },
+];
+
+/// Names accepted in specs (the registry's, in its order).
+pub const INITS: &[&str] = &{
+    let mut names = [""; INIT_DEFS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = INIT_DEFS[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// The deeplearning.ai presets: name and v in W ~ N(0, v/fan_in).
+pub const PRESETS: &[(&str, f64)] = &[
+    ("zero", 0.0),
+    ("too_small", 0.01),
+    ("appropriate", 1.0),
+    ("too_large", 100.0),
+];
+
+/// The nonlinearities `torch.nn.init.calculate_gain` knows (Kaiming's `nonlinearity`), and
+/// `identity`, the activation's name for `linear`.
+pub const NONLINEARITIES: &[&str] = &[
+    "linear",
+    "identity",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "selu",
+];
+
+/// Kaiming's `nonlinearity` and `a` (leaky_relu's negative slope), as torch takes them; the gain
+/// is `calculate_gain(nonlinearity, a)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Nonlinearity {
+    pub name: &'static str,
+    pub a: f64,
+}
+
+impl Nonlinearity {
+    /// `identity` is accepted for `linear` (the activation's name).
+    pub fn new(name: &str, a: f64) -> Option<Nonlinearity> {
+        let name = match *NONLINEARITIES.iter().find(|n| **n == name)? {
+            "identity" => "linear",
+            n => n,
+        };
+        Some(Nonlinearity { name, a })
+    }
+
+    /// ReLU's √2 (torch's default nonlinearity leaky_relu with a = 0).
+    pub const RELU: Nonlinearity = Nonlinearity {
+        name: "relu",
+        a: 0.0,
+    };
+
+    /// torch.nn.init.calculate_gain.
+    pub fn gain(self) -> f64 {
+        match self.name {
+            "tanh" => 5.0 / 3.0,
+            "relu" => std::f64::consts::SQRT_2,
+            "leaky_relu" => (2.0 / (1.0 + self.a * self.a)).sqrt(),
+            "selu" => 0.75,
+            _ => 1.0,
+        }
+    }
 }
 
 impl Init {
@@ -97,9 +353,14 @@ impl Init {
                         2.0 / (fi + fo)
                     }
             }
-            Init::KaimingNormal { gain, fan_out } | Init::KaimingUniform { gain, fan_out } => {
-                gain * gain / if fan_out { fo } else { fi }
+            Init::KaimingNormal {
+                nonlinearity,
+                fan_out,
             }
+            | Init::KaimingUniform {
+                nonlinearity,
+                fan_out,
+            } => nonlinearity.gain().powi(2) / if fan_out { fo } else { fi },
             Init::LecunNormal => 1.0 / fi,
             Init::Orthogonal { gain } => gain * gain / fi.max(fo),
             Init::TorchDefault => 1.0 / (3.0 * fi),
@@ -184,6 +445,105 @@ fn orthogonal<F: Scalar>(w: &mut [F], rows: usize, cols: usize, gain: f64, rng: 
                 q[r * tall + c]
             };
             w[r * cols + c] = F::of(gain * v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::spec;
+    use crate::spec::Val;
+
+    fn parse(json: &str) -> Result<Init, String> {
+        let v: Val = serde_json::from_str(json).unwrap();
+        spec::init(&v, "init").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_registry_names_each_initialization_once_and_builds_it_from_its_defaults() {
+        let mut seen = std::collections::BTreeSet::new();
+        for d in &INIT_DEFS {
+            assert!(seen.insert(d.name), "{} twice", d.name);
+            let defaults: Vec<InitArg> = d
+                .params
+                .iter()
+                .map(|p| match *p {
+                    InitParam::Real {
+                        default, min, max, ..
+                    } => {
+                        assert!(
+                            min <= default && default <= max,
+                            "{}: default outside its range",
+                            d.name
+                        );
+                        InitArg::Real(default)
+                    }
+                    InitParam::Choice {
+                        default, values, ..
+                    } => {
+                        assert!(
+                            values.contains(&default),
+                            "{}: default not a choice",
+                            d.name
+                        );
+                        InitArg::Choice(default)
+                    }
+                })
+                .collect();
+            assert_eq!(
+                parse(&format!("{:?}", d.name)),
+                Ok((d.build)(&defaults)),
+                "{}",
+                d.name
+            );
+        }
+        assert_eq!(INITS.len(), INIT_DEFS.len());
+        for (name, v) in PRESETS {
+            assert_eq!(parse(&format!("{name:?}")), Ok(Init::Preset(*v)));
+        }
+        for n in NONLINEARITIES {
+            assert!(Nonlinearity::new(n, 0.0).is_some(), "{n}");
+        }
+        assert_eq!(Nonlinearity::new("identity", 0.0).unwrap().name, "linear");
+    }
+
+    #[test]
+    fn parameters_are_checked_by_kind_and_range_with_the_field_named() {
+        assert_eq!(
+            parse(
+                r#"{"name":"kaiming_uniform","a":0.2,"mode":"fan_out","nonlinearity":"leaky_relu"}"#
+            ),
+            Ok(Init::KaimingUniform {
+                nonlinearity: Nonlinearity {
+                    name: "leaky_relu",
+                    a: 0.2
+                },
+                fan_out: true
+            })
+        );
+        assert_eq!(
+            parse(r#"{"name":"xavier_normal","variant":"fan_in","gain":2}"#),
+            Ok(Init::XavierNormal {
+                gain: 2.0,
+                fan_in_only: true
+            })
+        );
+        for (json, field) in [
+            (r#"{"name":"normal","std":-1}"#, "init.std"),
+            (r#"{"name":"normal","std":"big"}"#, "init.std"),
+            (r#"{"name":"kaiming_normal","mode":"fan_avg"}"#, "init.mode"),
+            (
+                r#"{"name":"kaiming_normal","nonlinearity":"swish"}"#,
+                "init.nonlinearity",
+            ),
+            (r#"{"name":"xavier_normal","variant":3}"#, "init.variant"),
+            (r#"{"name":"zeros","std":1}"#, "init.std"),
+            (r#"{"name":"glorot"}"#, "init.name"),
+            (r#""glorot""#, "init"),
+        ] {
+            let e = parse(json).unwrap_err();
+            assert!(e.starts_with(&format!("{field}:")), "{json}: {e}");
         }
     }
 }

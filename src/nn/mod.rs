@@ -29,6 +29,7 @@ pub mod probe;
 pub use crate::rng;
 pub mod spec;
 pub mod stats;
+pub mod torch;
 pub mod train;
 
 pub use activation::Activation;

@@ -3,7 +3,7 @@
 //! [1, 4096] (got 0)`). Nothing past this point needs to check anything.
 
 use super::activation::{Activation, ACTIVATIONS};
-use super::init::{preset, Init, INITS};
+use super::init::{Init, InitArg, InitParam, INITS, INIT_DEFS};
 use super::layer::Granularity;
 use super::loss::{Loss, LOSSES};
 use super::net::Arch;
@@ -191,26 +191,8 @@ pub fn loss(v: &Val, field: &str) -> Result<Loss, SpecError> {
     Loss::by_name(name).map_or_else(|| unknown(field, "loss", name, LOSSES), Ok)
 }
 
-/// torch.nn.init.calculate_gain(nonlinearity, a).
-fn gain(nonlinearity: &str, a: f64, field: &str) -> Result<f64, SpecError> {
-    Ok(match nonlinearity {
-        "linear" | "identity" | "sigmoid" => 1.0,
-        "tanh" => 5.0 / 3.0,
-        "relu" => std::f64::consts::SQRT_2,
-        "leaky_relu" => (2.0 / (1.0 + a * a)).sqrt(),
-        "selu" => 0.75,
-        other => {
-            return unknown(
-                field,
-                "nonlinearity",
-                other,
-                &["linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"],
-            )
-        }
-    })
-}
-
-/// `"xavier_normal"` or `{name, ...params}` (see `nn::init`).
+/// `"xavier_normal"` or `{name, ...params}` (see `nn::init`): the registry's definition with each
+/// parameter checked against its kind and range, absent ones at their defaults.
 pub fn init(v: &Val, field: &str) -> Result<Init, SpecError> {
     let (name, kv) = match v {
         Val::Str(s) => (s.as_str(), &[][..]),
@@ -231,111 +213,36 @@ pub fn init(v: &Val, field: &str) -> Result<Init, SpecError> {
             )
         }
     };
-    let f = |k: &str| format!("{field}.{k}");
-    let num =
-        |k: &str, lo: f64, hi: f64, d: f64| v.get(k).map_or(Ok(d), |x| in_range(x, &f(k), lo, hi));
-    let allow = |keys: &[&str]| {
-        let mut known = vec!["name"];
-        known.extend_from_slice(keys);
-        only_keys(kv, &known, field)
+    let Some(def) = INIT_DEFS.iter().find(|d| d.name == name) else {
+        let at = if kv.is_empty() {
+            field.to_string()
+        } else {
+            format!("{field}.name")
+        };
+        return unknown(&at, "initialization", name, INITS);
     };
-    let fan_out = |v: &Val| -> Result<bool, SpecError> {
-        match v.get("mode") {
-            None => Ok(false),
-            Some(m) => match string(m, &f("mode"))? {
-                "fan_in" => Ok(false),
-                "fan_out" => Ok(true),
-                other => unknown(&f("mode"), "mode", other, &["fan_in", "fan_out"]),
-            },
-        }
-    };
-    let init = match name {
-        "zeros" => Init::Zeros,
-        "constant" => {
-            allow(&["value"])?;
-            Init::Constant(num("value", -1e3, 1e3, 0.0)?)
-        }
-        "uniform" => {
-            allow(&["a"])?;
-            Init::Uniform(num("a", 0.0, 1e3, 1.0)?)
-        }
-        "normal" => {
-            allow(&["std"])?;
-            Init::Normal(num("std", 0.0, 1e3, 1.0)?)
-        }
-        "xavier_uniform" => {
-            allow(&["gain"])?;
-            Init::XavierUniform {
-                gain: num("gain", 0.0, 1e3, 1.0)?,
+    let mut known = vec!["name"];
+    known.extend(def.params.iter().map(InitParam::name));
+    only_keys(kv, &known, field)?;
+    let mut args = Vec::with_capacity(def.params.len());
+    for p in def.params {
+        let f = format!("{field}.{}", p.name());
+        args.push(match (*p, v.get(p.name())) {
+            (InitParam::Real { default, .. }, None) => InitArg::Real(default),
+            (InitParam::Real { min, max, .. }, Some(x)) => {
+                InitArg::Real(in_range(x, &f, min, max)?)
             }
-        }
-        "xavier_normal" => {
-            allow(&["gain", "variant"])?;
-            let fan_in_only = match v.get("variant") {
-                None => false,
-                Some(x) => match string(x, &f("variant"))? {
-                    "fan_avg" => false,
-                    "fan_in" => true,
-                    other => {
-                        return unknown(&f("variant"), "variant", other, &["fan_avg", "fan_in"])
-                    }
-                },
-            };
-            Init::XavierNormal {
-                gain: num("gain", 0.0, 1e3, 1.0)?,
-                fan_in_only,
+            (InitParam::Choice { default, .. }, None) => InitArg::Choice(default),
+            (InitParam::Choice { name, values, .. }, Some(x)) => {
+                let got = string(x, &f)?;
+                match values.iter().find(|c| **c == got) {
+                    Some(c) => InitArg::Choice(c),
+                    None => return unknown(&f, name, got, values),
+                }
             }
-        }
-        "kaiming_normal" | "kaiming_uniform" => {
-            allow(&["a", "mode", "nonlinearity"])?;
-            let a = num("a", 0.0, 1e3, 0.0)?;
-            let nl = match v.get("nonlinearity") {
-                None => "leaky_relu",
-                Some(x) => string(x, &f("nonlinearity"))?,
-            };
-            let gain = gain(nl, a, &f("nonlinearity"))?;
-            let fan_out = fan_out(v)?;
-            if name == "kaiming_normal" {
-                Init::KaimingNormal { gain, fan_out }
-            } else {
-                Init::KaimingUniform { gain, fan_out }
-            }
-        }
-        "lecun_normal" => Init::LecunNormal,
-        "orthogonal" => {
-            allow(&["gain"])?;
-            Init::Orthogonal {
-                gain: num("gain", 0.0, 1e3, 1.0)?,
-            }
-        }
-        "torch_default" => Init::TorchDefault,
-        other => match preset(other) {
-            Some(v) => Init::Preset(v),
-            None => {
-                return unknown(
-                    if kv.is_empty() {
-                        field.to_string()
-                    } else {
-                        f("name")
-                    }
-                    .as_str(),
-                    "initialization",
-                    other,
-                    INITS,
-                )
-            }
-        },
-    };
-    allow(match init {
-        Init::Constant(_) => &["value"],
-        Init::Uniform(_) => &["a"],
-        Init::Normal(_) => &["std"],
-        Init::XavierUniform { .. } | Init::Orthogonal { .. } => &["gain"],
-        Init::XavierNormal { .. } => &["gain", "variant"],
-        Init::KaimingNormal { .. } | Init::KaimingUniform { .. } => &["a", "mode", "nonlinearity"],
-        _ => &[],
-    })?;
-    Ok(init)
+        });
+    }
+    Ok((def.build)(&args))
 }
 
 /// A data set and how to split and scale it.

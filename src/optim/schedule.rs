@@ -20,6 +20,8 @@ pub struct ScheduleDef {
     pub kind: ScheduleKind,
     pub name: &'static str,
     pub label: &'static str,
+    /// The label's short form, for a racer's name ("SGD · cosine").
+    pub short: &'static str,
     /// The PyTorch class (or construction) this schedule reproduces.
     pub torch: &'static str,
     pub formula: &'static str,
@@ -31,6 +33,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         kind: ScheduleKind::Constant,
         name: "constant",
         label: "Constant",
+        short: "constant lr",
         torch: "none",
         formula: "η(t) = η",
         params: &[],
@@ -39,6 +42,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         kind: ScheduleKind::Step,
         name: "step",
         label: "Step decay",
+        short: "step decay",
         torch: "StepLR(step_size, gamma)",
         formula: "η(t) = η · γ^⌊(t − 1)/step_size⌋",
         params: &[
@@ -57,6 +61,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         kind: ScheduleKind::Exponential,
         name: "exponential",
         label: "Exponential decay",
+        short: "exp. decay",
         torch: "ExponentialLR(gamma)",
         formula: "η(t) = η · γ^(t − 1)",
         params: &[num(
@@ -73,6 +78,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         kind: ScheduleKind::Cosine,
         name: "cosine",
         label: "Cosine annealing",
+        short: "cosine",
         torch: "CosineAnnealingLR(T_max, eta_min)",
         formula: "η(t) = η_min + (η − η_min)(1 + cos(π(t − 1)/T_max))/2",
         params: &[
@@ -99,6 +105,7 @@ pub const SCHEDULES: &[ScheduleDef] = &[
         kind: ScheduleKind::InverseTime,
         name: "inverse_time",
         label: "1/t decay",
+        short: "1/t decay",
         torch: "LambdaLR(lambda e: 1 / (1 + decay·e))",
         formula: "η(t) = η / (1 + decay·(t − 1))",
         params: &[num(

@@ -69,7 +69,7 @@ export interface ParamMeta {
   ui_min: number | null; ui_max: number | null; log: boolean; help: string;
 }
 export interface OptimizerMeta { name: string; label: string; params: ParamMeta[]; state: string[] }
-export interface ScheduleMeta { name: string; label: string; torch: string; formula: string; params: ParamMeta[] }
+export interface ScheduleMeta { name: string; label: string; short: string; torch: string; formula: string; params: ParamMeta[] }
 export interface PointMeta { x: number; y: number; f: number }
 export interface LandscapeMeta {
   name: string; label: string; formula: string;

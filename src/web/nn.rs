@@ -20,13 +20,15 @@ export type LossName = "mse" | "bce_with_logits" | "cross_entropy";
 /** An initialization name, or {name, ...params}: constant {value}, uniform {a}, normal {std},
  *  xavier_uniform {gain}, xavier_normal {gain, variant: "fan_avg" | "fan_in"},
  *  kaiming_normal / kaiming_uniform {mode: "fan_in" | "fan_out", nonlinearity, a}, orthogonal {gain}. */
-export type InitSpec =
-  | "zeros" | "xavier_uniform" | "xavier_normal" | "kaiming_normal" | "kaiming_uniform" | "lecun_normal"
-  | "orthogonal" | "torch_default" | "zero" | "too_small" | "appropriate" | "too_large"
-  | { name: string; [param: string]: number | string };
+export type InitName =
+  | "zeros" | "constant" | "uniform" | "normal" | "xavier_uniform" | "xavier_normal" | "kaiming_normal"
+  | "kaiming_uniform" | "lecun_normal" | "orthogonal" | "torch_default" | "zero" | "too_small" | "appropriate"
+  | "too_large";
+export type InitSpec = InitName | { name: InitName; [param: string]: number | string };
+export type ActivationSpec = ActivationName | { name: "leaky_relu"; negative_slope: number };
 export interface MlpGradientsSpec {
   layer_sizes: number[];
-  activation: ActivationName | { name: "leaky_relu"; negative_slope: number };
+  activation: ActivationSpec;
   loss: LossName;
   /** weights[l][out][in] */
   weights: number[][][];
@@ -147,9 +149,21 @@ export interface Inspection {
   /** layers × 6: [lo, hi] of the activation, pre-activation and gradient histograms. */
   ranges: Float32Array;
 }
+/** An activation's registry entry (src/nn/activation.rs): labels, formulas, sup g′, torch class. */
+export interface ActivationInfo {
+  name: ActivationName; label: string; formula: string; derivative: string;
+  max_derivative: number; torch: string;
+}
+/** An initialization's registry entry (src/nn/init.rs): its menu label and typed parameters. */
+export interface InitInfo {
+  name: InitName; label: string;
+  params: ({ kind: "real"; name: string; min: number; max: number; default: number }
+    | { kind: "choice"; name: string; values: string[]; default: string })[];
+}
 export interface NetworkOptions {
-  activations: string[]; losses: string[]; inits: string[]; generators: string[];
-  stat_fields: string[]; histogram_kinds: string[];
+  activations: ActivationName[]; losses: LossName[]; inits: InitName[]; generators: string[];
+  stat_fields: string[]; histogram_kinds: ("activation" | "preactivation" | "gradient")[];
+  activation_info: ActivationInfo[]; init_info: InitInfo[];
   /** The largest seed a network spec takes. */
   max_seed: number;
 }
@@ -213,6 +227,8 @@ pub fn mlp_gradients(
 #[derive(Serialize)]
 struct Options {
     activations: &'static [&'static str],
+    activation_info: &'static [nn::activation::ActivationDef],
+    init_info: &'static [nn::init::InitDef],
     losses: &'static [&'static str],
     inits: &'static [&'static str],
     generators: &'static [&'static str],
@@ -251,10 +267,50 @@ pub fn activation_curve(name: &str, x0: f64, x1: f64, n: u32) -> Result<JsValue,
     Ok(o.into())
 }
 
+/// The `torch.nn` module of an activation spec, e.g. `nn.LeakyReLU(negative_slope=0.2)`.
+#[wasm_bindgen(js_name = torchActivation)]
+pub fn torch_activation(
+    #[wasm_bindgen(unchecked_param_type = "ActivationSpec")] spec: JsValue,
+) -> Result<String, JsError> {
+    let v = spec_val(spec, "activation")?;
+    Ok(nn::spec::activation(&v, "activation")
+        .map_err(spec_err)?
+        .torch())
+}
+
+/// The `torch.nn` module of a loss name, e.g. `nn.BCEWithLogitsLoss()`.
+#[wasm_bindgen(js_name = torchLoss)]
+pub fn torch_loss(
+    #[wasm_bindgen(unchecked_param_type = "LossName")] spec: JsValue,
+) -> Result<String, JsError> {
+    let v = spec_val(spec, "loss")?;
+    Ok(nn::spec::loss(&v, "loss").map_err(spec_err)?.torch().into())
+}
+
+/// Python lines that draw the weights (and bias) of the `nn.Linear` called `lin` as the engine
+/// does for an initialization spec: `torch.nn.init` calls with the engine's parameters.
+#[wasm_bindgen(js_name = torchInit)]
+pub fn torch_init(
+    #[wasm_bindgen(unchecked_param_type = "InitSpec")] spec: JsValue,
+    lin: &str,
+) -> Result<Vec<String>, JsError> {
+    if !nn::torch::is_python_target(lin) {
+        return Err(JsError::new(
+            "torchInit: the layer must be a Python name such as lin or net[0]",
+        ));
+    }
+    let v = spec_val(spec, "init")?;
+    Ok(nn::spec::init(&v, "init")
+        .map_err(spec_err)?
+        .torch_lines(lin))
+}
+
 #[wasm_bindgen(js_name = networkOptions, unchecked_return_type = "NetworkOptions")]
 pub fn network_options() -> Result<JsValue, JsError> {
     to_js(&Options {
         activations: ACTIVATIONS,
+        activation_info: &nn::activation::ACTIVATION_DEFS,
+        init_info: &nn::init::INIT_DEFS,
         losses: LOSSES,
         inits: INITS,
         generators: GENERATORS,

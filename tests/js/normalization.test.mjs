@@ -5,6 +5,10 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readState, writeState } from '../../www/js/shared/state.js';
 import { DEFAULTS, PRESETS, LR_GRID, baseFor, buildTable, problemSpec, optimizerFor, bestNote, stepsTo, sci, mapping, torchScript } from '../../www/js/nn/normalization-config.js';
+import { loadEngineOrNull } from './helpers.mjs';
+
+// The scripts print torch.optim and torch.nn lines with the engine (src/optim/torch.rs, src/nn/torch.rs).
+await loadEngineOrNull();
 
 const table = (id = '') => buildTable(baseFor(id));
 
@@ -67,13 +71,13 @@ test('PyTorch mapping and script: the train-only statistics, biased variance, ze
   const m = mapping(v);
   assert.match(m, /unbiased=False/);
   assert.match(m, /WHOLE data set/);
-  assert.match(m, /torch\.optim\.Adam\(model\.parameters\(\), lr=lr\)/);
+  assert.match(m, /torch\.optim\.Adam\(model\.parameters\(\), lr=lr, foreach=False\)/);
   const data = { features: ['a', 'b'], x_train: [1, 2, 3, 4], y_train: [0, 1], x_val: [5, 6], y_val: [1] };
   const runs = ['raw', 'center', 'scale', 'standardize'].map((t) => ({ transform: t, optimizer: { name: 'adam', lr: 0.01 }, steps: 3, loss: [0.69, 0.6, 0.5, 0.4], params: new Float64Array(12) }));
   const src = torchScript(v, data, runs, 'a "title"');
   assert.match(src, /X_TRAIN = torch\.tensor\(\[\n {4}\[1\.0, 2\.0\],\n {4}\[3\.0, 4\.0\],\n\]\)/);
   assert.match(src, /STATS = "all"/);
-  assert.match(src, /\("standardize", torch\.optim\.Adam, \{"lr": 0\.01\}, 3\)/);
+  assert.match(src, /\("standardize", lambda params, lr: torch\.optim\.Adam\(params, lr=lr, foreach=False\), 0\.01, 3\)/);
   assert.match(src, /LOSS = nn\.BCEWithLogitsLoss\(\)/);
   assert.match(src, /EXPECTED = \{"raw":\{"loss":\[0\.69,0\.6,0\.5,0\.4\]/);
 });

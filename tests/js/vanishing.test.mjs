@@ -5,7 +5,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readState, writeState } from '../../www/js/shared/state.js';
-import { ACTIVATIONS } from '../../www/js/shared/activations.js';
 import { g, dg, curve, erf } from './activation-reference.mjs';
 import { networkScript, torchInitLines, splitParameters, columnsCSV, f32 } from '../../www/js/shared/torch-nn.js';
 import { fakeParams } from './helpers.mjs';
@@ -14,7 +13,7 @@ import { loadEngineOrNull } from './helpers.mjs';
 import { pythonOk } from './nn-helpers.mjs';
 
 // The exports print torch.optim's construction with the engine (src/optim/torch.rs).
-await loadEngineOrNull();
+const E = await loadEngineOrNull();
 
 const table = (id = '') => buildTable(baseFor(id));
 
@@ -100,7 +99,7 @@ test('the engine\'s deep linear network matches the lecture\'s closed form (when
 
 test('activations: g′ agrees with central differences, PyTorch kinks and maxima', () => {
   const h = 1e-5;
-  for (const name of Object.keys(ACTIVATIONS)) {
+  for (const name of ['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu']) {
     for (let x = -5.3; x <= 5.3; x += 0.37) {
       if (Math.abs(x) < 2 * h) continue;
       const fd = (g(name, x + h) - g(name, x - h)) / (2 * h);
@@ -122,8 +121,25 @@ test('activations: g′ agrees with central differences, PyTorch kinks and maxim
   assert.throws(() => g('<script>', 1), /unknown/);
 });
 
+test('the engine\'s activation registry: every activation, its sup g′ and torch module against PyTorch\'s formulas', (t) => {
+  if (!E) { t.skip('engine not built'); return; }
+  const info = E.networkOptions().activation_info;
+  assert.deepEqual(info.map((a) => a.name), E.networkOptions().activations);
+  const torch = { identity: 'nn.Identity()', sigmoid: 'nn.Sigmoid()', tanh: 'nn.Tanh()', relu: 'nn.ReLU()', leaky_relu: 'nn.LeakyReLU(negative_slope=0.01)', gelu: 'nn.GELU()' };
+  for (const a of info) {
+    let sup = -Infinity;
+    for (let i = -40000; i <= 40000; i++) sup = Math.max(sup, dg(a.name, i * 1e-4));
+    assert.ok(Math.abs(sup - a.max_derivative) < 1e-7, `${a.name}: PyTorch's g′ peaks at ${sup}, the engine says ${a.max_derivative}`);
+    assert.equal(E.torchActivation(a.name), torch[a.name], a.name);
+    assert.ok(a.label && a.formula && a.derivative, `${a.name}: labels and formulas`);
+  }
+  assert.equal(E.torchActivation({ name: 'leaky_relu', negative_slope: 0.2 }), 'nn.LeakyReLU(negative_slope=0.2)');
+  assert.throws(() => E.torchActivation({ name: 'relu', negative_slope: 0.2 }), /negative_slope/);
+  assert.equal(E.torchLoss('bce_with_logits'), 'nn.BCEWithLogitsLoss()');
+  assert.throws(() => E.torchLoss('hinge'), /loss: unknown loss/);
+});
+
 test('activations agree with the engine (mlpGradients of a 1-1-1 net gives g and g′) when built', async (t) => {
-  const E = await loadEngineOrNull();
   if (!E || typeof E.mlpGradients !== 'function') { t.skip('engine not built'); return; }
   for (const name of ['sigmoid', 'tanh', 'relu', 'gelu', 'leaky_relu']) {
     for (const x of [-2.5, -0.3, 0.7, 3.1]) {
@@ -190,7 +206,10 @@ test('torch init lines: every engine initialization has an equivalent', () => {
   assert.match(torchInitLines({ name: 'uniform', a: 0.2 })[0], /uniform_\(lin\.weight, -0\.2, 0\.2\)/);
   assert.match(torchInitLines({ name: 'xavier_normal', variant: 'fan_in' })[0], /1\.0 \/ math\.sqrt\(lin\.in_features\)/);
   assert.match(torchInitLines({ name: 'kaiming_normal', nonlinearity: 'relu' })[0], /nonlinearity="relu"/);
-  assert.throws(() => torchInitLines('<b>'), /no torch equivalent/);
+  assert.match(torchInitLines({ name: 'kaiming_uniform', nonlinearity: 'identity', mode: 'fan_out' })[0], /a=0\.0, mode="fan_out", nonlinearity="linear"/, 'torch calls identity "linear"');
+  assert.throws(() => torchInitLines('<b>'), /init: unknown initialization/);
+  assert.throws(() => torchInitLines({ name: 'normal', std: -1 }), /init\.std/);
+  assert.throws(() => torchInitLines('zeros', 'lin); import os'), /Python name/);
   const data = { kind: 'points', inputs: [0, 1], labels: [0], dim: 2 }, initialParams = fakeParams([2, 1]);
   assert.throws(() => networkScript({ layer_sizes: [2, 1], optimizer: { name: 'newton' } }, { data, initialParams }), /optimizer/);
   assert.throws(() => networkScript({ layer_sizes: [2, 1], activation: 'x', optimizer: { name: 'sgd', lr: 1 } }, { data, initialParams }), /activation/);

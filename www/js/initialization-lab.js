@@ -19,8 +19,8 @@ import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { networkScript, remoteSnapshot, lossCurve } from './shared/torch-nn.js';
 import { deflateBase64 } from './shared/py-engine.js';
-import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
-import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, playgroundSpec, deepSpec, activationRange, DEEP_DATA, GENERATORS, HIST_KINDS } from './nn/initialization-config.js';
+import { ACTIVATION_CHOICES, activationLabel, initChoices, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
+import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, playgroundSpec, deepSpec, activationRange, DEEP_DATA, generators, histKinds } from './nn/initialization-config.js';
 
 const $ = (id) => document.getElementById(id);
 const PG_KEYS = /^(hidden|act|init(\..*)?|opt|lr|momentum|batch|seed|data|n|noise)$/;
@@ -181,7 +181,7 @@ async function rebuildDeep() {
 /** The reference histograms at initialization (grey, behind the live ones). */
 function setGhosts(ins) {
   const D = lab.deep;
-  D.ghosts = Object.fromEntries(HIST_KINDS.map((k) => [k, snapshotInspection(ins, k)]));
+  D.ghosts = Object.fromEntries(histKinds().map((k) => [k, snapshotInspection(ins, k)]));
   D.initRows = layerRows(ins);
   D.ghostBins = ins.bins;
 }
@@ -280,7 +280,7 @@ function drawDeep() {
   $('counter').textContent = `epoch ${sig(ep, 3)} / ${v['deep.epochs']} · step ${t.steps}`;
   if (t.diverged_at_step != null) { status(`Diverged at step ${t.diverged_at_step}: the cost was not finite; that step was not applied and training stopped.`, true); return; }
   const e = D.evaluation;
-  status(`${initShort(v, 'deep.init')} · ${ACTIVATION_LABELS[act]} · training cost ${e ? sig(e.train_loss, 4) : '—'} · misclassified ${e ? `${e.train_errors} of ${D.n}` : '—'}${D.evalEpoch >= 0 ? ` (after epoch ${D.evalEpoch})` : ''}`);
+  status(`${initShort(v, 'deep.init')} · ${activationLabel(act)} · training cost ${e ? sig(e.train_loss, 4) : '—'} · misclassified ${e ? `${e.train_errors} of ${D.n}` : '—'}${D.evalEpoch >= 0 ? ` (after epoch ${D.evalEpoch})` : ''}`);
 }
 
 function status(text, bad = false) { const el = $('status-line'); el.textContent = text; el.classList.toggle('bad', bad); }
@@ -359,10 +359,10 @@ function setupControls() {
     if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') { e.preventDefault(); const next = part() === 'deep' ? 'playground' : 'deep'; set({ part: next }); $(`tab-${next}`).focus(); }
   });
   radioButtons($('init-buttons'), PG_INITS, (init) => set({ init }));
-  radioButtons($('data-buttons'), GENERATORS.map((g) => [g, DATA_LABELS[g]]), (data) => set({ data }));
+  radioButtons($('data-buttons'), generators().map((g) => [g, DATA_LABELS[g]]), (data) => set({ data }));
   radioButtons($('dinit-buttons'), DEEP_INITS.map(([a, b]) => [a, b]), (init) => set({ 'deep.init': init, ...(DEEP_INITS.find((d) => d[0] === init)[2]) }));
-  for (const [sel, prefix] of [['init', ''], ['deep-init', 'deep.']]) for (const [n, label] of INIT_CHOICES) $(sel).append(new Option(label, n)), void prefix;
-  for (const sel of ['act', 'deep-act']) for (const a of ACTIVATION_CHOICES) $(sel).append(new Option(ACTIVATION_LABELS[a], a));
+  for (const [sel, prefix] of [['init', ''], ['deep-init', 'deep.']]) for (const [n, label] of initChoices()) $(sel).append(new Option(label, n)), void prefix;
+  for (const sel of ['act', 'deep-act']) for (const a of ACTIVATION_CHOICES) $(sel).append(new Option(activationLabel(a), a));
   for (const sel of ['opt', 'deep-opt']) for (const o of OPTIMIZER_CHOICES) $(sel).append(new Option(OPTIMIZER_LABELS[o], o));
   const F = lab.fields;
   for (const key of ['init', 'act', 'opt', 'hidden', 'n', 'noise', 'lr', 'momentum', 'batch', 'seed', 'steps', 'speed',
@@ -374,7 +374,7 @@ function setupControls() {
   }
   $('edges-w').addEventListener('click', () => set({ edges: 'weights' }));
   $('edges-g').addEventListener('click', () => set({ edges: 'gradients' }));
-  for (const k of HIST_KINDS) $(`kind-${k}`).addEventListener('click', () => set({ 'deep.kind': k }));
+  for (const k of histKinds()) $(`kind-${k}`).addEventListener('click', () => set({ 'deep.kind': k }));
   $('play').addEventListener('click', toggle);
   $('step').addEventListener('click', stepOnce);
   $('reset').addEventListener('click', reset);
@@ -401,7 +401,7 @@ function syncControls() {
   lab.fields.sync();
   $('edges-w').setAttribute('aria-checked', String(v.edges === 'weights'));
   $('edges-g').setAttribute('aria-checked', String(v.edges === 'gradients'));
-  for (const k of HIST_KINDS) $(`kind-${k}`).setAttribute('aria-checked', String(v['deep.kind'] === k));
+  for (const k of histKinds()) $(`kind-${k}`).setAttribute('aria-checked', String(v['deep.kind'] === k));
   $('hist-title').textContent = { activation: 'Activations per layer', preactivation: 'Pre-activations per layer', gradient: 'Weight gradients ∂L/∂W per layer' }[v['deep.kind']];
   syncTransport();
 }
@@ -423,7 +423,7 @@ function lockNow() {
     lab.locked = false; lockNow(); lab.S.scheduleUrl();
   });
   for (const id of ['top-fs', 'pg-fs', 'deep-fs']) $(id).disabled = lab.locked;
-  for (const id of ['edges-w', 'edges-g', ...HIST_KINDS.map((k) => `kind-${k}`)]) $(id).disabled = false;
+  for (const id of ['edges-w', 'edges-g', ...histKinds().map((k) => `kind-${k}`)]) $(id).disabled = false;
 }
 
 function loadPreset(id) {
@@ -441,7 +441,7 @@ function loadPreset(id) {
 function exportPNG() {
   const v = V();
   const parts = part() === 'deep'
-    ? [{ canvas: $('hists'), title: `${$('hist-title').textContent}: ${initShort(v, 'deep.init')}, ${ACTIVATION_LABELS[v['deep.act']]}, epoch ${sig(lab.deep.trainer?.epoch ?? 0, 3)}` },
+    ? [{ canvas: $('hists'), title: `${$('hist-title').textContent}: ${initShort(v, 'deep.init')}, ${activationLabel(v['deep.act'])}, epoch ${sig(lab.deep.trainer?.epoch ?? 0, 3)}` },
       { canvas: $('means'), title: 'Mean of the activations per layer' }, { canvas: $('vars'), title: 'Variance of the activations per layer' }, { canvas: $('deep-cost'), title: 'Mini-batch cost' }, { canvas: $('deep-errors'), title: 'Misclassified training digits' }]
     : [{ canvas: $('diagram'), title: `Network 2-${v.hidden}-1, ${initShort(v)}, ${v.edges}` }, { canvas: $('boundary'), title: `Decision boundary (${v.data}), step ${lab.pg.trainer?.steps ?? 0}` }, { canvas: $('cost'), title: 'Cost' }];
   savePNG(parts, 'Initialization lab', `initialization-${part()}-${stamp()}.png`);
@@ -476,7 +476,7 @@ async function exportPython() {
       if (!D.trainer || !D.snapshot) throw new Error('the deep network is not built yet');
       const dd = DEEP_DATA[v['deep.data']], snap = await D.snapshot;
       const src = networkScript(D.spec, {
-        title: `Initialization lab, deep part: ${ACTIVATION_LABELS[v['deep.act']]}, ${initShort(v, 'deep.init')}, 64-${v['deep.hidden']}-10 on digits`,
+        title: `Initialization lab, deep part: ${activationLabel(v['deep.act'])}, ${initShort(v, 'deep.init')}, 64-${v['deep.hidden']}-10 on digits`,
         data: { kind: 'csv', file: dd.file, b64: await deflateBase64(D.csv) }, initialParams: snap.initialParams,
         steps: v['deep.epochs'] * D.stepsPerEpoch, report: 'stats',
         expected: { losses: lossCurve(D.trainer), diverged_at_step: D.trainer.diverged_at_step ?? null, steps: D.trainer.steps, train_loss: D.evaluation?.train_loss, train_errors: D.evaluation?.train_errors },
@@ -487,7 +487,7 @@ async function exportPython() {
       if (!t || !P.snapshot) throw new Error('no network');
       const snap = await P.snapshot, ds = snap.dataset;
       const src = networkScript(P.spec, {
-        title: `Initialization lab, playground: 2-${v.hidden}-1 ${ACTIVATION_LABELS[v.act]}, ${initShort(v)}, ${v.data}`,
+        title: `Initialization lab, playground: 2-${v.hidden}-1 ${activationLabel(v.act)}, ${initShort(v)}, ${v.data}`,
         data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams: snap.initialParams,
         steps: v.steps, report: 'stats',
         expected: { losses: lossCurve(t), diverged_at_step: t.diverged_at_step ?? null, steps: t.steps, train_loss: P.evaluation?.train_loss, train_errors: P.evaluation?.train_errors },

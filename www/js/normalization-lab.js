@@ -56,7 +56,14 @@ async function main() {
     set, play, pause, step: () => stepBy(1), reset,
     progress: () => ({ step: lab.t }), done: () => lab.t >= maxSteps(), summary: () => ({ text: summaryText() }),
   });
-  setTimeout(() => computeDims().catch((e) => { $('dims').querySelector('tbody').replaceChildren(row([errorMessage(e), '', '', '', ''])); }), 300);
+  // The κ table needs two more data sets (wine, digits: ~60 KiB): fetched when the table comes near
+  // the screen, not with the page.
+  const dims = () => computeDims().catch((e) => { $('dims').querySelector('tbody').replaceChildren(row([errorMessage(e), '', '', '', ''])); });
+  if (typeof IntersectionObserver !== 'function') { setTimeout(dims, 300); return; }
+  const seen = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); dims(); }
+  }, { rootMargin: '400px 0px' });
+  seen.observe($('dims'));
 }
 
 const V = () => lab.S.values;

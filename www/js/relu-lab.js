@@ -16,7 +16,7 @@ import { COLORS, SHAPES, SHAPE_GLYPH } from './shared/palette.js';
 import { sig } from './shared/format.js';
 import { networkScript, remoteSnapshot } from './shared/torch-nn.js';
 import { deflateBase64 } from './shared/py-engine.js';
-import { ACTIVATION_LABELS, INIT_CHOICES, initShort, presetFromQuery, parseHidden } from './nn/common.js';
+import { activationLabel, initChoices, initShort, presetFromQuery, parseHidden } from './nn/common.js';
 import { PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, raceSpec, csvShape, epochsToThreshold, speedup, DATASETS, RACE_ACTS } from './nn/relu-config.js';
 
 const $ = (id) => document.getElementById(id);
@@ -106,7 +106,7 @@ async function rebuild() {
   lab.building = false;
   updateChart();
   const bad = lab.racers.find((r) => r.error);
-  if (bad) status(`${ACTIVATION_LABELS[bad.act]}: ${bad.error}`, true); else status(`${lab.racers.length} networks ready: ${describeNet()}. Press Play.`);
+  if (bad) status(`${activationLabel(bad.act)}: ${bad.error}`, true); else status(`${lab.racers.length} networks ready: ${describeNet()}. Press Play.`);
   drawLive();
 }
 
@@ -182,10 +182,10 @@ function updateChart() {
   const c = lab.charts.race;
   c.set({ logY: v.yscale === 'log', yMin: v.yscale === 'log' ? undefined : 0, yMax: v.yscale === 'log' ? 1 : undefined, xMin: 0, xMax: v.epochs });
   lab.charts.sat.set({ xMax: v.epochs });
-  c.series = lab.racers.map((r) => ({ label: ACTIVATION_LABELS[r.act], color: r.color, shape: r.shape, width: 2.2, x: () => r.epochs || [], y: () => r.errors }));
+  c.series = lab.racers.map((r) => ({ label: activationLabel(r.act), color: r.color, shape: r.shape, width: 2.2, x: () => r.epochs || [], y: () => r.errors }));
   c.hlines = [{ y: v.thr, label: `threshold ${sig(100 * v.thr, 3)}%`, color: 'rgba(128,128,128,0.95)', align: 'right' }];
   lab.charts.sat.series = lab.racers.filter((r) => ['sigmoid', 'tanh', 'relu', 'leaky_relu'].includes(r.act)).map((r) => ({
-    label: `${ACTIVATION_LABELS[r.act]} ${r.act.includes('relu') ? 'dead' : 'saturated'}`, color: r.color, shape: r.shape, width: 2, dash: r.act.includes('relu') ? [5, 3] : [], x: () => r.epochs || [], y: () => r.sat,
+    label: `${activationLabel(r.act)} ${r.act.includes('relu') ? 'dead' : 'saturated'}`, color: r.color, shape: r.shape, width: 2, dash: r.act.includes('relu') ? [5, 3] : [], x: () => r.epochs || [], y: () => r.sat,
   }));
 }
 
@@ -194,7 +194,7 @@ function drawLive() {
   const c = lab.charts.race;
   // Where each net reached the threshold: a marker on the curve, the number in the legend.
   c.marks = rs.filter((r) => r.reached != null).map((r) => ({ x: r.reached, y: v.thr, color: r.color, shape: r.shape })).sort((a, b) => a.x - b.x);
-  c.series.forEach((s, i) => { const r = rs[i]; if (r) s.label = `${ACTIVATION_LABELS[r.act]}${r.reached != null ? `: ${sig(100 * v.thr, 3)}% after ${sig(r.reached, 3)} epochs` : ''}`; });
+  c.series.forEach((s, i) => { const r = rs[i]; if (r) s.label = `${activationLabel(r.act)}${r.reached != null ? `: ${sig(100 * v.thr, 3)}% after ${sig(r.reached, 3)} epochs` : ''}`; });
   c.paint(); lab.charts.sat.paint();
   const relu = rs.find((r) => r.act === 'relu');
   const tb = $('results').querySelector('tbody');
@@ -203,7 +203,7 @@ function drawLive() {
     const cells = [];
     const name = document.createElement('td');
     const g = document.createElement('span'); g.className = 'glyph'; g.style.color = r.color; g.textContent = SHAPE_GLYPH[r.shape];
-    name.append(g, ` ${ACTIVATION_LABELS[r.act]}`);
+    name.append(g, ` ${activationLabel(r.act)}`);
     cells.push(name);
     const err = r.errors.length ? r.errors[r.errors.length - 1] : NaN;
     const satNow = r.sat.length ? r.sat[r.sat.length - 1] : NaN;
@@ -223,16 +223,16 @@ function drawLive() {
   $('progress').value = prog;
   $('counter').textContent = `epoch ${sig(maxEp, 3)} / ${v.epochs}`;
   const div = rs.find((r) => r.trainer?.diverged_at_step != null), bad = rs.find((r) => r.error);
-  if (bad) status(`${ACTIVATION_LABELS[bad.act]}: ${bad.error}`, true);
-  else if (div) status(`${ACTIVATION_LABELS[div.act]} diverged at step ${div.trainer.diverged_at_step} (loss not finite; not drawn further). Lower its lr.`, true);
+  if (bad) status(`${activationLabel(bad.act)}: ${bad.error}`, true);
+  else if (div) status(`${activationLabel(div.act)} diverged at step ${div.trainer.diverged_at_step} (loss not finite; not drawn further). Lower its lr.`, true);
   else if (rs.length && rs.every((r) => r.stopped)) {
     const reachedAll = rs.filter((r) => r.reached != null).sort((a, b) => a.reached - b.reached);
     const others = rs.filter((r) => r.act !== 'relu' && relu?.reached != null).map((r) => {
-      if (r.reached == null) return `more than ${sig(v.epochs / relu.reached, 3)}× faster than ${ACTIVATION_LABELS[r.act]}`;
+      if (r.reached == null) return `more than ${sig(v.epochs / relu.reached, 3)}× faster than ${activationLabel(r.act)}`;
       const f = r.reached / relu.reached;
-      return f >= 1 ? `${sig(f, 3)}× faster than ${ACTIVATION_LABELS[r.act]}` : `${sig(1 / f, 3)}× slower than ${ACTIVATION_LABELS[r.act]}`;
+      return f >= 1 ? `${sig(f, 3)}× faster than ${activationLabel(r.act)}` : `${sig(1 / f, 3)}× slower than ${activationLabel(r.act)}`;
     });
-    status(reachedAll.length ? `Done. First to ${sig(100 * v.thr, 3)}%: ${ACTIVATION_LABELS[reachedAll[0].act]} after ${sig(reachedAll[0].reached, 3)} epochs.${others.length ? ` ReLU was ${others.join(', ')}.` : ''}` : `Done: nobody reached ${sig(100 * v.thr, 3)}% within ${v.epochs} epochs.`);
+    status(reachedAll.length ? `Done. First to ${sig(100 * v.thr, 3)}%: ${activationLabel(reachedAll[0].act)} after ${sig(reachedAll[0].reached, 3)} epochs.${others.length ? ` ReLU was ${others.join(', ')}.` : ''}` : `Done: nobody reached ${sig(100 * v.thr, 3)}% within ${v.epochs} epochs.`);
     if (lab.playing) pause();
   } else if (lab.playing) status(`Racing: ${describeNet()}.`);
 }
@@ -275,8 +275,8 @@ function setupControls() {
     const cb = document.createElement('input'); cb.type = 'checkbox'; cb.id = `run-${a}`;
     const lbl = document.createElement('label'); lbl.className = 'inline'; lbl.htmlFor = cb.id;
     const sw = document.createElement('span'); sw.className = 'glyph'; sw.style.color = COLORS[k]; sw.textContent = SHAPE_GLYPH[SHAPES[k]];
-    lbl.append(cb, sw, ACTIVATION_LABELS[a]);
-    const lr = document.createElement('input'); lr.type = 'text'; lr.size = 7; lr.id = `lr-${a}`; lr.setAttribute('aria-label', `lr of the ${ACTIVATION_LABELS[a]} network`);
+    lbl.append(cb, sw, activationLabel(a));
+    const lr = document.createElement('input'); lr.type = 'text'; lr.size = 7; lr.id = `lr-${a}`; lr.setAttribute('aria-label', `lr of the ${activationLabel(a)} network`);
     const lrl = document.createElement('code'); lrl.textContent = 'lr';
     box.append(lbl, lrl, lr);
     cb.addEventListener('change', () => {
@@ -288,7 +288,7 @@ function setupControls() {
     lab.fields.bind(lr, `lr.${a}`, { label: 'lr' });
   }
   for (const [k, d] of Object.entries(DATASETS)) $('data').append(new Option(d.label, k));
-  for (const [n, label] of INIT_CHOICES) $('init').append(new Option(label, n));
+  for (const [n, label] of initChoices()) $('init').append(new Option(label, n));
   for (const key of ['data', 'init', 'hidden', 'thr', 'epochs', 'n', 'noise', 'momentum', 'batch', 'seed', 'speed']) lab.fields.bind($(key), key);
   seedButtons(lab.fields);
   lab.fields.bind($('init-std'), 'init.std', { label: 'σ' });

@@ -12,11 +12,10 @@ import { Fields } from './shared/fields.js';
 import { parseValue, pageParams } from './shared/state.js';
 import { COLORS } from './shared/palette.js';
 import { sig } from './shared/format.js';
-import { ACTIVATIONS } from './shared/activations.js';
 import { networkScript, remoteSnapshot, lossCurve } from './shared/torch-nn.js';
-import { ACTIVATION_CHOICES, ACTIVATION_LABELS, INIT_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
+import { ACTIVATION_CHOICES, activationLabel, initChoices, OPTIMIZER_CHOICES, OPTIMIZER_LABELS, initShort, presetFromQuery } from './nn/common.js';
 import {
-  PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, deepLinearSpec, mlpSpec, MAX_DIM, GENERATORS,
+  PRESETS, PRESET_IDS, EMBED_EXTRAS, presetById, baseFor, buildTable, deepLinearSpec, mlpSpec, MAX_DIM, generators,
   COMPARE_ACTS, COMPARE_INITS,
 } from './nn/vanishing-config.js';
 
@@ -122,10 +121,10 @@ function drawDerivatives() {
   for (const name of ['sigmoid', 'tanh', 'relu']) {
     const c = lab.E.activationCurve(name, -6, 6, 481);
     const ch = lab.charts[`g-${name}`];
-    const m = ACTIVATIONS[name].maxDerivative;
+    const a = lab.E.networkOptions().activation_info.find((d) => d.name === name), m = a.max_derivative;
     ch.series = [
-      { label: `${ACTIVATIONS[name].label}′`, color: COLORS[0], width: 2.4, x: () => c.x, y: () => c.dg },
-      { label: ACTIVATIONS[name].label, color: COLORS[1], dash: [5, 3], width: 1.5, x: () => c.x, y: () => c.g },
+      { label: `${a.label}′`, color: COLORS[0], width: 2.4, x: () => c.x, y: () => c.dg },
+      { label: a.label, color: COLORS[1], dash: [5, 3], width: 1.5, x: () => c.x, y: () => c.g },
     ];
     ch.hlines = [{ y: m, label: `max g′ = ${m}`, color: 'rgba(128,128,128,0.95)' }];
     ch.requestDraw();
@@ -330,7 +329,7 @@ function rebuildCompare() {
   for (const c of COMPARE_INITS) { const h = document.createElement('span'); h.className = 'head'; h.textContent = c.label; kids.push(h); }
   lab.compare = [];
   for (const act of COMPARE_ACTS) {
-    const rh = document.createElement('span'); rh.className = 'rowhead'; rh.textContent = ACTIVATION_LABELS[act]; kids.push(rh);
+    const rh = document.createElement('span'); rh.className = 'rowhead'; rh.textContent = activationLabel(act); kids.push(rh);
     for (const c of COMPARE_INITS) {
       const over = { act, init: c.init, ...(c['init.std'] ? { 'init.std': c['init.std'] } : {}) };
       const b = document.createElement('button');
@@ -338,7 +337,7 @@ function rebuildCompare() {
       const cv = document.createElement('canvas');
       const cap = document.createElement('span');
       cap.textContent = 'computing…';
-      b.setAttribute('aria-label', `computing…: ${ACTIVATION_LABELS[act]} with ${c.label}. Train this pair.`);
+      b.setAttribute('aria-label', `computing…: ${activationLabel(act)} with ${c.label}. Train this pair.`);
       b.append(cv, cap);
       b.addEventListener('click', () => set({ act, init: c.init, 'init.std': c['init.std'] }));
       kids.push(b);
@@ -364,7 +363,7 @@ function probeCompare(pool, token) {
       const verdict = norms ? normsVerdict(norms, zeroInit(c.init)) : null;
       c.cap.textContent = err ? err : verdict.short;
       // The accessible name starts with the visible text (WCAG 2.5.3), then says what the cell is.
-      c.button.setAttribute('aria-label', `${c.cap.textContent}: ${ACTIVATION_LABELS[c.act]} with ${c.label}, gradient norms per layer at initialization${verdict?.long ? ` (${verdict.long})` : ', first to last layer'}. Train this pair.`);
+      c.button.setAttribute('aria-label', `${c.cap.textContent}: ${activationLabel(c.act)} with ${c.label}, gradient norms per layer at initialization${verdict?.long ? ` (${verdict.long})` : ', first to last layer'}. Train this pair.`);
       c.bars.set(norms || []);
     });
   }
@@ -399,10 +398,10 @@ function setupControls() {
   for (const p of PRESETS) pre.append(new Option(p.title, p.id));
   pre.addEventListener('change', () => loadPreset(pre.value));
   for (let d = 1; d <= MAX_DIM; d++) $('d').append(new Option(String(d), String(d)));
-  for (const a of ACTIVATION_CHOICES) $('act').append(new Option(ACTIVATION_LABELS[a], a));
-  for (const [n, label] of INIT_CHOICES) $('init').append(new Option(label, n));
+  for (const a of ACTIVATION_CHOICES) $('act').append(new Option(activationLabel(a), a));
+  for (const [n, label] of initChoices()) $('init').append(new Option(label, n));
   for (const w of WIDTHS) $('width').append(new Option(String(w), String(w)));
-  for (const g of GENERATORS) $('data').append(new Option(g, g));
+  for (const g of generators()) $('data').append(new Option(g, g));
   for (const o of OPTIMIZER_CHOICES) $('opt').append(new Option(OPTIMIZER_LABELS[o], o));
   const F = lab.fields;
   F.bind($('d'), 'd', { toChanges: (d) => ({ d, lam: undefined, x: undefined }) });
@@ -466,7 +465,7 @@ function exportPNG() {
     { canvas: $('lin-chart'), title: `Deep linear network: λ = (${V().lam.join(', ')}), k = ${V().k}` },
     { canvas: $('g-sigmoid'), title: 'sigmoid and σ′ (max 0.25)' }, { canvas: $('g-tanh'), title: 'tanh and tanh′' }, { canvas: $('g-relu'), title: 'ReLU and ReLU′' },
     { canvas: $('bound-chart'), title: 'Product of L factors g′' },
-    { canvas: $('bars'), title: `‖∂L/∂W[l]‖: ${ACTIVATION_LABELS[V().act]}, ${initShort(V())}, step ${lab.trainer?.steps ?? 0}` },
+    { canvas: $('bars'), title: `‖∂L/∂W[l]‖: ${activationLabel(V().act)}, ${initShort(V())}, step ${lab.trainer?.steps ?? 0}` },
     { canvas: $('loss-chart'), title: 'mini-batch loss' },
   ];
   savePNG(parts, 'Vanishing and exploding gradients', `vanishing-${stamp()}.png`);
@@ -500,7 +499,7 @@ async function exportPython() {
     const snap = await lab.snapshot;
     const ds = snap.dataset;
     const src = networkScript(lab.spec, {
-      title: `Vanishing gradients lab: ${ACTIVATION_LABELS[V().act]}, ${initShort(V())}, ${V().depth} hidden layers of ${V().width}`,
+      title: `Vanishing gradients lab: ${activationLabel(V().act)}, ${initShort(V())}, ${V().depth} hidden layers of ${V().width}`,
       data: { kind: 'points', inputs: ds.inputs, labels: ds.labels, dim: ds.dim }, initialParams: snap.initialParams,
       steps: V().steps, report: 'gradnorms',
       expected: { losses: lossCurve(t), diverged_at_step: t.diverged_at_step ?? null, steps: t.steps, train_loss: lab.evaluation?.train_loss, train_errors: lab.evaluation?.train_errors },

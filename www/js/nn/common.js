@@ -1,34 +1,25 @@
-// Pieces of the URL tables that the three network labs share (pure: no DOM, no engine), so that a
+// Pieces of the URL tables that the three network labs share (pure: no DOM; names and labels from
+// the engine's registries), so that a
 // network is written the same way in every lab's links: activation, initialization (+ its
 // parameter), optimizer (+ lr, momentum), batch size, seed, hidden layer widths, and the page keys
 // (preset, lesson, embed, hide, theme). See shared/state.js for the table format.
 
 import { freshSeed, SEED_MAX } from '../shared/seeds.js';
 import { HOST_ENTRY } from '../shared/state.js';
+import { networkOptions } from '../shared/engine.js';
 
 export const ACTIVATION_CHOICES = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu', 'identity'];
-export const ACTIVATION_LABELS = { sigmoid: 'sigmoid', tanh: 'tanh', relu: 'ReLU', leaky_relu: 'leaky ReLU', gelu: 'GELU', identity: 'identity (linear)' };
+/** An activation's label, from the engine's registry (src/nn/activation.rs). */
+export const activationLabel = (a) => networkOptions().activation_info.find((d) => d.name === a)?.label ?? String(a);
 
-/** Initializations offered (engine names; see src/nn/init.rs) with a readable label. */
-export const INIT_CHOICES = [
-  ['torch_default', 'PyTorch default: U(±1/√n_in)'],
-  ['xavier_normal', 'Xavier (Glorot) normal: N(0, 2/(n_in+n_out))'],
-  ['xavier_normal_fan_in', 'Xavier, lecture form: N(0, 1/n_in)'],
-  ['xavier_uniform', 'Xavier (Glorot) uniform'],
-  ['kaiming_normal', 'He (Kaiming) normal: N(0, 2/n_in)'],
-  ['kaiming_uniform', 'He (Kaiming) uniform'],
-  ['lecun_normal', 'LeCun normal: N(0, 1/n_in)'],
-  ['orthogonal', 'orthogonal'],
-  ['normal', 'N(0, σ²) with a fixed σ'],
-  ['uniform', 'U(−a, a) with a fixed a'],
-  ['zeros', 'zeros'],
-  ['zero', 'deeplearning.ai "zero"'],
-  ['too_small', 'deeplearning.ai "too small": N(0, 0.01/n_in)'],
-  ['appropriate', 'deeplearning.ai "appropriate": N(0, 1/n_in)'],
-  ['too_large', 'deeplearning.ai "too large": N(0, 100/n_in)'],
-];
-export const INIT_NAMES = INIT_CHOICES.map(([n]) => n);
-export const initLabel = (n) => (INIT_CHOICES.find(([k]) => k === n) || [n, n])[1];
+/** The initializations the labs offer (engine names, src/nn/init.rs; the menus leave out
+ *  `constant`), with the lecture's form of Xavier, N(0, 1/n_in), as a choice of its own. */
+export const INIT_NAMES = ['torch_default', 'xavier_normal', 'xavier_normal_fan_in', 'xavier_uniform', 'kaiming_normal', 'kaiming_uniform', 'lecun_normal', 'orthogonal', 'normal', 'uniform', 'zeros', 'zero', 'too_small', 'appropriate', 'too_large'];
+/** [name, label] of each offered initialization; the labels are the engine's. */
+export function initChoices() {
+  const info = networkOptions().init_info;
+  return INIT_NAMES.map((n) => [n, n === 'xavier_normal_fan_in' ? 'Xavier, lecture form: N(0, 1/n_in)' : info.find((d) => d.name === n).label]);
+}
 
 export const OPTIMIZER_CHOICES = ['sgd', 'adam', 'rmsprop', 'adagrad'];
 export const OPTIMIZER_LABELS = { sgd: 'SGD', adam: 'Adam', rmsprop: 'RMSprop', adagrad: 'AdaGrad' };

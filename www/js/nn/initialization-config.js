@@ -1,4 +1,4 @@
-// The initialization lab's URL table, presets and engine specs (pure; tested in
+// The initialization lab's URL table, presets and engine specs (pure, but for the engine's registries; tested in
 // tests/js/initialization.test.mjs). Lecture §4, "Xavier (Glorot) initialization", and the
 // deeplearning.ai initialization demo it points to:
 //   part "playground": the 2-6-3-1 network (ReLU, ReLU, then a sigmoid output with logistic loss —
@@ -10,15 +10,17 @@
 //     histograms of activations (and pre-activations, gradients) and the lecture's objectives:
 //     mean ≈ 0 and variance constant across layers.
 // Keys of the deep part are prefixed "deep.".
+import { networkOptions } from '../shared/engine.js';
 import { networkEntries, presetEntries, pageEntries, initSpec, optimizerSpec, hiddenCheck, parseHidden, HIDDEN_RE } from './common.js';
 
 /** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
 /** What embed=1 hides unless show= names it: everything but the figures and their transport. */
 export const EMBED_EXTRAS = ['header', 'lesson', 'tabs', 'layerstats', 'controls', 'notes'];
 export const HIDEABLE = ['header', 'lesson', 'tabs', 'transport', 'diagram', 'boundary', 'cost', 'histograms', 'layerstats', 'controls', 'notes'];
-export const GENERATORS = ['circle', 'xor', 'blobs', 'spiral', 'moons'];
 export const DEEP_DATA = { digits: { file: 'digits.csv', sklearn: 'load_digits', classes: 10, features: 64, label: 'digits (8×8, 1797 images, 10 classes)' } };
-export const HIST_KINDS = ['activation', 'preactivation', 'gradient'];
+/** The engine's 2-D data generators and histogram kinds (E.networkOptions()). */
+export const generators = () => networkOptions().generators;
+export const histKinds = () => networkOptions().histogram_kinds;
 
 export const DEFAULTS = {
   part: 'playground',
@@ -73,7 +75,7 @@ export function buildTable(base) {
     { key: 'part', type: 'enum', values: ['playground', 'deep'], default: base.part, doc: 'which part is shown' },
     { key: 'hidden', type: 'string', maxLength: 60, pattern: HIDDEN_RE, validate: hiddenCheck(6, 16), default: base.hidden, doc: 'hidden widths of the playground network, e.g. 6-3 (at most 6 layers of 16)' },
     ...networkEntries(base, { lrMax: 10, batchMax: 2000, fullBatchZero: true }),
-    { key: 'data', type: 'enum', values: GENERATORS, default: base.data, doc: '2-D data set' },
+    { key: 'data', type: 'enum', values: generators(), default: base.data, doc: '2-D data set' },
     { key: 'n', type: 'int', min: 20, max: 2000, default: base.n, doc: 'samples' },
     { key: 'noise', type: 'number', min: 0, max: 1, default: base.noise, doc: 'noise sd' },
     { key: 'steps', type: 'int', min: 1, max: 200000, default: base.steps, doc: 'gradient steps to run' },
@@ -83,7 +85,7 @@ export function buildTable(base) {
     ...networkEntries(base, { prefix: 'deep.', lrMax: 10, batchMax: 2000 }),
     { key: 'deep.data', type: 'enum', values: Object.keys(DEEP_DATA), default: base['deep.data'], doc: 'data set of the deep part' },
     { key: 'deep.epochs', type: 'int', min: 1, max: 500, default: base['deep.epochs'], doc: 'epochs to train' },
-    { key: 'deep.kind', type: 'enum', values: HIST_KINDS, default: base['deep.kind'], doc: 'histograms of activations, pre-activations or weight gradients' },
+    { key: 'deep.kind', type: 'enum', values: histKinds(), default: base['deep.kind'], doc: 'histograms of activations, pre-activations or weight gradients' },
     { key: 'deep.bins', type: 'int', min: 8, max: 100, default: base['deep.bins'], doc: 'histogram bins' },
     ...pageEntries(base, HIDEABLE),
   ];

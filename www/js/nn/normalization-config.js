@@ -6,7 +6,7 @@
 // rates. ../shared/research/LABS.md §1 has the anchors and the calibration; the numbers come from
 // the engine (src/unit.rs), the same model in four coordinate systems.
 import { presetEntries, pageEntries } from './common.js';
-import { pyNum } from '../shared/export.js';
+import { pyNum, torchOptimizer, torchLoss } from '../shared/export.js';
 
 /** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
 export const HIDEABLE = ['header', 'lesson', 'transport', 'panels', 'readouts', 'traces', 'lr', 'dims', 'leak', 'mapping', 'controls', 'notes'];
@@ -104,6 +104,9 @@ export function problemSpec(v, csv, { stats = v.stats } = {}) {
   return spec;
 }
 
+/** The loss of each model, by the engine's name (E.torchLoss prints its torch module). */
+const LOSS_OF = { logistic: 'bce_with_logits', linear: 'mse' };
+
 /** torch.optim kwargs for one system: its α* in "best" mode (gradient descent only), else the common lr. */
 export function optimizerFor(v, curvature) {
   const best = v['lr.mode'] === 'best' && v.opt === 'sgd' && !(v.momentum > 0);
@@ -140,8 +143,8 @@ export function sci(x, digits = 3) {
 
 /** The lab's steps as PyTorch code (printed next to the formulas). */
 export function mapping(v) {
-  const loss = v.model === 'logistic' ? 'nn.BCEWithLogitsLoss()' : 'nn.MSELoss()';
-  const opt = v.opt === 'sgd' ? `torch.optim.SGD(model.parameters(), lr=lr${v.momentum > 0 ? `, momentum=${v.momentum}` : ''})` : v.opt === 'adam' ? 'torch.optim.Adam(model.parameters(), lr=lr)' : 'torch.optim.RMSprop(model.parameters(), lr=lr)';
+  const loss = torchLoss(LOSS_OF[v.model]);
+  const opt = torchOptimizer(optimizerFor(v, { lr_best: v.lr }), 'model.parameters()', 'lr');
   return [
     `mu = X_train.mean(0)                      # over the ${v.stats === 'all' ? 'WHOLE data set (the leak)' : 'training split only'}`,
     'var = X_train.var(0, unbiased=False)      # biased σ², as on the slide',
@@ -164,8 +167,6 @@ export function mapping(v) {
 export function torchScript(v, data, runs, title) {
   const rows = (x, d) => { const out = []; for (let i = 0; i < x.length; i += d) out.push(`[${Array.from(x.slice(i, i + d), pyNum).join(', ')}]`); return out; };
   const d = data.features.length;
-  const kw = (o) => `{${Object.entries(o).filter(([k]) => k !== 'name').map(([k, x]) => `"${k}": ${typeof x === 'boolean' ? (x ? 'True' : 'False') : pyNum(x)}`).join(', ')}}`;
-  const cls = { sgd: 'SGD', adam: 'Adam', rmsprop: 'RMSprop' };
   const lines = [
     '#!/usr/bin/env python3',
     `"""${title.replace(/"""/g, '')}`,
@@ -186,7 +187,7 @@ export function torchScript(v, data, runs, title) {
     `Y_TRAIN = torch.tensor([${Array.from(data.y_train, pyNum).join(', ')}]).unsqueeze(1)`,
     `X_VAL = torch.tensor([${data.x_val.length ? `\n    ${rows(data.x_val, d).join(',\n    ')},\n` : ''}]).reshape(-1, ${d})`,
     `Y_VAL = torch.tensor([${Array.from(data.y_val, pyNum).join(', ')}]).reshape(-1, 1)`,
-    `LOSS = nn.${v.model === 'logistic' ? 'BCEWithLogitsLoss' : 'MSELoss'}()`,
+    `LOSS = ${torchLoss(LOSS_OF[v.model])}`,
     '',
     'X_ALL = torch.cat([X_TRAIN, X_VAL])',
     'STAT_ROWS = X_ALL if STATS == "all" else X_TRAIN',
@@ -197,12 +198,12 @@ export function torchScript(v, data, runs, title) {
     '    s = torch.sqrt(VAR + EPS) if transform in ("scale", "standardize") else torch.ones_like(MU)',
     '    return c, s',
     '',
-    'def train(transform, cls, kwargs, steps):',
+    'def train(transform, make_opt, lr, steps):',
     '    c, s = coords(transform)',
     '    X = (X_TRAIN - c) / s',
     `    model = nn.Linear(${d}, 1)`,
     '    nn.init.zeros_(model.weight); nn.init.zeros_(model.bias)',
-    '    opt = cls(model.parameters(), **kwargs)',
+    '    opt = make_opt(model.parameters(), lr)',
     '    losses, params = [], []',
     '    for step in range(steps + 1):',
     '        opt.zero_grad()',
@@ -219,7 +220,8 @@ export function torchScript(v, data, runs, title) {
     '    return {"loss": losses, "params": params, "raw_params": raw}',
     '',
     'RUNS = [',
-    ...runs.map((r) => `    (${JSON.stringify(r.transform)}, torch.optim.${cls[r.optimizer.name]}, ${kw(r.optimizer)}, ${r.steps}),`),
+    // (the torch.optim construction printed by the engine, src/optim/torch.rs)
+    ...runs.map((r) => `    (${JSON.stringify(r.transform)}, lambda params, lr: ${torchOptimizer(r.optimizer, 'params', 'lr')}, ${pyNum(r.optimizer.lr)}, ${r.steps}),`),
     ']',
     `EXPECTED = ${JSON.stringify(Object.fromEntries(runs.map((r) => [r.transform, { loss: Array.from(r.loss), params: Array.from(r.params) }])))}`,
     '',
@@ -229,10 +231,10 @@ export function torchScript(v, data, runs, title) {
     '    ap.add_argument("--rounding-check", action="store_true", help="also rerun each run with lr one ulp larger: how far rounding alone moves it")',
     '    args = ap.parse_args()',
     '    out, worst = {}, 0.0',
-    '    for transform, cls, kwargs, steps in RUNS:',
-    '        r = out[transform] = train(transform, cls, kwargs, steps)',
+    '    for transform, make_opt, lr, steps in RUNS:',
+    '        r = out[transform] = train(transform, make_opt, lr, steps)',
     '        if args.rounding_check:',
-    '            q = train(transform, cls, {**kwargs, "lr": kwargs["lr"] * (1 + 2.0 ** -52)}, steps)',
+    '            q = train(transform, make_opt, lr * (1 + 2.0 ** -52), steps)',
     '            r["ulp_loss"] = q["loss"]',
     '        e = EXPECTED[transform]',
     '        for a, b in zip(r["loss"], e["loss"]):',

@@ -1,9 +1,10 @@
-// The vanishing/exploding-gradients lab's URL table, presets and engine specs (pure; tested in
+// The vanishing/exploding-gradients lab's URL table, presets and engine specs (pure, but for the engine's registries; tested in
 // tests/js/vanishing.test.mjs). Lecture §1:
 //   (a) the deep linear network h[l] = W h[l−1], W = E Λ Eᵀ shared by all layers, so
 //       h[k] = W^k x = Σᵢ λᵢ^k (x·eᵢ) eᵢ — E.deepLinear({eigenvalues, angle (radians), x, depth});
 //   (b) g′ of sigmoid (≤ 1/4), tanh and ReLU, and the bound 0.25^L;
 //   (c) per-layer gradient norms ‖∂L/∂W[l]‖ of a real deep MLP, live while it trains.
+import { networkOptions } from '../shared/engine.js';
 import { networkEntries, presetEntries, pageEntries, initSpec, optimizerSpec } from './common.js';
 
 export const MAX_DIM = 8;          // eigenvalue sliders shown (the engine allows 16)
@@ -13,7 +14,8 @@ export const DEFAULT_EIGS = [1.1, 0.9, 1.0, 0.8, 1.2, 0.5, 1.05, 0.95];
 /** What embed=1 hides unless show= names it: everything but the figures and their transport. */
 export const EMBED_EXTRAS = ['header', 'lesson', 'controls', 'notes'];
 export const HIDEABLE = ['header', 'lesson', 'linear', 'derivative', 'mlp', 'compare', 'transport', 'controls', 'notes'];
-export const GENERATORS = ['circle', 'xor', 'blobs', 'spiral', 'moons'];
+/** The engine's 2-D data generators (E.networkOptions()). */
+export const generators = () => networkOptions().generators;
 
 export const DEFAULTS = {
   k: 40, d: 3, angle: 30, L: 10,
@@ -82,7 +84,7 @@ export function buildTable(base) {
     ...networkEntries(base, { lrMax: 10, batchMax: 2000 }),
     { key: 'depth', type: 'int', min: 1, max: 40, default: base.depth, doc: 'hidden layers of the deep MLP' },
     { key: 'width', type: 'int', min: 2, max: 256, default: base.width, doc: 'units per hidden layer' },
-    { key: 'data', type: 'enum', values: GENERATORS, default: base.data, doc: '2-D data set (engine generator)' },
+    { key: 'data', type: 'enum', values: generators(), default: base.data, doc: '2-D data set (engine generator)' },
     { key: 'n', type: 'int', min: 20, max: 2000, default: base.n, doc: 'samples' },
     { key: 'noise', type: 'number', min: 0, max: 1, default: base.noise, doc: 'noise sd' },
     { key: 'steps', type: 'int', min: 1, max: 200000, default: base.steps, doc: 'training steps' },

@@ -186,7 +186,10 @@ export function racersFrom(values, meta) {
     for (const p of m.params) params[p.name] = values[`o${i}.${p.name}`] ?? p.default;
     const r = { index: i, name, params, meta: m, batch_size: values[`o${i}.batch_size`], seed: values[`o${i}.seed`] };
     const sn = values[`o${i}.sched`];
-    if (sn && sn !== 'shared') r.sched = schedulerSpec(values, meta, `o${i}.sched`);
+    if (sn && sn !== 'shared') {
+      r.sched = schedulerSpec(values, meta, `o${i}.sched`);
+      r.schedMeta = meta.schedulers.find((q) => q.name === sn);
+    }
     out.push(r);
   }
   return out;
@@ -223,8 +226,6 @@ export function racerSpec(values, meta, r) {
   return spec;
 }
 
-const SCHED_SHORT = { constant: 'constant lr', step: 'step decay', exponential: 'exp. decay', cosine: 'cosine', inverse_time: '1/t decay' };
-
 /** A readable label: SGD with momentum is "Momentum", with nesterov "NAG" (the lecture's names). */
 export function racerLabel(r, landscape = '') {
   let s;
@@ -233,7 +234,6 @@ export function racerLabel(r, landscape = '') {
   else s = r.meta?.label || r.name;
   const d = isDataLandscape(landscape) ? DATA_LANDSCAPES[landscape] : null;
   if (d && r.batch_size != null) s += r.batch_size < d.n ? ` B=${r.batch_size}` : ' full batch';
-  if (r.sched) s += ` · ${SCHED_SHORT[r.sched.name] || r.sched.name}`;
-  else if (r.sched === null) s += ' · constant lr';
+  if (r.schedMeta) s += ` · ${r.schedMeta.short}`; // the racer's own schedule
   return s;
 }

@@ -27,9 +27,17 @@ export function engineNow() {
   return ready;
 }
 
+let netOptions = null;
+/** The engine's network registries (E.networkOptions(): activations with their labels and formulas,
+ *  losses, inits, data generators, histogram kinds), read once. */
+export function networkOptions() {
+  return (netOptions ??= engineNow().networkOptions());
+}
+
 /** Use an engine module loaded elsewhere (Node: the tests' and tools' initSync'd module). */
 export function useEngine(E) {
   ready = E;
+  netOptions = null;
   enginePromise ??= Promise.resolve(E);
 }
 

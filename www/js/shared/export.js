@@ -35,6 +35,14 @@ export function torchOptimizer(o, params, lr) {
 export function torchScheduler(s) {
   return engineNow().torchScheduler(s ?? null, 'opt') ?? null;
 }
+// A network's torch.nn pieces, printed by the engine (src/nn/torch.rs) from the validated spec, so
+// a name or parameter the engine rejects is a field-named error here too.
+/** The torch.nn module of an activation spec, e.g. `nn.LeakyReLU(negative_slope=0.01)`. */
+export const torchActivation = (a) => engineNow().torchActivation(a);
+/** The torch.nn module of a loss name. */
+export const torchLoss = (loss) => engineNow().torchLoss(loss);
+/** Python lines that initialize `lin` (an nn.Linear) as the engine does for an init spec. */
+export const torchInitLines = (init, lin = 'lin') => engineNow().torchInit(init ?? 'torch_default', lin);
 
 /** At most `cap` points of a path, evenly spread, always with the first and the last. */
 function samplePath(n, cap = 2001) {

@@ -1,5 +1,5 @@
-// A runnable PyTorch script for a network run of the playground (pure: no DOM, no engine;
-// unit-tested in tests/js/vanishing.test.mjs, initialization.test.mjs and relu.test.mjs).
+// A runnable PyTorch script for a network run of the playground (pure: no DOM; the torch.nn lines
+// come from the engine; unit-tested in tests/js/vanishing.test.mjs, initialization.test.mjs and relu.test.mjs).
 //
 // Input: the very TrainerSpec the page hands to `new E.Trainer(spec)` (see www/pkg/optplay.d.ts)
 //   {layer_sizes, activation, loss, init, optimizer: {name, ...torch kwargs}, batch_size, seed,
@@ -20,64 +20,12 @@
 //   * a step whose loss is not finite stops the run ("diverged at step k"), as in the engine.
 // torch's random generator is not the engine's: shuffles and random initial weights agree in
 // distribution only, unless the exact initial weights are embedded.
-import { torchOptimizer, torchScheduler, pyNum } from './export.js';
+import { torchOptimizer, torchScheduler, torchActivation, torchLoss, torchInitLines, pyNum } from './export.js';
 import { PY_RNG, PY_BLOB, pyLongString } from './py-engine.js';
 
-export { pyNum };
-
-/** torch module for each engine activation (hidden layers). */
-export function torchActivation(a) {
-  const name = typeof a === 'string' ? a : a?.name;
-  switch (name) {
-    case 'identity': return 'nn.Identity()';
-    case 'sigmoid': return 'nn.Sigmoid()';
-    case 'tanh': return 'nn.Tanh()';
-    case 'relu': return 'nn.ReLU()';
-    case 'leaky_relu': return `nn.LeakyReLU(negative_slope=${pyNum(typeof a === 'object' && a.negative_slope != null ? a.negative_slope : 0.01)})`;
-    case 'gelu': return 'nn.GELU()';
-    default: throw new Error(`activation: no torch module for "${String(name).slice(0, 40)}"`);
-  }
-}
-
-export const TORCH_LOSS = { mse: 'nn.MSELoss()', bce_with_logits: 'nn.BCEWithLogitsLoss()', cross_entropy: 'nn.CrossEntropyLoss()' };
-
-/** The deeplearning.ai presets: W ~ N(0, v/fan_in) (src/nn/init.rs). */
-export const INIT_PRESETS = { zero: 0, too_small: 0.01, appropriate: 1, too_large: 100 };
+export { pyNum, torchActivation, torchLoss, torchInitLines };
 
 const q = (s) => JSON.stringify(String(s)); // a Python string literal (JSON's escapes are valid Python)
-
-/**
- * Python lines that initialize `lin` (an nn.Linear with fan_in = lin.in_features) as the engine
- * does for `init` (a name or {name, ...params}). Throws on unknown names.
- */
-export function torchInitLines(init, lin = 'lin') {
-  const s = typeof init === 'string' ? { name: init } : { ...(init || { name: 'torch_default' }) };
-  const z = `nn.init.zeros_(${lin}.bias)`;
-  const num = (k, d) => pyNum(s[k] ?? d);
-  switch (s.name) {
-    case 'torch_default': return [`${lin}.reset_parameters()  # nn.Linear's own: W, b ~ U(±1/sqrt(fan_in))`];
-    case 'zeros': return [`nn.init.zeros_(${lin}.weight)`, z];
-    case 'constant': return [`nn.init.constant_(${lin}.weight, ${num('value', 0)})`, z];
-    case 'uniform': { const a = num('a', 1); return [`nn.init.uniform_(${lin}.weight, -${a}, ${a})`, z]; }
-    case 'normal': return [`nn.init.normal_(${lin}.weight, 0.0, ${num('std', 1)})`, z];
-    case 'xavier_uniform': return [`nn.init.xavier_uniform_(${lin}.weight, gain=${num('gain', 1)})`, z];
-    case 'xavier_normal':
-      if (s.variant === 'fan_in') return [`nn.init.normal_(${lin}.weight, 0.0, ${num('gain', 1)} / math.sqrt(${lin}.in_features))  # Xavier, the lecture's N(0, 1/h[l-1])`, z];
-      return [`nn.init.xavier_normal_(${lin}.weight, gain=${num('gain', 1)})  # N(0, 2/(h[l-1] + h[l]))`, z];
-    case 'kaiming_normal': case 'kaiming_uniform': {
-      const kw = [`a=${num('a', 0)}`, `mode=${q(s.mode ?? 'fan_in')}`, `nonlinearity=${q(s.nonlinearity ?? 'leaky_relu')}`];
-      return [`nn.init.${s.name}_(${lin}.weight, ${kw.join(', ')})`, z];
-    }
-    case 'lecun_normal': return [`nn.init.normal_(${lin}.weight, 0.0, 1.0 / math.sqrt(${lin}.in_features))  # LeCun: N(0, 1/fan_in)`, z];
-    case 'orthogonal': return [`nn.init.orthogonal_(${lin}.weight, gain=${num('gain', 1)})`, z];
-    default: {
-      if (!(s.name in INIT_PRESETS)) throw new Error(`init: no torch equivalent for "${String(s.name).slice(0, 40)}"`);
-      const v = INIT_PRESETS[s.name];
-      if (v === 0) return [`nn.init.zeros_(${lin}.weight)  # deeplearning.ai "zero"`, z];
-      return [`nn.init.normal_(${lin}.weight, 0.0, math.sqrt(${pyNum(v)} / ${lin}.in_features))  # deeplearning.ai "${s.name}": N(0, ${pyNum(v)}/fan_in)`, z];
-    }
-  }
-}
 
 function pyList(v, perLine = 12, indent = '    ') {
   const rows = [];
@@ -140,7 +88,7 @@ export function networkScript(spec, opts = {}) {
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error('layer_sizes: need at least two positive integers');
   const nOut = sizes[sizes.length - 1];
   const loss = spec.loss ?? (nOut > 1 ? 'cross_entropy' : 'bce_with_logits');
-  if (!TORCH_LOSS[loss]) throw new Error(`loss: no torch equivalent for "${String(loss).slice(0, 40)}"`);
+  const lossModule = torchLoss(loss);
   const o = spec.optimizer;
   // torch.optim's construction, printed by the engine (a field-named error for anything else).
   const optLine = (lrExpr) => torchOptimizer(o, 'net.parameters()', lrExpr);
@@ -303,7 +251,7 @@ export function networkScript(spec, opts = {}) {
   L.push('                t.copy_(w[off:off + t.numel()].view_as(t).to(DTYPE))');
   L.push('                off += t.numel()');
   L.push('');
-  L.push(`loss_fn = ${TORCH_LOSS[loss]}`);
+  L.push(`loss_fn = ${lossModule}`);
   L.push('def targets(y):');
   if (loss === 'cross_entropy') L.push('    return y  # class indices');
   else if (nOut === 1) L.push('    return y.float().unsqueeze(1)  # the 0/1 label itself');
