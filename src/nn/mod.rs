@@ -19,6 +19,7 @@
 //! - [`spec`], [`grad_spec`]: validation of untrusted specs.
 
 pub mod activation;
+pub mod boundary;
 pub mod gemm;
 pub mod grad_spec;
 pub mod init;

@@ -267,6 +267,35 @@ pub fn activation_curve(name: &str, x0: f64, x1: f64, n: u32) -> Result<JsValue,
     Ok(o.into())
 }
 
+/// The decision boundary's RGBA (top row first) for an nx × ny grid of p(class 1) from
+/// `predictGrid` (row 0 at the bottom): class 0 vermilion, class 1 blue, white at p = 0.5.
+#[wasm_bindgen(js_name = paintDecision)]
+pub fn paint_decision(
+    grid: &[f32],
+    nx: u32,
+    ny: u32,
+) -> Result<js_sys::Uint8ClampedArray, JsError> {
+    let (nx, ny) = (nx as usize, ny as usize);
+    if nx == 0 || ny == 0 || nx * ny > 1 << 20 || grid.len() != nx * ny {
+        return Err(JsError::new(&format!(
+            "paintDecision: need an nx × ny grid of at most 1 Mi cells (got {} values for {nx} × {ny})",
+            grid.len()
+        )));
+    }
+    let mut out = Vec::new();
+    nn::boundary::paint(grid, nx, ny, &mut out);
+    Ok(js_sys::Uint8ClampedArray::from(&out[..]))
+}
+
+/// The two classes' colours (CSS hex), as the decision boundary paints them.
+#[wasm_bindgen(js_name = classColors)]
+pub fn class_colors() -> Vec<String> {
+    vec![
+        nn::boundary::class_color_css(0),
+        nn::boundary::class_color_css(1),
+    ]
+}
+
 /// The `torch.nn` module of an activation spec, e.g. `nn.LeakyReLU(negative_slope=0.2)`.
 #[wasm_bindgen(js_name = torchActivation)]
 pub fn torch_activation(

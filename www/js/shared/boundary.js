@@ -1,16 +1,17 @@
 // A 2-D decision boundary: the engine's `predictGrid` (p(class 1) on an nx × ny grid, row j at
-// y0 + j·(y1 − y0)/(ny − 1), i.e. row 0 at the BOTTOM) painted as a diverging heatmap (orange =
-// class 0, blue = class 1, white = undecided, the line p = 0.5 darker), with the training points on
+// y0 + j·(y1 − y0)/(ny − 1), i.e. row 0 at the BOTTOM) painted by the engine as a diverging heatmap
+// (orange = class 0, blue = class 1, white = undecided; src/nn/boundary.rs), with the training points on
 // top and the frame, ticks and axis names of the engine's chart code (field.js), which also writes
 // the figure's SVG. Knows nothing about networks: the lab passes a `predict(nx, ny, view)` function
 // (which may answer the grid a worker computed last; the same array is not repainted).
-import { POS, NEG } from './netdiagram.js';
+import { engineFor, engineNow, inEngineMemory } from './engine.js';
 import { HiDpiCanvas } from './hidpi.js';
 import { CHARTS } from './xychart.js';
 import { drawFieldAxes, fieldSvgSpec, fieldMark } from './field.js';
 
 const M = { left: 36, right: 8, top: 8, bottom: 26 };
-const C1 = [0, 114, 178], C0 = [213, 94, 0];
+/** The classes' colours, the engine's (E.classColors()): [class 0, class 1]. */
+const classColors = () => engineNow().classColors();
 
 export class Boundary extends HiDpiCanvas {
   constructor(canvas, o = {}) {
@@ -48,7 +49,7 @@ export class Boundary extends HiDpiCanvas {
       g.fillStyle = fill; g.fill(); g.lineWidth = 1; g.strokeStyle = '#fff'; g.stroke();
       return s;
     };
-    const stamps = [sprite(NEG), sprite(POS)];
+    const stamps = classColors().map(sprite); // [class 0, class 1]
     c.setTransform(1, 0, 0, 1, 0, 0);
     for (const cls of [0, 1]) {
       for (let i = 0; i < p.labels.length; i++) {
@@ -75,19 +76,10 @@ export class Boundary extends HiDpiCanvas {
     const g = this.predict(n, n, this.view);
     if (!g) return false;
     if (g === this.grid && n === this.gridN) return true; // the same grid: the painted image stands
-    const img = new ImageData(n, n);
-    const px = img.data;
-    for (let j = 0; j < n; j++) {
-      const row = n - 1 - j; // engine row 0 is the bottom
-      for (let i = 0; i < n; i++) {
-        const p = g[j * n + i];
-        const o = 4 * (row * n + i);
-        if (!Number.isFinite(p)) { px[o] = px[o + 1] = px[o + 2] = 128; px[o + 3] = 255; continue; }
-        const t = Math.max(-1, Math.min(1, 2 * p - 1)); // −1 class 0 … +1 class 1
-        const c = t >= 0 ? C1 : C0, a = Math.abs(t) * 0.62;
-        px[o] = 255 + (c[0] - 255) * a; px[o + 1] = 255 + (c[1] - 255) * a; px[o + 2] = 255 + (c[2] - 255) * a; px[o + 3] = 255;
-      }
-    }
+    const E = engineNow();
+    // The engine paints it (src/nn/boundary.rs: its class colours, white at p = 0.5, grey where p is
+    // not finite); a grid in the engine's own memory is copied first (the call may grow it).
+    const img = new ImageData(E.paintDecision(inEngineMemory(g) ? g.slice() : g, n, n), n, n);
     this.img.width = n; this.img.height = n;
     this.img.getContext('2d').putImageData(img, 0, 0);
     this.grid = g; this.gridN = n;
@@ -95,6 +87,7 @@ export class Boundary extends HiDpiCanvas {
     return true;
   }
   draw() {
+    if (!engineFor(this)) return; // it draws the heatmap and names the colours: redrawn when loaded
     const { ctx, dpr } = this, { w, h } = this.css;
     // A `predict` with nothing new (null) keeps the last image; `clear()` forgets it.
     const heat = this.#paint() || !!this.grid;
@@ -120,9 +113,8 @@ export class Boundary extends HiDpiCanvas {
   /** The figure as its SVG: the painted probabilities (as an image) and every training point. */
   svgSpec(title = '') {
     const p = this.points, marks = [];
-    if (p) for (let i = 0; i < p.labels.length; i++) marks.push(fieldMark(p.x[2 * i], p.x[2 * i + 1], 'circle', p.labels[i] === 1 ? POS : NEG, { size: 3 }));
+    if (p) for (let i = 0; i < p.labels.length; i++) marks.push(fieldMark(p.x[2 * i], p.x[2 * i + 1], 'circle', classColors()[p.labels[i] === 1 ? 1 : 0], { size: 3 }));
     return fieldSvgSpec(this, { title, marks }, this.grid && { canvas: this.img });
   }
 }
 
-export { POS, NEG };
