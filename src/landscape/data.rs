@@ -103,21 +103,15 @@ pub struct Regression {
     def_index: usize,
 }
 
-/// The named columns of a CSV text with a header row.
+/// The named feature columns of a bundled CSV, read by the data sets' one parser
+/// (`data::parse_csv`).
 fn columns(csv: &str, x: &str, y: &str) -> Option<(Vec<f64>, Vec<f64>)> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next()?.split(',').collect();
-    let (ix, iy) = (
-        header.iter().position(|h| *h == x)?,
-        header.iter().position(|h| *h == y)?,
-    );
-    let (mut xs, mut ys) = (vec![], vec![]);
-    for line in lines.filter(|l| !l.trim().is_empty()) {
-        let cells: Vec<&str> = line.split(',').collect();
-        xs.push(cells.get(ix)?.trim().parse().ok()?);
-        ys.push(cells.get(iy)?.trim().parse().ok()?);
-    }
-    Some((xs, ys))
+    let d = crate::data::parse_csv(csv).ok()?;
+    let column = |name: &str| -> Option<Vec<f64>> {
+        let j = d.features.iter().position(|f| f == name)?;
+        Some(d.x.iter().skip(j).step_by(d.dim).copied().collect())
+    };
+    Some((column(x)?, column(y)?))
 }
 
 impl Regression {

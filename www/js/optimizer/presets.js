@@ -1,6 +1,6 @@
 // Presets: named scenes from the lecture and the classic animations, written as partial maps of
 // the lab's URL keys (see url-table.js), so a preset is exactly what a shared link would hold.
-// `fallback` is used when the engine has no built-in landscape of that name.
+// A preset whose landscape the engine does not have is not offered (presetValues: null).
 
 const SIX = (lrs) => ({
   o1: 'sgd', 'o1.lr': lrs.sgd,
@@ -43,7 +43,6 @@ export const PRESETS = [
   {
     id: 'styblinski', title: 'Styblinski–Tang',
     note: 'Several local minima; only one of them is global (−78.33 at about (−2.90, −2.90)).',
-    fallback: { name: 'styblinski_tang', expr: '0.5*((x^4 - 16*x^2 + 5*x) + (y^4 - 16*y^2 + 5*y))', view: [-5, 5, -5, 5] },
     values: { f: 'styblinski_tang', x0: 0.3, y0: 0.5, steps: 300, speed: 30, ...FOUR({ sgd: 0.01, mom: 0.002, rmsprop: 0.05, adam: 0.1 }) },
   },
   {
@@ -54,7 +53,6 @@ export const PRESETS = [
   {
     id: 'goldstein', title: 'Goldstein–Price',
     note: 'Values from 3 to about 10⁶ (log colour scale). From this start SGD and Adam settle in the local minimum f(−0.6, −0.4) = 30, and RMSprop is still creeping into it after 300 steps (f ≈ 49, 0.2 away); momentum carries past it to the global minimum f(0, −1) = 3.',
-    fallback: { name: 'goldstein_price', expr: '(1 + (x+y+1)^2*(19 - 14*x + 3*x^2 - 14*y + 6*x*y + 3*y^2)) * (30 + (2*x-3*y)^2*(18 - 32*x + 12*x^2 + 48*y - 36*x*y + 27*y^2))', view: [-2, 2, -3, 1] },
     values: { f: 'goldstein_price', x0: -1, y0: 0.6, steps: 300, speed: 30, scale: 'log', ...FOUR({ sgd: 1e-5, mom: 5e-6, rmsprop: 0.01, adam: 0.05 }) },
   },
   {
@@ -124,14 +122,9 @@ PRESETS.push(
 export const PRESET_IDS = PRESETS.map((p) => p.id);
 export const presetById = (id) => PRESETS.find((p) => p.id === id) || null;
 
-/** Preset values adapted to the engine: a missing built-in landscape becomes its expression. */
+/** A preset's values, or null when the engine has no landscape of its name. */
 export function presetValues(p, meta) {
   const v = { ...p.values };
-  if (p.fallback && !meta.landscapes.some((l) => l.name === p.fallback.name)) {
-    v.f = 'custom';
-    v.expr = p.fallback.expr;
-    if (!v.view) v.view = p.fallback.view;
-  }
   if (!meta.landscapes.some((l) => l.name === v.f) && v.f !== 'custom') return null;
   return v;
 }
