@@ -2,7 +2,7 @@
 //! parameters, PyTorch defaults and sensible ranges. Serializable (JS objects, JSON).
 
 use crate::landscape::builtin::Builtin;
-use crate::landscape::data::DATA_LANDSCAPES;
+use crate::landscape::data::{Regression, DATA_LANDSCAPES, STANDARDIZE_EPS};
 use crate::landscape::{Info, Landscape, Point, BUILTINS};
 use crate::optim::schedule::SCHEDULES;
 use crate::optim::{Kind, ParamSpec, OPTIMIZERS};
@@ -173,6 +173,25 @@ pub struct LandscapeMeta {
     pub saddles: Vec<PointMeta>,
     pub starts: Vec<[f64; 2]>,
     pub params: Vec<LandscapeParamMeta>,
+    /// For a data landscape: which data it fits (src/landscape/data.rs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataMeta>,
+}
+
+/// A data landscape's data set: the bundled file and columns, their labels, the number of
+/// examples (a mini-batch size's range), whether x is standardized and with which ε, its twin.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct DataMeta {
+    pub csv: &'static str,
+    pub source: &'static str,
+    pub x_column: &'static str,
+    pub y_column: &'static str,
+    pub x_label: &'static str,
+    pub y_label: &'static str,
+    pub n: usize,
+    pub standardize: bool,
+    pub eps: f64,
+    pub twin: &'static str,
 }
 
 impl From<Info> for LandscapeMeta {
@@ -206,6 +225,7 @@ impl From<Info> for LandscapeMeta {
                     value: p.value,
                 })
                 .collect(),
+            data: None,
         }
     }
 }
@@ -215,9 +235,22 @@ pub fn landscapes() -> Vec<LandscapeMeta> {
     let formulas = BUILTINS
         .iter()
         .map(|d| Landscape::Builtin(Builtin::new(d, &[])).info().into());
-    let data = DATA_LANDSCAPES
-        .iter()
-        .filter_map(|d| Landscape::by_name(d.name))
-        .map(|l| l.info().into());
+    let data = DATA_LANDSCAPES.iter().filter_map(|d| {
+        let r = Regression::by_name(d.name)?;
+        let mut m: LandscapeMeta = r.info().into();
+        m.data = Some(DataMeta {
+            csv: d.csv,
+            source: d.source,
+            x_column: d.x_column,
+            y_column: d.y_column,
+            x_label: d.x_label,
+            y_label: d.y_label,
+            n: r.len(),
+            standardize: d.standardize,
+            eps: STANDARDIZE_EPS,
+            twin: d.twin,
+        });
+        Some(m)
+    });
     formulas.chain(data).collect()
 }

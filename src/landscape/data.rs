@@ -64,20 +64,38 @@ impl Moments {
 pub struct DataDef {
     pub name: &'static str,
     pub label: &'static str,
+    /// The bundled CSV it reads, under www/ (the same bytes are compiled in).
+    pub csv: &'static str,
+    pub source: &'static str,
     pub x_column: &'static str,
     pub y_column: &'static str,
+    /// The columns' names for axes and exports.
+    pub x_label: &'static str,
+    pub y_label: &'static str,
+    /// The same data with x standardized (or not): the lab's "standardize x" switch.
+    pub twin: &'static str,
     /// Standardize x to zero mean and unit variance first (the lecture's input normalization).
     pub standardize: bool,
     pub domain: [f64; 4],
     pub starts: &'static [[f64; 2]],
 }
 
+const IRIS_SOURCE: &str = "Iris (Fisher 1936; UCI, CC BY 4.0), as exported by scikit-learn";
+
+/// ε of the standardization x̂ = (x − μ)/√(σ² + ε).
+pub const STANDARDIZE_EPS: f64 = 1e-5;
+
 pub const DATA_LANDSCAPES: &[DataDef] = &[
     DataDef {
         name: "iris_petals",
         label: "Iris: petal width from petal length (raw x)",
+        csv: "data/iris.csv",
+        source: IRIS_SOURCE,
         x_column: "petal_length_(cm)",
         y_column: "petal_width_(cm)",
+        x_label: "petal length (cm)",
+        y_label: "petal width (cm)",
+        twin: "iris_petals_standardized",
         standardize: false,
         domain: [-1.0, 1.8, -3.0, 3.0],
         starts: &[[-0.8, 2.5], [1.5, -2.5], [1.6, 2.0]],
@@ -85,8 +103,13 @@ pub const DATA_LANDSCAPES: &[DataDef] = &[
     DataDef {
         name: "iris_petals_standardized",
         label: "Iris: petal width from standardized petal length",
+        csv: "data/iris.csv",
+        source: IRIS_SOURCE,
         x_column: "petal_length_(cm)",
         y_column: "petal_width_(cm)",
+        x_label: "petal length (cm)",
+        y_label: "petal width (cm)",
+        twin: "iris_petals",
         standardize: true,
         domain: [-2.0, 3.0, -1.5, 3.5],
         starts: &[[-1.5, 3.0], [2.5, -1.0], [2.5, 3.0]],
@@ -97,6 +120,8 @@ pub const DATA_LANDSCAPES: &[DataDef] = &[
 #[derive(Clone, Debug, PartialEq)]
 pub struct Regression {
     pub name: &'static str,
+    /// x as the CSV has it, before any standardization.
+    pub raw_xs: Vec<f64>,
     pub xs: Vec<f64>,
     pub ys: Vec<f64>,
     pub full: Moments,
@@ -118,19 +143,21 @@ impl Regression {
     pub fn by_name(name: &str) -> Option<Regression> {
         let def_index = DATA_LANDSCAPES.iter().position(|d| d.name == name)?;
         let d = &DATA_LANDSCAPES[def_index];
-        let (mut xs, ys) = columns(IRIS_CSV, d.x_column, d.y_column)?;
+        let (raw_xs, ys) = columns(IRIS_CSV, d.x_column, d.y_column)?;
+        let mut xs = raw_xs.clone();
         if d.standardize {
             // x̂ = (x − μ)/√(σ² + ε) with the data set's mean and (biased) variance, ε = 1e-5.
             let n = xs.len() as f64;
             let mu = xs.iter().sum::<f64>() / n;
             let var = xs.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / n;
-            let s = (var + 1e-5).sqrt();
+            let s = (var + STANDARDIZE_EPS).sqrt();
             xs.iter_mut().for_each(|x| *x = (*x - mu) / s);
         }
         let all: Vec<usize> = (0..xs.len()).collect();
         let full = Moments::of(&xs, &ys, &all);
         Some(Regression {
             name: d.name,
+            raw_xs,
             xs,
             ys,
             full,
@@ -140,6 +167,11 @@ impl Regression {
 
     pub fn len(&self) -> usize {
         self.xs.len()
+    }
+
+    /// Its registry entry.
+    pub fn def(&self) -> &'static DataDef {
+        &DATA_LANDSCAPES[self.def_index]
     }
 
     pub fn is_empty(&self) -> bool {

@@ -8,10 +8,26 @@ use crate::{meta, run, spec};
 use js_sys::{Float32Array, Float64Array, Int32Array, Object, Uint8ClampedArray};
 use wasm_bindgen::prelude::*;
 
-/// Landscape metadata: `[{name, label, formula, domain, scale, minima, saddles, starts, params}]`.
+/// Landscape metadata: `[{name, label, formula, domain, scale, minima, saddles, starts, params, data?}]`.
 #[wasm_bindgen(unchecked_return_type = "LandscapeMeta[]")]
 pub fn landscapes() -> Result<JsValue, JsError> {
     to_js(&meta::landscapes())
+}
+
+/// A data landscape's data as the bundled CSV has it (x before any standardization), for the
+/// exported scripts: `{x, y}` (Float64Arrays).
+#[wasm_bindgen(js_name = landscapeData, unchecked_return_type = "{x: Float64Array, y: Float64Array}")]
+pub fn landscape_data(name: &str) -> Result<JsValue, JsError> {
+    let r = crate::landscape::data::Regression::by_name(name).ok_or_else(|| {
+        JsError::new(&format!(
+            "landscape: {:?} is not a data landscape",
+            name.chars().take(40).collect::<String>()
+        ))
+    })?;
+    let o = js_sys::Object::new();
+    super::set(&o, "x", &js_sys::Float64Array::from(&r.raw_xs[..]).into());
+    super::set(&o, "y", &js_sys::Float64Array::from(&r.ys[..]).into());
+    Ok(o.into())
 }
 
 /// Parse an expression: `null` if it is valid, else `{message, position}` (0-based character).

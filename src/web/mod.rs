@@ -78,6 +78,11 @@ export interface LandscapeMeta {
   scale: "linear" | "log";
   minima: PointMeta[]; saddles: PointMeta[]; starts: [number, number][];
   params: { name: string; default: number; min: number; max: number; value: number }[];
+  /** A data landscape's data set (src/landscape/data.rs). */
+  data?: {
+    csv: string; source: string; x_column: string; y_column: string; x_label: string; y_label: string;
+    n: number; standardize: boolean; eps: number; twin: string;
+  };
 }
 export interface ExpressionError { message: string; /** 0-based character index */ position: number }
 "#;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pytorchScript, toCSV, toJSON, pyNum } from '../../www/js/shared/export.js';
-import { DATA_LANDSCAPES, isDataLandscape, parseColumns, standardize } from '../../www/js/shared/datasets.js';
+import { DATA_LANDSCAPES, isDataLandscape } from '../../www/js/shared/datasets.js';
 import { ROOT, META, loadEngineOrNull } from './helpers.mjs';
 
 const REF = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/data/torch_optim_trajectories.json'), 'utf8'));
@@ -20,6 +20,22 @@ const E = await loadEngineOrNull();
 const needsEngine = E ? {} : { skip: 'www/pkg not built: the engine prints the landscape for the script' };
 const torchOf = (spec) => { const L = new E.Landscape(spec); try { return L.torch(); } finally { L.free(); } };
 const csvOf = (name) => fs.readFileSync(path.join(ROOT, 'www', DATA_LANDSCAPES[name].csv), 'utf8');
+
+// An independent reading of the bundled CSV and of the lecture's standardization, against which
+// the engine's data (E.landscapeData, the scripts' XS/YS) are checked.
+function parseColumns(csv, xName, yName) {
+  const lines = String(csv).split(/\r?\n/).filter((l) => l.trim());
+  const header = lines[0].split(',');
+  const ix = header.indexOf(xName), iy = header.indexOf(yName);
+  assert.ok(ix >= 0 && iy >= 0, `columns ${xName}, ${yName}`);
+  const rows = lines.slice(1).map((l) => l.split(','));
+  return { xs: rows.map((c) => Number(c[ix])), ys: rows.map((c) => Number(c[iy])) };
+}
+function standardize(xs, eps = 1e-5) {
+  const n = xs.length, mu = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mu) * (x - mu), 0) / n + eps);
+  return xs.map((x) => (x - mu) / sd);
+}
 
 /** Parse `name=value` kwargs of a Python call (numbers, True/False, tuples). */
 function parseKwargs(src) {
@@ -118,7 +134,7 @@ test('every engine landscape has a torch formula that agrees with the engine', n
     const spec = l.params.length ? Object.fromEntries([['name', l.name], ...l.params.map((p) => [p.name, p.name === 'angle' ? 25 : p.default])]) : l.name;
     const data = isDataLandscape(l.name);
     // Data landscapes need their CSV; the script embeds its columns (checked below).
-    const src = pytorchScript({ landscape: spec, start: [0.3, -0.7], optimizer: { name: 'sgd', lr: 0.01 }, scheduler: null, steps: 5 }, data ? { csv: csvOf(l.name) } : { torch: torchOf(spec) });
+    const src = pytorchScript({ landscape: spec, start: [0.3, -0.7], optimizer: { name: 'sgd', lr: 0.01 }, scheduler: null, steps: 5 }, data ? {} : { torch: torchOf(spec) });
     assert.ok(pythonSyntaxOk(src), l.name);
     if (data) {
       const d = DATA_LANDSCAPES[l.name];
@@ -126,6 +142,8 @@ test('every engine landscape has a torch formula that agrees with the engine', n
       const cols = parseColumns(csvOf(l.name), d.x, d.y);
       assert.equal(sd.xs.length, d.n, `${l.name}: ${d.n} examples embedded`);
       assert.deepEqual(sd.ys, cols.ys, `${l.name}: y column`);
+      assert.deepEqual(Array.from(E.landscapeData(l.name).x), cols.xs, `${l.name}: the engine's raw x column`);
+      assert.equal(d.eps, 1e-5, 'the lecture\'s ε');
       assert.equal(/^MU = /m.test(sd.block), d.standardize, `${l.name}: standardized iff the engine's twin is`);
       assert.match(src, /^    return torch\.mean\(\(w \* x \+ b - y\) \*\* 2\)$/m, `${l.name}: MSELoss(mean)`);
       assert.match(src, /^X = torch\.tensor\(XS\)$/m);
@@ -166,10 +184,9 @@ test('data landscapes: the JS table agrees with the engine (names, data set size
 
 test('data-landscape scripts: full batch uses all examples; a batch size draws the engine\'s own batches', () => {
   const base = { landscape: 'iris_petals_standardized', start: [-1.5, 3], optimizer: { name: 'sgd', lr: 0.1 }, scheduler: { name: 'inverse_time', decay: 0.02 }, steps: 400 };
-  const csv = csvOf('iris_petals_standardized');
-  const full = pytorchScript(base, { csv });
-  const same = pytorchScript({ ...base, batch_size: 150, seed: 3 }, { csv });
-  const mini = pytorchScript({ ...base, batch_size: 10, seed: 7 }, { csv });
+  const full = pytorchScript(base);
+  const same = pytorchScript({ ...base, batch_size: 150, seed: 3 });
+  const mini = pytorchScript({ ...base, batch_size: 10, seed: 7 });
   for (const src of [full, same]) {
     assert.doesNotMatch(src, /BATCH_SIZE|EngineRng/);
     assert.match(src, /def next_batch\(\):\n    return None/);
@@ -187,10 +204,11 @@ test('data-landscape scripts: full batch uses all examples; a batch size draws t
   const body = mini.slice(mini.indexOf('for k in range(1, STEPS + 1):'));
   const order = ['batch = next_batch()', 'opt.zero_grad()', 'f = F(p, batch)', 'f.backward()', 'opt.step()', 'sched.step()', 'fk = F(p).item()'].map((s) => body.indexOf(s));
   assert.ok(order.every((p, i) => p > 0 && (i === 0 || p > order[i - 1])), `loop order ${order}`);
-  const newton = pytorchScript({ ...base, optimizer: { name: 'newton', eta: 1 }, scheduler: null, batch_size: 5 }, { csv });
+  const newton = pytorchScript({ ...base, optimizer: { name: 'newton', eta: 1 }, scheduler: null, batch_size: 5 });
   assert.match(newton, /hessian\(lambda q: F\(q, batch\), p\.detach\(\)\)/);
   for (const src of [full, same, mini, newton]) assert.ok(pythonSyntaxOk(src));
-  assert.throws(() => pytorchScript(base), /CSV/);
+  assert.deepEqual(pytorchScript(base), full, 'the data come from the engine (no CSV is passed)');
+  if (E) assert.throws(() => E.landscapeData('rosenbrock'), /not a data landscape/);
   if (E) assert.throws(() => torchOf('iris_petals'), /built from data/);
   assert.throws(() => pytorchScript({ ...base, landscape: 'rosenbrock' }), /torch source is missing/);
 });

@@ -2,12 +2,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useDataLandscapes } from '../../www/js/shared/datasets.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WWW = path.join(ROOT, 'www');
 
 /** Engine metadata captured from the engine (tests/js/fixtures/engine-meta.json). */
 export const META = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/js/fixtures/engine-meta.json'), 'utf8'));
+// (the data landscapes' table of the page, shared/datasets.js, filled from the same metadata)
+useDataLandscapes(META.landscapes);
 
 /** The real engine loaded in node (initSync on the wasm bytes), or null when www/pkg is not built. */
 export async function loadEngineOrNull() {

@@ -67,13 +67,14 @@ async function bundle(entry, family, format = 'esm') {
 }
 
 // A classic script (assets-offline.js: file:// pages get no module worker from a blob: URL).
+// The data sets, for the network labs (the optimizer lab's data landscapes are compiled into its engine).
 const data = Object.fromEntries(fs.readdirSync(path.join(WWW, 'data')).filter((f) => f.endsWith('.csv')).map((f) => [f, read(`data/${f}`)]));
 const b64 = (f) => fs.readFileSync(path.join(WWW, f)).toString('base64');
 // A lab's file inlines its family's engine (<meta name="optplay-engine">, as js/shared/assets.js
 // loads it on the site) and a worker bundled with that engine's glue; playground.html, which
 // holds every lab, the full engine.
 const assetsCache = {};
-const assetsFor = async (family) => (assetsCache[family] ??= `<script type="application/json" id="optplay-assets">${JSON.stringify({ worker: await bundle('js/worker/engine-worker.js', family, 'iife'), wasm: { simd128: b64(`pkg/${BUILDS[family].simd128}`) }, data }).replace(/</g, '\\u003c')}</script>`);
+const assetsFor = async (family) => (assetsCache[family] ??= `<script type="application/json" id="optplay-assets">${JSON.stringify({ worker: await bundle('js/worker/engine-worker.js', family, 'iife'), wasm: { simd128: b64(`pkg/${BUILDS[family].simd128}`) }, data: family === 'landscapes' ? {} : data }).replace(/</g, '\\u003c')}</script>`);
 const familyOf = (page) => (read(page).match(/<meta name="optplay-engine" content="([\w-]+)">/) || [, 'full'])[1];
 
 /** A page of www/ as one file: styles and its module inlined, the CSP made of their hashes. */

@@ -13,7 +13,7 @@ import { fieldPath, fieldMark } from './shared/field.js';
 import { readout, sig } from './shared/format.js';
 import { initTheme, applyTheme, applyEmbed, copyText, announce, radioGroups } from './shared/shell.js';
 import { DEFAULTS, EMBED_EXTRAS, buildTable, racersFrom, landscapeSpec, racerSpec, racerLabel } from './optimizer/url-table.js';
-import { DATA_LANDSCAPES, isDataLandscape } from './shared/datasets.js';
+import { DATA_LANDSCAPES, isDataLandscape, useDataLandscapes } from './shared/datasets.js';
 import { BasinMap } from './optimizer/basins.js';
 import { PRESETS, PRESET_IDS, presetById, presetValues } from './optimizer/presets.js';
 import { renderRacerCards } from './optimizer/racers.js';
@@ -56,6 +56,7 @@ async function main() {
   lab.E = await engine;
   const E = lab.E;
   lab.meta = { landscapes: E.landscapes(), optimizers: E.optimizers(), schedulers: E.schedulers() };
+  useDataLandscapes(lab.meta.landscapes);
   // The preset (or lesson) decides the defaults, so read it first, then the whole table.
   const q = pageParams();
   const lesson = PRESET_IDS.includes(q.get('lesson')) ? q.get('lesson') : '';

@@ -4,8 +4,7 @@ import { pytorchScript, toCSV, toJSON } from '../shared/export.js';
 import { download, announce } from '../shared/shell.js';
 import { drawMarker } from '../shared/palette.js';
 import { errorMessage } from '../shared/engine.js';
-import { DATA_LANDSCAPES, isDataLandscape } from '../shared/datasets.js';
-import { dataText } from '../shared/assets.js';
+import { isDataLandscape } from '../shared/datasets.js';
 
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
@@ -64,14 +63,10 @@ export async function exportPython({ lab, selected }) {
     // The expected numbers: the full run of this racer (same spec), computed by the engine.
     const t = lab.E.trajectory(selected.spec);
     const expected = { points: Array.from(t.points), values: Array.from(t.values), lrs: t.lrs ? Array.from(t.lrs) : [], diverged_at_step: t.diverged_at_step ?? null };
-    // A data landscape's script embeds the data set: read the same CSV the engine was built from.
+    // A data landscape's script embeds the data set the engine fits (E.landscapeData).
     const land = selected.spec.landscape;
-    let csv;
-    if (typeof land === 'string' && isDataLandscape(land)) {
-      csv = await dataText(DATA_LANDSCAPES[land].csv.replace(/^data\//, ''));
-    }
-    const torch = csv ? undefined : torchOf(lab.E, land);
-    const src = pytorchScript(selected.spec, { expected, csv, torch, title: `${selected.label} — optimizer lab` });
+    const torch = typeof land === 'string' && isDataLandscape(land) ? undefined : torchOf(lab.E, land);
+    const src = pytorchScript(selected.spec, { expected, torch, title: `${selected.label} — optimizer lab` });
     const name = `optimizer-lab-${selected.name}-${stamp()}.py`;
     download(name, src, 'text/x-python');
     announce(`PyTorch script for ${selected.label} saved.`);

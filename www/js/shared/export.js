@@ -11,7 +11,7 @@
 // Python lists, the same standardization, p = (w, b) one float64 tensor of shape [2], and with a
 // batch size the permutation of the engine's own sampler (its random generator, ported to Python in
 // shared/py-engine.js), so that mini-batch runs agree with the engine step by step too.
-import { DATA_LANDSCAPES, isDataLandscape, parseColumns, STANDARDIZE_EPS } from './datasets.js';
+import { DATA_LANDSCAPES, isDataLandscape } from './datasets.js';
 import { PY_RNG } from './py-engine.js';
 import { engineNow } from './engine.js';
 
@@ -57,7 +57,7 @@ function samplePath(n, cap = 2001) {
  * @param {object} spec  {landscape, start:[x,y], optimizer:{name,...}, scheduler, steps,
  *                        batch_size?, seed? (data landscapes)}
  * @param {object} [opts] {title, torch (F(x, y) as the engine prints it, `Landscape.torch()`; required
- *   unless the landscape is built from data), csv (the data set's CSV text; required for data landscapes),
+ *   unless the landscape is built from data; a data landscape's data come from E.landscapeData),
  *   expected: the engine's run of this spec {points (flat x,y), values, lrs, diverged_at_step} —
  *   embedded (up to 2001 points) so the script compares its whole path with the playground's}
  * The script takes `--json FILE` to write its path, values and lrs as JSON.
@@ -95,8 +95,8 @@ export function pytorchScript(spec, opts = {}) {
   L.push('torch.set_default_dtype(torch.float64)');
   L.push('');
   if (data) {
-    if (opts.csv == null) throw new Error(`landscape "${landName}": the data set's CSV text is needed (opts.csv)`);
-    const { xs, ys } = parseColumns(opts.csv, data.x, data.y);
+    // The data as the engine read them from the bundled CSV (x before standardization).
+    const cols = engineNow().landscapeData(landName), xs = Array.from(cols.x), ys = Array.from(cols.y);
     const list = (v) => {
       const rows = [];
       for (let i = 0; i < v.length; i += 10) rows.push('    ' + v.slice(i, i + 10).map(pyNum).join(', ') + ',');
@@ -111,10 +111,10 @@ export function pytorchScript(spec, opts = {}) {
     L.push('N = len(XS)');
     if (data.standardize) {
       L.push(`# Input normalization (the lecture's): x_hat = (x - mu) / sqrt(sigma^2 + eps), mu and the biased`);
-      L.push(`# variance sigma^2 (divide by N) over the whole data set, eps = ${pyNum(STANDARDIZE_EPS)}.`);
+      L.push(`# variance sigma^2 (divide by N) over the whole data set, eps = ${pyNum(data.eps)}.`);
       L.push('MU = sum(XS) / N');
       L.push('VAR = sum((x - MU) ** 2 for x in XS) / N');
-      L.push(`XS = [(x - MU) / math.sqrt(VAR + ${pyNum(STANDARDIZE_EPS)}) for x in XS]`);
+      L.push(`XS = [(x - MU) / math.sqrt(VAR + ${pyNum(data.eps)}) for x in XS]`);
     } else {
       L.push('# Raw x (not standardized): long thin loss ellipses, small stable learning rates.');
     }
