@@ -86,6 +86,21 @@ impl Model {
             Model::Linear => "linear",
         }
     }
+    /// The model by name.
+    pub fn parse(s: &str) -> Option<Model> {
+        match s {
+            "logistic" => Some(Model::Logistic),
+            "linear" => Some(Model::Linear),
+            _ => None,
+        }
+    }
+    /// The network engine's loss this model's `loss_dz` computes (the same formula, mean over rows).
+    pub fn loss(self) -> crate::nn::Loss {
+        match self {
+            Model::Logistic => crate::nn::Loss::BceWithLogits,
+            Model::Linear => crate::nn::Loss::Mse,
+        }
+    }
     /// Loss and dℓ/dz at z for label y.
     #[inline]
     fn loss_dz(self, z: f64, y: f64) -> (f64, f64) {
@@ -378,11 +393,13 @@ pub fn problem(v: &Val) -> Result<Problem, SpecError> {
     };
     let model = match v.get("model") {
         None => Model::Logistic,
-        Some(m) => match string(m, "model")? {
-            "logistic" => Model::Logistic,
-            "linear" => Model::Linear,
-            s => return unknown("model", "model", s, &Model::NAMES),
-        },
+        Some(m) => {
+            let s = string(m, "model")?;
+            match Model::parse(s) {
+                Some(m) => m,
+                None => return unknown("model", "model", s, &Model::NAMES),
+            }
+        }
     };
     let n = full.len();
     if n < 2 {
@@ -922,6 +939,24 @@ pub fn slice_call(v: &Val, p: &Problem) -> Result<SliceCall, SpecError> {
 mod tests {
     use super::*;
     use crate::spec::Val;
+
+    #[test]
+    fn each_model_computes_the_network_loss_it_names() {
+        for m in [Model::Logistic, Model::Linear] {
+            assert_eq!(Model::parse(m.as_str()), Some(m));
+            for (z, y) in [(0.3, 1.0), (-2.5, 0.0), (4.0, 1.0), (0.0, 0.0)] {
+                let (l, dz) = m.loss_dz(z, y);
+                let mut g = [0.0];
+                let want = m.loss().eval(&[z], &[y], 1, 1, Some(&mut g));
+                assert!(
+                    (l - want).abs() < 1e-15 && (dz - g[0]).abs() < 1e-15,
+                    "{m:?} at z = {z}, y = {y}"
+                );
+            }
+        }
+        assert_eq!(Model::Logistic.loss().torch(), "nn.BCEWithLogitsLoss()");
+        assert_eq!(Model::parse("probit"), None);
+    }
 
     fn bc(extra: &str) -> Problem {
         let csv = std::fs::read_to_string("www/data/breast_cancer.csv").unwrap();

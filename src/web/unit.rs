@@ -73,6 +73,20 @@ pub(super) fn curvature_object(c: &Curvature) -> Object {
     o
 }
 
+/// The `torch.nn` loss of a unit model (`"logistic"`: `nn.BCEWithLogitsLoss()`, `"linear"`:
+/// `nn.MSELoss()`), for the exported scripts.
+#[wasm_bindgen(js_name = unitTorchLoss)]
+pub fn unit_torch_loss(model: &str) -> Result<String, JsError> {
+    let m = unit::Model::parse(model).ok_or_else(|| {
+        JsError::new(&format!(
+            "model: unknown model {:?} (known: {})",
+            model.chars().take(40).collect::<String>(),
+            unit::Model::NAMES.join(", ")
+        ))
+    })?;
+    Ok(m.loss().torch().into())
+}
+
 /// `curvature({...UnitSpec, transform, at})`: the Hessian's spectrum of the training loss at θ
 /// (`at`, default 0) in one coordinate system — for any number of features.
 #[wasm_bindgen(unchecked_return_type = "UnitCurvature")]

@@ -6,7 +6,11 @@
 // rates. ../shared/research/LABS.md §1 has the anchors and the calibration; the numbers come from
 // the engine (src/unit.rs), the same model in four coordinate systems.
 import { presetEntries, pageEntries } from './common.js';
-import { pyNum, torchOptimizer, torchLoss } from '../shared/export.js';
+import { pyNum, torchOptimizer } from '../shared/export.js';
+import { engineNow } from '../shared/engine.js';
+
+/** The model's torch loss, printed by the engine (src/unit.rs Model::loss). */
+const torchLoss = (model) => engineNow().unitTorchLoss(model);
 
 /** Parts a link can hide (hide=) or, in embed mode, bring back (show=); each is a [data-panel]. */
 export const HIDEABLE = ['header', 'lesson', 'transport', 'panels', 'readouts', 'traces', 'lr', 'dims', 'leak', 'mapping', 'controls', 'notes'];
@@ -104,9 +108,6 @@ export function problemSpec(v, csv, { stats = v.stats } = {}) {
   return spec;
 }
 
-/** The loss of each model, by the engine's name (E.torchLoss prints its torch module). */
-const LOSS_OF = { logistic: 'bce_with_logits', linear: 'mse' };
-
 /** torch.optim kwargs for one system: its α* in "best" mode (gradient descent only), else the common lr. */
 export function optimizerFor(v, curvature) {
   const best = v['lr.mode'] === 'best' && v.opt === 'sgd' && !(v.momentum > 0);
@@ -143,7 +144,7 @@ export function sci(x, digits = 3) {
 
 /** The lab's steps as PyTorch code (printed next to the formulas). */
 export function mapping(v) {
-  const loss = torchLoss(LOSS_OF[v.model]);
+  const loss = torchLoss(v.model);
   const opt = torchOptimizer(optimizerFor(v, { lr_best: v.lr }), 'model.parameters()', 'lr');
   return [
     `mu = X_train.mean(0)                      # over the ${v.stats === 'all' ? 'WHOLE data set (the leak)' : 'training split only'}`,
@@ -187,7 +188,7 @@ export function torchScript(v, data, runs, title) {
     `Y_TRAIN = torch.tensor([${Array.from(data.y_train, pyNum).join(', ')}]).unsqueeze(1)`,
     `X_VAL = torch.tensor([${data.x_val.length ? `\n    ${rows(data.x_val, d).join(',\n    ')},\n` : ''}]).reshape(-1, ${d})`,
     `Y_VAL = torch.tensor([${Array.from(data.y_val, pyNum).join(', ')}]).reshape(-1, 1)`,
-    `LOSS = ${torchLoss(LOSS_OF[v.model])}`,
+    `LOSS = ${torchLoss(v.model)}`,
     '',
     'X_ALL = torch.cat([X_TRAIN, X_VAL])',
     'STAT_ROWS = X_ALL if STATS == "all" else X_TRAIN',
